@@ -1,0 +1,94 @@
+// `fra pretrain` and `fra resume`: FRA pre-training from the command line.
+#include "Commands.h"
+#include "ConfigAssembly.h"
+#include "ProgressPrinter.h"
+#include "StopSignal.h"
+#include "config/ConfigSchema.h"
+#include "run/RunDirectory.h"
+#include "train/Trainer.h"
+#include "util/FraError.h"
+
+#include <iostream>
+#include <memory>
+
+namespace {
+
+int runToEnd(fra::Trainer& trainer, bool quiet) {
+    ProgressPrinter printer(trainer.firstStep(), trainer.endStep(), trainer.config().data.batchSize, quiet);
+    trainer.addObserver(&printer);
+    StopSignal::install();
+    trainer.start();
+    while (!trainer.waitFor(std::chrono::milliseconds(200)))
+        if (StopSignal::requested()) trainer.requestStop();
+    const fra::RunState state = trainer.state();
+    std::cout << "run " << trainer.run().root().string() << ": " << fra::toString(state) << " at step " << trainer.step() << "/"
+              << trainer.totalSteps() << std::endl;
+    if (state == fra::RunState::Failed) {
+        std::cerr << "fra: error: " << trainer.lastMessage() << std::endl;
+        return 1;
+    }
+    return state == fra::RunState::Stopped ? 130 : 0;
+}
+
+struct PretrainOptions {
+    ConfigOptions config;
+    std::string data;
+    std::string out;
+    std::int64_t steps = -1;
+    int threads = -1;
+    long long seed = -1;
+    std::string device;
+    bool quiet = false;
+};
+
+struct ResumeOptions {
+    std::string run;
+    std::int64_t steps = 0;
+    bool quiet = false;
+};
+
+}  // namespace
+
+void addPretrainCommands(CLI::App& app, CommandAction& action) {
+    auto opts = std::make_shared<PretrainOptions>();
+    CLI::App* pretrain = app.add_subcommand("pretrain", "Start an FRA pre-training run on a folder of face images");
+    opts->config.addTo(*pretrain);
+    pretrain->add_option("--data", opts->data, "Folder of face images (recursive; jpg, png, bmp, webp)");
+    pretrain->add_option("--out", opts->out, "New run folder (must not exist or be empty)")->required();
+    pretrain->add_option("--steps", opts->steps, "Stop after this many steps (run.max_steps)")->check(CLI::NonNegativeNumber);
+    pretrain->add_option("--threads", opts->threads, "Compute threads (run.threads; 0 = all cores)")->check(CLI::NonNegativeNumber);
+    pretrain->add_option("--seed", opts->seed, "Seed of initialisation, data order and augmentations")->check(CLI::NonNegativeNumber);
+    pretrain->add_option("--device", opts->device, "cpu or cuda (run.device)")->check(CLI::IsMember({"cpu", "cuda"}));
+    pretrain->add_flag("--quiet,-q", opts->quiet, "Print only warnings and the result");
+    pretrain->callback([opts, &action] {
+        action = [opts] {
+            fra::FraConfig config = opts->config.build();
+            auto& schema = fra::ConfigSchema::instance();
+            if (!opts->data.empty()) config.data.root = std::filesystem::absolute(opts->data).lexically_normal().string();
+            if (opts->steps >= 0) schema.applyAssignment(config, "run.max_steps=" + std::to_string(opts->steps));
+            if (opts->threads >= 0) schema.applyAssignment(config, "run.threads=" + std::to_string(opts->threads));
+            if (opts->seed >= 0) schema.applyAssignment(config, "run.seed=" + std::to_string(opts->seed));
+            if (!opts->device.empty()) schema.applyAssignment(config, "run.device=" + opts->device);
+            auto trainer = fra::Trainer::create(config, opts->out);
+            return runToEnd(*trainer, opts->quiet);
+        };
+    });
+
+    auto resumeOpts = std::make_shared<ResumeOptions>();
+    CLI::App* resume = app.add_subcommand("resume", "Continue a run from its newest checkpoint (same curve, same data order)");
+    resume->add_option("run", resumeOpts->run, "Run folder")->required();
+    resume->add_option("--steps", resumeOpts->steps, "New step budget (run.max_steps) for a run that reached its old one")
+        ->check(CLI::PositiveNumber);
+    resume->add_flag("--quiet,-q", resumeOpts->quiet, "Print only warnings and the result");
+    resume->callback([resumeOpts, &action] {
+        action = [resumeOpts] {
+            auto trainer = fra::Trainer::resume(resumeOpts->run, resumeOpts->steps);
+            if (trainer->step() >= trainer->endStep()) {
+                std::cout << "run " << resumeOpts->run << " is complete at step " << trainer->step()
+                          << " (give --steps to extend it)" << std::endl;
+                return 0;
+            }
+            return runToEnd(*trainer, resumeOpts->quiet);
+        };
+    });
+}

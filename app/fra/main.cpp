@@ -1,0 +1,34 @@
+// fra: the FRA Workbench command line (headless pre-training, heatmaps, export, benchmarks).
+#include "Commands.h"
+#include "util/FraError.h"
+
+#include <iostream>
+
+int main(int argc, char** argv) {
+    CLI::App app{"fra - Facial Region Awareness (FRA) self-supervised pre-training on face images"};
+    app.require_subcommand(1);
+    app.failure_message([](const CLI::App*, const CLI::Error& e) { return std::string("fra: error: ") + e.what() + "\n"; });
+    CommandAction action;
+    addPretrainCommands(app, action);
+    addHeatmapsCommand(app, action);
+    addExportCommand(app, action);
+    addBenchCommand(app, action);
+    addConfigCommands(app, action);
+    addSamplesCommand(app, action);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    try {
+        return action ? action() : 0;
+    } catch (const fra::FraError& e) {
+        std::cerr << "fra: error: " << e.what() << std::endl;
+        return 1;
+    } catch (const std::exception& e) {
+        std::string what = e.what();
+        what = what.substr(0, what.find('\n'));
+        std::cerr << "fra: error: " << what << std::endl;
+        return 1;
+    }
+}

@@ -1,0 +1,24 @@
+# Finds LibTorch (Debian's 1.13 on CPU machines, a 2.x from a Python install on GPU machines:
+# pass -DCMAKE_PREFIX_PATH=$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)'))
+# and provides fra_torch_target(), which links LibTorch and shares one precompiled header.
+find_package(Torch REQUIRED)
+message(STATUS "LibTorch ${Torch_VERSION} from ${Torch_DIR}")
+
+# TorchConfig puts its flags into TORCH_CXX_FLAGS (the C++11 ABI switch); targets get them as options.
+separate_arguments(FRA_TORCH_CXX_FLAGS UNIX_COMMAND "${TORCH_CXX_FLAGS}")
+
+set(FRA_TORCH_PCH_OWNER "" CACHE INTERNAL "Target whose precompiled LibTorch header the others reuse")
+
+function(fra_torch_target target)
+  target_link_libraries(${target} PUBLIC ${TORCH_LIBRARIES})
+  target_compile_options(${target} PUBLIC ${FRA_TORCH_CXX_FLAGS})
+  if(FRA_TORCH_PCH)
+    get_target_property(type ${target} TYPE)
+    if(NOT FRA_TORCH_PCH_OWNER)
+      target_precompile_headers(${target} PRIVATE <torch/torch.h>)
+      set(FRA_TORCH_PCH_OWNER ${target} CACHE INTERNAL "")
+    else()
+      target_precompile_headers(${target} REUSE_FROM ${FRA_TORCH_PCH_OWNER})
+    endif()
+  endif()
+endfunction()

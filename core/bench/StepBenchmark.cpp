@@ -1,0 +1,75 @@
+#include "bench/StepBenchmark.h"
+
+#include "compat/TorchCompat.h"
+#include "model/CrossRankOps.h"
+#include "model/ResNet.h"
+#include "train/TrainStep.h"
+#include "util/FraError.h"
+
+#include <chrono>
+#include <thread>
+
+namespace fra {
+
+nlohmann::json runStepBenchmark(const StepBenchmarkOptions& options) {
+    FraConfig config = options.config;
+    if (options.mode == "byol") {
+        config.loss.localConsistency = false;
+        config.loss.semanticRelation = false;
+    } else if (options.mode != "fra" && options.mode != "backbone") {
+        throw FraError("bench step --mode must be fra, byol or backbone, got '" + options.mode + "'");
+    }
+    const int threads = config.run.threads > 0 ? config.run.threads : static_cast<int>(std::thread::hardware_concurrency());
+    at::set_num_threads(threads);
+    torch::manual_seed(config.run.seed);
+    const bool cuda = config.run.device == "cuda";
+    if (cuda && !torch::cuda::is_available()) throw FraError("bench: run.device is 'cuda' but no CUDA device is available");
+    const torch::Device device = cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+    const int b = config.data.batchSize, s = config.data.imageSize;
+    const torch::Tensor x1 = torch::randn({b, 3, s, s}, torch::TensorOptions().device(device));
+    const torch::Tensor x2 = torch::randn({b, 3, s, s}, torch::TensorOptions().device(device));
+    auto sync = [&] {
+        if (cuda) torch::cuda::synchronize();
+    };
+
+    std::function<torch::Tensor()> iteration;
+    std::unique_ptr<TrainStep> stepper;
+    ResNet backbone{nullptr};
+    if (options.mode == "backbone") {
+        backbone = ResNet(config.model.arch);
+        backbone->to(device);
+        iteration = [&] {
+            backbone->zero_grad(true);
+            compat::AutocastGuard autocast(device, config.run.precision == "bf16");
+            torch::Tensor loss = backbone->forward(x1).to(torch::kFloat32).mean();
+            loss.backward();
+            return loss;
+        };
+    } else {
+        stepper = std::make_unique<TrainStep>(config, device, CrossRankOps::singleProcess());
+        iteration = [&] { return stepper->run(x1, x2, 0.05, 0.996).total; };
+    }
+    torch::Tensor loss;
+    for (int i = 0; i < options.warmup; ++i) loss = iteration();
+    sync();
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < options.iterations; ++i) loss = iteration();
+    sync();
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return {{"bench", "step"},
+            {"impl", "fra-cpp"},
+            {"mode", options.mode},
+            {"arch", config.model.arch},
+            {"device", config.run.device},
+            {"precision", config.run.precision},
+            {"bs", b},
+            {"res", s},
+            {"threads", threads},
+            {"iters", options.iterations},
+            {"img_per_s", b * options.iterations / elapsed},
+            {"ms_per_iter", 1000.0 * elapsed / options.iterations},
+            {"loss", loss.item<double>()},
+            {"libtorch", compat::torchVersion()}};
+}
+
+}  // namespace fra

@@ -1,0 +1,162 @@
+#include "data/BatchLoader.h"
+
+#include "data/ImageDecoder.h"
+#include "data/TwoViewAugmenter.h"
+#include "util/FraError.h"
+#include "util/SeedSequence.h"
+
+#include <numeric>
+
+namespace fra {
+namespace {
+constexpr std::uint64_t kPermutationTag = 0x5045524D;  // "PERM"
+constexpr std::uint64_t kViewTag = 0x56494557;         // "VIEW"
+}  // namespace
+
+std::int64_t BatchLoader::stepsPerEpochFor(std::size_t images, int batchSize) {
+    return static_cast<std::int64_t>(images) / batchSize;  // the last partial batch is dropped
+}
+
+BatchLoader::BatchLoader(ImageFolder folder, const DataConfig& config, std::uint64_t seed, std::int64_t firstStep)
+    : folder_(std::move(folder)),
+      config_(config),
+      seed_(seed),
+      stepsPerEpoch_(stepsPerEpochFor(folder_.size(), config.batchSize)),
+      augmenter_(std::make_unique<TwoViewAugmenter>(config)),
+      decoder_(std::make_unique<ImageDecoder>(config.minImageSide)),
+      nextToBuild_(firstStep),
+      nextToHand_(firstStep) {
+    if (stepsPerEpoch_ < 1)
+        throw FraError("data folder '" + folder_.root().string() + "' has " + std::to_string(folder_.size()) +
+                       " images, fewer than one batch of " + std::to_string(config.batchSize));
+    for (int i = 0; i < std::max(1, config.workers); ++i) workers_.emplace_back([this] { workerLoop(); });
+}
+
+BatchLoader::~BatchLoader() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stopping_ = true;
+    }
+    workAvailable_.notify_all();
+    batchReady_.notify_all();
+    for (auto& t : workers_) t.join();
+}
+
+std::shared_ptr<Batch> BatchLoader::next() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    const std::int64_t step = nextToHand_;
+    batchReady_.wait(lock, [&] { return ready_.count(step) || !fatalError_.empty() || stopping_; });
+    if (!fatalError_.empty()) throw FraError(fatalError_);
+    auto batch = ready_.at(step);
+    ready_.erase(step);
+    ++nextToHand_;
+    lock.unlock();
+    workAvailable_.notify_all();
+    return batch;
+}
+
+void BatchLoader::workerLoop() {
+    for (;;) {
+        std::int64_t step;
+        {
+            std::unique_lock<std::mutex> lock(mutex_);
+            workAvailable_.wait(lock, [&] {
+                return stopping_ || !fatalError_.empty() || nextToBuild_ < nextToHand_ + config_.prefetchBatches;
+            });
+            if (stopping_ || !fatalError_.empty()) return;
+            step = nextToBuild_++;
+        }
+        std::shared_ptr<Batch> batch;
+        try {
+            batch = build(step);
+        } catch (const std::exception& e) {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (fatalError_.empty()) fatalError_ = e.what();
+            batchReady_.notify_all();
+            workAvailable_.notify_all();
+            return;
+        }
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            ready_[step] = std::move(batch);
+        }
+        batchReady_.notify_all();
+    }
+}
+
+std::shared_ptr<const std::vector<std::int64_t>> BatchLoader::permutation(std::int64_t epoch) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = permutations_.find(epoch);
+    if (it != permutations_.end()) return it->second;
+    auto perm = std::make_shared<std::vector<std::int64_t>>(folder_.size());
+    std::iota(perm->begin(), perm->end(), 0);
+    std::uint64_t state = deriveSeed(seed_, {kPermutationTag, static_cast<std::uint64_t>(epoch)});
+    for (std::size_t i = perm->size(); i > 1; --i) {  // Fisher-Yates with a portable generator
+        state = splitMix64(state);
+        std::swap((*perm)[i - 1], (*perm)[state % i]);
+    }
+    while (permutations_.size() >= 3) permutations_.erase(permutations_.begin());
+    permutations_[epoch] = perm;
+    return perm;
+}
+
+bool BatchLoader::fillSlot(std::int64_t epoch, std::int64_t position, std::uint64_t viewSeed, Batch& batch, int slot) {
+    const auto perm = permutation(epoch);
+    const auto n = static_cast<std::int64_t>(perm->size());
+    for (std::int64_t k = 0; k < n; ++k) {
+        const std::int64_t file = (*perm)[(position + k) % n];
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (badFiles_.count(file)) continue;
+        }
+        DecodedImage image = decoder_->decode(folder_.path(static_cast<std::size_t>(file)));
+        if (!image.ok()) {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (badFiles_.insert(file).second) {
+                newlySkipped_.push_back({folder_.path(static_cast<std::size_t>(file)).string(), image.problem});
+                ++skippedTotal_;
+            }
+            continue;
+        }
+        const std::size_t offset = slot * batch.floatsPerImage();
+        augmenter_->makeView(image.rgb, deriveSeed(viewSeed, {0}), 0, batch.view1.data() + offset);
+        augmenter_->makeView(image.rgb, deriveSeed(viewSeed, {1}), 1, batch.view2.data() + offset);
+        batch.fileIndices[slot] = file;
+        return true;
+    }
+    return false;
+}
+
+std::shared_ptr<Batch> BatchLoader::build(std::int64_t step) {
+    auto batch = std::make_shared<Batch>();
+    batch->step = step;
+    batch->size = config_.batchSize;
+    batch->imageSize = config_.imageSize;
+    batch->view1.resize(batch->size * batch->floatsPerImage());
+    batch->view2.resize(batch->size * batch->floatsPerImage());
+    batch->fileIndices.assign(batch->size, -1);
+    const std::int64_t epoch = step / stepsPerEpoch_;
+    const std::int64_t first = (step % stepsPerEpoch_) * config_.batchSize;
+    for (int slot = 0; slot < batch->size; ++slot) {
+        const std::uint64_t viewSeed =
+            deriveSeed(seed_, {kViewTag, static_cast<std::uint64_t>(epoch), static_cast<std::uint64_t>(first + slot)});
+        if (!fillSlot(epoch, first + slot, viewSeed, *batch, slot))
+            throw FraError("no readable image in data folder '" + folder_.root().string() + "' (all " +
+                           std::to_string(folder_.size()) + " files were skipped)");
+    }
+    return batch;
+}
+
+std::vector<SkippedImage> BatchLoader::takeSkipped() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<SkippedImage> out;
+    out.swap(newlySkipped_);
+    return out;
+}
+
+std::size_t BatchLoader::skippedTotal() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return skippedTotal_;
+}
+
+}  // namespace fra

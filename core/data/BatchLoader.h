@@ -1,0 +1,83 @@
+#pragma once
+#include "config/FraConfig.h"
+#include "data/Batch.h"
+#include "data/ImageFolder.h"
+
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace fra {
+
+class TwoViewAugmenter;
+class ImageDecoder;
+
+struct SkippedImage {
+    std::string path;
+    std::string reason;
+};
+
+// Builds training batches on worker threads, a bounded number of steps ahead of the consumer.
+// The batch of step s is a pure function of (seed, s): epoch e = s / stepsPerEpoch uses a
+// seeded permutation, every view its own derived seed. A run resumed at step s therefore sees
+// exactly the batches it would have seen, whatever the number of workers.
+// Unreadable, corrupt or too-small images are replaced by the next readable image in the
+// permutation and reported once through takeSkipped(); they never stop the run.
+class BatchLoader {
+public:
+    BatchLoader(ImageFolder folder, const DataConfig& config, std::uint64_t seed, std::int64_t firstStep);
+    ~BatchLoader();
+    BatchLoader(const BatchLoader&) = delete;
+    BatchLoader& operator=(const BatchLoader&) = delete;
+
+    // The batch for the next step; blocks until it is ready. Throws FraError only when no
+    // image of the folder can be read at all.
+    std::shared_ptr<Batch> next();
+
+    std::int64_t stepsPerEpoch() const { return stepsPerEpoch_; }
+    std::size_t datasetSize() const { return folder_.size(); }
+    const ImageFolder& folder() const { return folder_; }
+
+    // Images skipped since the last call (each file is reported once per loader).
+    std::vector<SkippedImage> takeSkipped();
+    std::size_t skippedTotal() const;
+
+    static std::int64_t stepsPerEpochFor(std::size_t images, int batchSize);
+
+private:
+    void workerLoop();
+    std::shared_ptr<Batch> build(std::int64_t step);
+    std::shared_ptr<const std::vector<std::int64_t>> permutation(std::int64_t epoch);
+    bool fillSlot(std::int64_t epoch, std::int64_t position, std::uint64_t viewSeed, Batch& batch, int slot);
+
+    ImageFolder folder_;
+    DataConfig config_;
+    std::uint64_t seed_;
+    std::int64_t stepsPerEpoch_;
+    std::unique_ptr<TwoViewAugmenter> augmenter_;
+    std::unique_ptr<ImageDecoder> decoder_;
+
+    mutable std::mutex mutex_;
+    std::condition_variable workAvailable_;
+    std::condition_variable batchReady_;
+    std::int64_t nextToBuild_;
+    std::int64_t nextToHand_;
+    std::map<std::int64_t, std::shared_ptr<Batch>> ready_;
+    std::string fatalError_;
+    bool stopping_ = false;
+
+    std::map<std::int64_t, std::shared_ptr<const std::vector<std::int64_t>>> permutations_;
+    std::set<std::int64_t> badFiles_;
+    std::vector<SkippedImage> newlySkipped_;
+    std::size_t skippedTotal_ = 0;
+
+    std::vector<std::thread> workers_;
+};
+
+}  // namespace fra

@@ -1,0 +1,72 @@
+#include "loss/FraLosses.h"
+
+#include "config/FraConfig.h"
+#include "model/CrossRankOps.h"
+
+#include <cmath>
+
+namespace F = torch::nn::functional;
+
+namespace fra {
+
+torch::Tensor byolLoss(const torch::Tensor& prediction, const torch::Tensor& target) {
+    const torch::Tensor p = F::normalize(prediction, F::NormalizeFuncOptions().dim(-1));
+    const torch::Tensor z = F::normalize(target, F::NormalizeFuncOptions().dim(-1));
+    return 2.0 - 2.0 * (p * z).sum(-1).mean();
+}
+
+torch::Tensor decorrelationTerm(const torch::Tensor& prediction, const torch::Tensor& target) {
+    const torch::Tensor p = F::normalize(prediction, F::NormalizeFuncOptions().dim(-1));
+    const torch::Tensor z = F::normalize(target, F::NormalizeFuncOptions().dim(-1));
+    const auto k = p.size(1);
+    const torch::Tensor offDiagonal = 1.0 - torch::eye(k, p.options());
+    const torch::Tensor correlation = torch::matmul(p, z.transpose(1, 2)) * offDiagonal;  // B x K x K
+    return (correlation.pow(2).sum(-1) / static_cast<double>(k)).mean();
+}
+
+torch::Tensor regionConsistency(const torch::Tensor& prediction, const torch::Tensor& target, double decorrelationWeight) {
+    const auto d = prediction.size(-1);
+    torch::Tensor loss = byolLoss(prediction.reshape({-1, d}), target.reshape({-1, d}));
+    if (decorrelationWeight != 0.0) loss = loss + decorrelationWeight * decorrelationTerm(prediction, target);
+    return loss;
+}
+
+torch::Tensor sinkhorn(const torch::Tensor& probabilities, int iterations, const CrossRankOps& ranks) {
+    torch::NoGradGuard noGrad;
+    torch::Tensor q = probabilities.t().clone();  // K x n
+    const double k = static_cast<double>(q.size(0));
+    const double n = static_cast<double>(q.size(1)) * ranks.worldSize();
+    q.div_(ranks.sum(q.sum()));
+    for (int it = 0; it < iterations; ++it) {
+        q.div_(ranks.sum(q.sum(1, /*keepdim=*/true)));
+        q.div_(k);
+        q.div_(q.sum(0, /*keepdim=*/true));
+        q.div_(n);
+    }
+    return (q * n).t();
+}
+
+torch::Tensor meanEntropyRegularizer(const torch::Tensor& probabilities, const CrossRankOps& ranks) {
+    const torch::Tensor mean = ranks.mean(probabilities.mean(0));
+    return (mean * torch::log(mean)).sum() + std::log(static_cast<double>(mean.size(0)));
+}
+
+torch::Tensor softCrossEntropy(const torch::Tensor& targetProbabilities, const torch::Tensor& logProbabilities) {
+    return -(targetProbabilities * logProbabilities).sum(-1).mean();
+}
+
+torch::Tensor semanticRelation(const torch::Tensor& onlineDots, const torch::Tensor& momentumDots, const LossConfig& config,
+                               const CrossRankOps& ranks) {
+    const auto k = onlineDots.size(1);
+    // rows = every pixel of every image, columns = regions
+    const torch::Tensor student = onlineDots.permute({0, 2, 3, 1}).reshape({-1, k}).to(torch::kFloat32) / config.studentTemperature;
+    const torch::Tensor teacher = momentumDots.permute({0, 2, 3, 1}).reshape({-1, k}).to(torch::kFloat32) / config.teacherTemperature;
+    torch::Tensor targets = torch::softmax(teacher.detach(), -1);
+    if (config.sinkhornIterations > 0) targets = sinkhorn(targets, config.sinkhornIterations, ranks);
+    torch::Tensor loss = softCrossEntropy(targets, torch::log_softmax(student, -1));
+    if (config.memaxWeight != 0.0)
+        loss = loss + config.memaxWeight * meanEntropyRegularizer(torch::softmax(student, -1), ranks);
+    return loss;
+}
+
+}  // namespace fra

@@ -1,0 +1,36 @@
+#pragma once
+#include <torch/torch.h>
+
+namespace fra {
+
+class CrossRankOps;
+struct LossConfig;
+
+// The FRA loss terms of ../shared/docs/fra-spec.md as plain functions of tensors.
+
+// BYOL: 2 - 2 * mean cosine(p, z) over rows of N x D.
+torch::Tensor byolLoss(const torch::Tensor& prediction, const torch::Tensor& target);
+
+// mean over (b, k) of sum_{j != k} cos(pred_k, target_j)^2 / K, for B x K x D inputs.
+torch::Tensor decorrelationTerm(const torch::Tensor& prediction, const torch::Tensor& target);
+
+// L_l: region k of one view predicts region k of the other (B x K x D each), plus the
+// decorrelation term with `decorrelationWeight`.
+torch::Tensor regionConsistency(const torch::Tensor& prediction, const torch::Tensor& target, double decorrelationWeight);
+
+// MSN's Sinkhorn-Knopp on probabilities (n x K rows summing to 1); returns n x K assignments
+// whose columns are balanced over the regions. Totals and row sums are reduced across ranks.
+torch::Tensor sinkhorn(const torch::Tensor& probabilities, int iterations, const CrossRankOps& ranks);
+
+// ME-MAX: sum_k pbar_k log pbar_k + log K, pbar the mean of the n x K probabilities (over ranks).
+torch::Tensor meanEntropyRegularizer(const torch::Tensor& probabilities, const CrossRankOps& ranks);
+
+// mean over rows of -sum_k q_k log p_k.
+torch::Tensor softCrossEntropy(const torch::Tensor& targetProbabilities, const torch::Tensor& logProbabilities);
+
+// L_r for one view: dots (B x K x H x W cosine similarities) of the online and momentum
+// branches -> CE(sinkhorn(teacher), student) + memaxWeight * ME-MAX(student).
+torch::Tensor semanticRelation(const torch::Tensor& onlineDots, const torch::Tensor& momentumDots, const LossConfig& config,
+                               const CrossRankOps& ranks);
+
+}  // namespace fra

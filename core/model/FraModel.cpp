@@ -1,0 +1,98 @@
+#include "model/FraModel.h"
+
+#include "loss/FraLosses.h"
+#include "model/CrossRankOps.h"
+
+namespace fra {
+
+FraModelImpl::FraModelImpl(const FraConfig& config) : config_(config) {
+    const bool regions = config.loss.localConsistency;
+    online = register_module("online", FraBranch(config.model, regions));
+    momentum = register_module("momentum", FraBranch(config.model, regions));
+    const int d = config.model.embedDim, hidden = config.model.hiddenDim;
+    globalPredictor = register_module("global_predictor", Mlp1d(d, hidden, d));
+    if (regions) regionPredictor = register_module("region_predictor", Mlp1d(d, hidden, d));
+
+    torch::NoGradGuard noGrad;
+    const auto src = online->named_parameters(), dst = momentum->named_parameters();
+    for (const auto& item : src) {
+        dst[item.key()].copy_(item.value());
+        dst[item.key()].set_requires_grad(false);
+    }
+    const auto srcBuffers = online->named_buffers();
+    auto dstBuffers = momentum->named_buffers();
+    for (const auto& item : srcBuffers) dstBuffers[item.key()].copy_(item.value());
+}
+
+FraLossTerms FraModelImpl::forward(const torch::Tensor& view1, const torch::Tensor& view2, const CrossRankOps& ranks) {
+    const LossConfig& lc = config_.loss;
+    const BranchOutputs o1 = online->forwardTraining(view1, ranks);
+    const BranchOutputs o2 = online->forwardTraining(view2, ranks);
+    BranchOutputs t1, t2;
+    {
+        torch::NoGradGuard noGrad;
+        t1 = momentum->forwardTraining(view1, ranks);
+        t2 = momentum->forwardTraining(view2, ranks);
+    }
+    FraLossTerms out;
+    const auto zero = torch::zeros({}, view1.options().dtype(torch::kFloat32));
+    out.lossG = zero;
+    out.lossL = zero;
+    out.lossR = zero;
+    out.lossC = zero;
+    const std::pair<const BranchOutputs*, const BranchOutputs*> pairs[] = {{&o1, &t2}, {&o2, &t1}};
+    for (const auto& [o, t] : pairs) {
+        const torch::Tensor g = byolLoss(globalPredictor(o->global.unsqueeze(-1)).squeeze(-1).to(torch::kFloat32),
+                                         t->global.to(torch::kFloat32));
+        out.lossG = out.lossG + g;
+        if (!lc.localConsistency) {
+            out.lossC = out.lossC + g;  // GC only: BYOL
+            continue;
+        }
+        const torch::Tensor predicted = regionPredictor(o->regions.transpose(1, 2)).transpose(1, 2);  // B x K x D
+        const torch::Tensor l = regionConsistency(predicted.to(torch::kFloat32), t->regions.to(torch::kFloat32),
+                                                  lc.decorrelationWeight);
+        out.lossL = out.lossL + l;
+        out.lossC = out.lossC + lc.lambdaC * g + (1.0 - lc.lambdaC) * l;
+    }
+    out.total = out.lossC;
+    if (lc.localConsistency && lc.semanticRelation) {
+        out.lossR = 0.5 * (semanticRelation(o1.dots, t1.dots, lc, ranks) + semanticRelation(o2.dots, t2.dots, lc, ranks));
+        out.total = out.total + lc.lambdaR * out.lossR;
+    }
+    return out;
+}
+
+void FraModelImpl::updateMomentumBranch(double m) {
+    torch::NoGradGuard noGrad;
+    std::vector<torch::Tensor> targets, sources;
+    for (const auto& p : momentum->parameters()) targets.push_back(p);
+    for (const auto& p : online->parameters()) sources.push_back(p);
+    torch::_foreach_mul_(targets, m);
+    torch::_foreach_add_(targets, sources, 1.0 - m);
+    if (!config_.momentum.averageBuffers) return;
+    auto dst = momentum->named_buffers();
+    for (const auto& item : online->named_buffers()) {
+        torch::Tensor& t = dst[item.key()];
+        if (t.is_floating_point()) t.mul_(m).add_(item.value(), 1.0 - m);  // running stats, proto
+        else t.copy_(item.value());                                       // num_batches_tracked
+    }
+}
+
+std::vector<std::pair<std::string, torch::Tensor>> FraModelImpl::trainableParameters() const {
+    std::vector<std::pair<std::string, torch::Tensor>> out;
+    for (const auto& item : named_parameters())
+        if (item.key().rfind("momentum.", 0) != 0) out.emplace_back(item.key(), item.value());
+    return out;
+}
+
+std::vector<torch::Tensor> FraModelImpl::batchNormParameters() const {
+    std::vector<torch::Tensor> out;
+    for (const auto& module : modules(/*include_self=*/false)) {
+        if (module->as<torch::nn::BatchNorm1d>() || module->as<torch::nn::BatchNorm2d>())
+            for (const auto& p : module->parameters(/*recurse=*/false)) out.push_back(p);
+    }
+    return out;
+}
+
+}  // namespace fra

@@ -1,0 +1,111 @@
+#include "model/ResNet.h"
+
+#include "util/FraError.h"
+
+#include <torch/torch.h>
+
+namespace nn = torch::nn;
+
+namespace fra {
+namespace {
+
+nn::Conv2d conv(int in, int out, int kernel, int stride) {
+    return nn::Conv2d(nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2).bias(false));
+}
+
+// Residual blocks; `expansion` 1 = BasicBlock (ResNet-18/34), 4 = Bottleneck (ResNet-50).
+class BlockImpl : public nn::Module {
+public:
+    BlockImpl(int inPlanes, int planes, int stride, bool bottleneck) : bottleneck_(bottleneck) {
+        const int expansion = bottleneck ? 4 : 1;
+        if (bottleneck) {
+            conv1_ = register_module("conv1", conv(inPlanes, planes, 1, 1));
+            bn1_ = register_module("bn1", nn::BatchNorm2d(planes));
+            conv2_ = register_module("conv2", conv(planes, planes, 3, stride));
+            bn2_ = register_module("bn2", nn::BatchNorm2d(planes));
+            conv3_ = register_module("conv3", conv(planes, planes * expansion, 1, 1));
+            bn3_ = register_module("bn3", nn::BatchNorm2d(planes * expansion));
+        } else {
+            conv1_ = register_module("conv1", conv(inPlanes, planes, 3, stride));
+            bn1_ = register_module("bn1", nn::BatchNorm2d(planes));
+            conv2_ = register_module("conv2", conv(planes, planes, 3, 1));
+            bn2_ = register_module("bn2", nn::BatchNorm2d(planes));
+        }
+        if (stride != 1 || inPlanes != planes * expansion) {
+            downsample_ = register_module(
+                "downsample", nn::Sequential(conv(inPlanes, planes * expansion, 1, stride), nn::BatchNorm2d(planes * expansion)));
+        }
+    }
+
+    torch::Tensor forward(const torch::Tensor& x) {
+        torch::Tensor out = torch::relu(bn1_(conv1_(x)));
+        out = bn2_(conv2_(out));
+        if (bottleneck_) out = bn3_(conv3_(torch::relu(out)));
+        const torch::Tensor identity = downsample_ ? downsample_->forward(x) : x;
+        return torch::relu(out + identity);
+    }
+
+private:
+    bool bottleneck_;
+    nn::Conv2d conv1_{nullptr}, conv2_{nullptr}, conv3_{nullptr};
+    nn::BatchNorm2d bn1_{nullptr}, bn2_{nullptr}, bn3_{nullptr};
+    nn::Sequential downsample_{nullptr};
+};
+TORCH_MODULE(Block);
+
+struct ArchSpec {
+    std::array<int, 4> blocks;
+    bool bottleneck;
+};
+
+ArchSpec specFor(const std::string& arch) {
+    if (arch == "resnet18") return {{2, 2, 2, 2}, false};
+    if (arch == "resnet34") return {{3, 4, 6, 3}, false};
+    if (arch == "resnet50") return {{3, 4, 6, 3}, true};
+    throw FraError("unknown backbone '" + arch + "' (resnet18, resnet34, resnet50)");
+}
+
+}  // namespace
+
+bool ResNetImpl::isKnownArch(const std::string& arch) {
+    return arch == "resnet18" || arch == "resnet34" || arch == "resnet50";
+}
+
+ResNetImpl::ResNetImpl(const std::string& arch) {
+    const ArchSpec spec = specFor(arch);
+    const int expansion = spec.bottleneck ? 4 : 1;
+    conv1 = register_module("conv1", nn::Conv2d(nn::Conv2dOptions(3, 64, 7).stride(2).padding(3).bias(false)));
+    bn1 = register_module("bn1", nn::BatchNorm2d(64));
+    int inPlanes = 64;
+    auto makeLayer = [&](int planes, int blocks, int stride) {
+        nn::Sequential layer;
+        for (int i = 0; i < blocks; ++i) {
+            layer->push_back(std::to_string(i), Block(inPlanes, planes, i == 0 ? stride : 1, spec.bottleneck));
+            inPlanes = planes * expansion;
+        }
+        return layer;
+    };
+    layer1 = register_module("layer1", makeLayer(64, spec.blocks[0], 1));
+    layer2 = register_module("layer2", makeLayer(128, spec.blocks[1], 2));
+    layer3 = register_module("layer3", makeLayer(256, spec.blocks[2], 2));
+    layer4 = register_module("layer4", makeLayer(512, spec.blocks[3], 2));
+    outChannels_ = 512 * expansion;
+
+    // torchvision's initialisation
+    for (auto& module : modules(/*include_self=*/false)) {
+        if (auto* c = module->as<nn::Conv2d>()) {
+            nn::init::kaiming_normal_(c->weight, 0.0, torch::kFanOut, torch::kReLU);
+        } else if (auto* bn = module->as<nn::BatchNorm2d>()) {
+            nn::init::ones_(bn->weight);
+            nn::init::zeros_(bn->bias);
+        }
+    }
+}
+
+torch::Tensor ResNetImpl::forward(torch::Tensor x) {
+    x = torch::relu(bn1(conv1(x)));
+    x = torch::max_pool2d(x, 3, 2, 1);
+    return layer4->forward(layer3->forward(layer2->forward(layer1->forward(x))));
+}
+
+}  // namespace fra

@@ -1,0 +1,30 @@
+#pragma once
+#include <string>
+#include <torch/nn/module.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/container/sequential.h>
+#include <torch/nn/modules/conv.h>
+
+namespace fra {
+
+// torchvision's ResNet-18/34/50 (v1.5: stride in the 3x3 conv), without the pooling and fc
+// head: forward() returns the last feature map. Parameter and buffer names are torchvision's
+// (conv1.weight, layer1.0.bn1.running_mean, layer2.0.downsample.1.weight, ...), so a state
+// dict maps one to one in both directions.
+class ResNetImpl : public torch::nn::Module {
+public:
+    explicit ResNetImpl(const std::string& arch);
+    torch::Tensor forward(torch::Tensor x);
+    int outChannels() const { return outChannels_; }
+
+    static bool isKnownArch(const std::string& arch);
+
+private:
+    torch::nn::Conv2d conv1{nullptr};
+    torch::nn::BatchNorm2d bn1{nullptr};
+    torch::nn::Sequential layer1{nullptr}, layer2{nullptr}, layer3{nullptr}, layer4{nullptr};
+    int outChannels_ = 0;
+};
+TORCH_MODULE(ResNet);
+
+}  // namespace fra

@@ -1,0 +1,33 @@
+#pragma once
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace fra {
+
+// run.json: the run's record beyond its folder name. Rewritten atomically on every state
+// change and checkpoint; readers (GUI, `fra` commands) never see a torn file.
+struct RunStatus {
+    std::string state = "created";   // created | running | paused | stopped | finished | failed
+    std::string message;             // why it stopped or failed, one line
+    std::string preset;
+    std::string host;
+    std::int64_t pid = 0;
+    std::int64_t step = 0;           // last step whose metrics were logged
+    std::int64_t totalSteps = 0;
+    std::int64_t checkpointStep = -1;  // newest checkpoint (-1: none yet)
+    std::int64_t skippedImages = 0;
+    double started = 0;              // Unix seconds
+    double updated = 0;
+    std::string device;
+    std::string notes;
+    std::vector<std::string> tags;
+
+    nlohmann::json toJson() const;
+    static RunStatus fromJson(const nlohmann::json& j);
+    // True for states in which a process should be writing the run.
+    bool claimsActive() const { return state == "running" || state == "paused"; }
+};
+
+}  // namespace fra

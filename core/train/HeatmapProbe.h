@@ -1,0 +1,18 @@
+#pragma once
+#include "config/FraConfig.h"
+#include "run/NpyFile.h"
+
+#include <opencv2/core.hpp>
+#include <vector>
+
+namespace fra {
+
+class FraModelImpl;
+
+// Runs the online branch in inference mode (BN running statistics, `proto` prototypes) on
+// square RGB faces and returns their K heatmaps as a [P, K, h, w] float32 array. The model's
+// training state (mode, buffers, random generator) is left as it was.
+// Runs on the device the model lives on.
+NpyArray computeHeatmaps(FraModelImpl& model, const std::vector<cv::Mat>& squareRgbImages, const DataConfig& data);
+
+}  // namespace fra

@@ -1,0 +1,22 @@
+#pragma once
+#include <cstdint>
+
+namespace fra {
+
+// One line of the metrics log: what a training step reports.
+struct StepRecord {
+    std::int64_t step = 0;         // 1-based: the number of optimiser steps done
+    std::int64_t epoch = 0;
+    double time = 0;               // seconds since the Unix epoch
+    double loss = 0;               // L = L_c + lambda_r L_r
+    double lossC = 0;              // consistency L_c
+    double lossR = 0;              // semantic relation L_r (0 when SR is off)
+    double lossG = 0;              // global BYOL terms, summed over both view pairs, unweighted
+    double lossL = 0;              // local (region) terms, summed over both view pairs, unweighted
+    double lr = 0;
+    double momentum = 0;           // EMA momentum used after this step
+    double imagesPerSecond = 0;    // images (each seen as two views) per second of this step
+    double dataWaitSeconds = 0;    // time this step waited for its batch
+};
+
+}  // namespace fra

@@ -1,0 +1,32 @@
+#include "train/TrainStep.h"
+
+#include "compat/TorchCompat.h"
+#include "model/CrossRankOps.h"
+#include "optim/ParameterGroups.h"
+
+namespace fra {
+
+TrainStep::TrainStep(const FraConfig& config, torch::Device device, const CrossRankOps& ranks)
+    : config_(config), device_(device), ranks_(ranks) {
+    model_ = FraModel(config);
+    model_->to(device_);
+    model_->train();
+    optimizer_ = std::make_unique<Lars>(larsParameterGroups(splitForLars(*model_), config.optim, config.optim.lr),
+                                        LarsOptions(config.optim.lr));
+}
+
+FraLossTerms TrainStep::run(const torch::Tensor& view1, const torch::Tensor& view2, double learningRate, double momentum) {
+    for (auto& group : optimizer_->param_groups()) group.options().set_lr(learningRate);
+    FraLossTerms terms;
+    {
+        compat::AutocastGuard autocast(device_, config_.run.precision == "bf16");
+        terms = model_->forward(view1, view2, ranks_);
+    }
+    model_->zero_grad(/*set_to_none=*/true);
+    terms.total.backward();
+    optimizer_->step();
+    model_->updateMomentumBranch(momentum);
+    return terms;
+}
+
+}  // namespace fra

@@ -1,0 +1,39 @@
+#include "util/ResourceLocator.h"
+
+#include "util/FraError.h"
+
+#include <cstdlib>
+#include <system_error>
+
+namespace fs = std::filesystem;
+
+namespace fra {
+
+fs::path ResourceLocator::executableDir() {
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    return ec ? fs::current_path() : exe.parent_path();
+}
+
+std::vector<fs::path> ResourceLocator::searchPath() {
+    std::vector<fs::path> dirs;
+    if (const char* env = std::getenv("FRA_RESOURCE_DIR"); env && *env) dirs.emplace_back(env);
+    dirs.push_back(executableDir().parent_path() / "share" / "fra-workbench");
+#ifdef FRA_SOURCE_RESOURCE_DIR
+    dirs.emplace_back(FRA_SOURCE_RESOURCE_DIR);
+#endif
+    return dirs;
+}
+
+fs::path ResourceLocator::find(const std::string& relative) {
+    std::string tried;
+    for (const auto& dir : searchPath()) {
+        const fs::path candidate = dir / relative;
+        std::error_code ec;
+        if (fs::exists(candidate, ec)) return candidate;
+        tried += (tried.empty() ? "" : ", ") + dir.string();
+    }
+    throw FraError("resource '" + relative + "' not found (looked in " + tried + ")");
+}
+
+}  // namespace fra

@@ -1,0 +1,18 @@
+#pragma once
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace fra {
+
+// Finds the read-only files shipped with the workbench (presets, icons): $FRA_RESOURCE_DIR,
+// then <prefix>/share/fra-workbench next to an installed binary, then the source tree of a build.
+class ResourceLocator {
+public:
+    static std::vector<std::filesystem::path> searchPath();
+    // Throws FraError when `relative` exists in none of the search directories.
+    static std::filesystem::path find(const std::string& relative);
+    static std::filesystem::path executableDir();
+};
+
+}  // namespace fra
