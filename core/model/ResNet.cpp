@@ -102,6 +102,12 @@ ResNetImpl::ResNetImpl(const std::string& arch) {
     }
 }
 
+void ResNetImpl::toChannelsLast() {
+    torch::NoGradGuard noGrad;
+    for (auto& p : parameters())
+        if (p.dim() == 4) p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
+}
+
 torch::Tensor ResNetImpl::forward(torch::Tensor x) {
     x = torch::relu(bn1(conv1(x)));
     x = torch::max_pool2d(x, 3, 2, 1);

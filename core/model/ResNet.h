@@ -16,6 +16,9 @@ public:
     explicit ResNetImpl(const std::string& arch);
     torch::Tensor forward(torch::Tensor x);
     int outChannels() const { return outChannels_; }
+    // Stores the 4-D weights channels-last (NHWC): oneDNN's CPU and cuDNN's tensor-core
+    // convolutions are faster in that layout. Inputs should then be channels-last too.
+    void toChannelsLast();
 
     static bool isKnownArch(const std::string& arch);
 

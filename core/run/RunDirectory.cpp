@@ -51,24 +51,39 @@ std::mutex logMutex;
 
 RunDirectory RunDirectory::create(const fs::path& root, const json& frozenConfig) {
     std::error_code ec;
-    if (fs::exists(root, ec)) {
+    const bool existed = fs::exists(root, ec);
+    if (existed) {
         if (!fs::is_directory(root, ec)) throw FraError("output '" + root.string() + "' exists and is not a folder");
         if (!fs::is_empty(root, ec)) throw FraError("output folder '" + root.string() + "' is not empty (use `fra resume` to continue a run)");
     }
     fs::create_directories(root, ec);
     if (ec) throw FraError("cannot create run folder '" + root.string() + "': " + ec.message());
     RunDirectory run(root);
-    for (const auto& dir : {run.probesDir(), run.heatmapsDir(), run.checkpointsDir()}) {
-        fs::create_directories(dir, ec);
-        if (ec) throw FraError("cannot create '" + dir.string() + "': " + ec.message());
+    try {
+        for (const auto& dir : {run.probesDir(), run.heatmapsDir(), run.checkpointsDir()}) {
+            fs::create_directories(dir, ec);
+            if (ec) throw FraError("cannot create '" + dir.string() + "': " + ec.message());
+        }
+        writeFileAtomically(run.configFile(), frozenConfig.dump(2) + "\n");
+        RunStatus status;
+        if (frozenConfig.is_object()) status.preset = frozenConfig.value("preset", "");
+        status.host = hostName();
+        status.started = status.updated = unixNow();
+        run.writeStatus(status);
+    } catch (...) {
+        run.removeCreated(existed);
+        throw;
     }
-    writeFileAtomically(run.configFile(), frozenConfig.dump(2) + "\n");
-    RunStatus status;
-    status.preset = frozenConfig.value("preset", "");
-    status.host = hostName();
-    status.started = status.updated = unixNow();
-    run.writeStatus(status);
     return run;
+}
+
+void RunDirectory::removeCreated(bool rootExistedEmpty) const {
+    std::error_code ec;
+    if (!rootExistedEmpty) {
+        fs::remove_all(root_, ec);
+        return;
+    }
+    for (const auto& entry : fs::directory_iterator(root_, ec)) fs::remove_all(entry.path(), ec);
 }
 
 bool RunDirectory::looksLikeRun(const fs::path& root) {

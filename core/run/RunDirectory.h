@@ -37,6 +37,9 @@ public:
     // Opens an existing run; fails with a clear message if it is not a run directory.
     static RunDirectory open(const std::filesystem::path& root);
     static bool looksLikeRun(const std::filesystem::path& root);
+    // Undoes create() when the run cannot start after all: removes the folder, or only its
+    // content when it existed (empty) before.
+    void removeCreated(bool rootExistedEmpty) const;
 
     const std::filesystem::path& root() const { return root_; }
     std::filesystem::path configFile() const { return root_ / "config.json"; }

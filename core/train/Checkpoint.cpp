@@ -3,6 +3,7 @@
 #include "util/AtomicFile.h"
 #include "util/FraError.h"
 
+#include <map>
 #include <nlohmann/json.hpp>
 
 namespace fra {
@@ -67,7 +68,19 @@ TrainingState Checkpoint::load(const std::filesystem::path& file, FraModelImpl& 
                            std::to_string(kFormatVersion));
         torch::serialize::InputArchive modelArchive;
         archive.read("model", modelArchive);
+        // Module::load replaces tensors whatever their shape; a checkpoint of another
+        // architecture must be refused, not silently adopted.
+        std::map<std::string, std::vector<int64_t>> expected;
+        for (const auto& item : model.named_parameters()) expected[item.key()] = item.value().sizes().vec();
+        for (const auto& item : model.named_buffers()) expected[item.key()] = item.value().sizes().vec();
         model.load(modelArchive);
+        auto check = [&](const std::string& name, const torch::Tensor& t) {
+            if (t.sizes().vec() != expected[name])
+                throw FraError("checkpoint '" + file.string() + "' does not match this model: '" + name + "' has shape " +
+                               c10::str(t.sizes()) + ", the model expects " + c10::str(c10::IntArrayRef(expected[name])));
+        };
+        for (const auto& item : model.named_parameters()) check(item.key(), item.value());
+        for (const auto& item : model.named_buffers()) check(item.key(), item.value());
         if (optimizer) {
             torch::serialize::InputArchive optimizerArchive;
             archive.read("optimizer", optimizerArchive);

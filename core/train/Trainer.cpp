@@ -299,8 +299,8 @@ std::unique_ptr<Trainer> Trainer::create(const FraConfig& config, const fs::path
 
     std::error_code ec;
     const bool existed = fs::exists(runDir, ec);
+    impl->run = std::make_unique<RunDirectory>(RunDirectory::create(runDir, ConfigSchema::instance().toJson(config)));
     try {
-        impl->run = std::make_unique<RunDirectory>(RunDirectory::create(runDir, ConfigSchema::instance().toJson(config)));
         impl->lock = std::make_unique<RunLock>(runDir);
         impl->status = impl->run->readStatus();
         impl->status.pid = ::getpid();
@@ -312,9 +312,7 @@ std::unique_ptr<Trainer> Trainer::create(const FraConfig& config, const fs::path
                                          std::to_string(impl->folder->size()) + " images)");
     } catch (...) {
         impl->lock.reset();
-        if (!existed) fs::remove_all(runDir, ec);
-        else if (fs::exists(runDir, ec))
-            for (const auto& entry : fs::directory_iterator(runDir, ec)) fs::remove_all(entry.path(), ec);
+        impl->run->removeCreated(existed);  // existed means: existed and was empty
         throw;
     }
     return std::unique_ptr<Trainer>(new Trainer(std::move(impl)));

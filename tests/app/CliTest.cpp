@@ -1,0 +1,100 @@
+// The `fra` command line as a user meets it: help, one-line errors, exit codes, outputs.
+#include "support/Process.h"
+#include "support/TempDir.h"
+#include "support/TestImages.h"
+#include "support/TinyConfig.h"
+
+#include <fstream>
+#include <gtest/gtest.h>
+
+namespace fs = std::filesystem;
+
+namespace {
+ProcessResult runFra(std::vector<std::string> args) {
+    args.insert(args.begin(), FRA_CLI);
+    return runProcess(args);
+}
+
+void expectOneLineError(const ProcessResult& r, const std::string& fragment) {
+    EXPECT_NE(r.exitCode, 0);
+    const auto errLines = lines(r.err);
+    ASSERT_EQ(errLines.size(), 1u) << r.err;
+    EXPECT_EQ(errLines[0].rfind("fra: error: ", 0), 0u) << r.err;
+    EXPECT_NE(errLines[0].find(fragment), std::string::npos) << r.err;
+}
+}  // namespace
+
+TEST(Cli, HelpForEveryCommand) {
+    for (const std::vector<std::string> args : std::vector<std::vector<std::string>>{
+             {"--help"}, {"pretrain", "--help"}, {"resume", "--help"}, {"heatmaps", "--help"}, {"export", "--help"},
+             {"bench", "step", "--help"}, {"bench", "data", "--help"}, {"presets", "--help"}, {"config", "--help"},
+             {"samples", "crop", "--help"}}) {
+        const ProcessResult r = runFra(args);
+        EXPECT_EQ(r.exitCode, 0) << args[0];
+        EXPECT_NE(r.out.find("Usage"), std::string::npos) << args[0] << r.out;
+    }
+    EXPECT_NE(runFra({"presets"}).out.find("cpu-r18"), std::string::npos);
+    EXPECT_NE(runFra({"config", "--fields"}).out.find("model.num_regions"), std::string::npos);
+}
+
+TEST(Cli, BadArgumentsGiveOneLineAndWriteNothing) {
+    TempDir dir;
+    testimages::writeFolder(dir / "data", 6, 40);
+    expectOneLineError(runFra({"pretrain", "--out", (dir / "r").string(), "--data", (dir / "nope").string()}), "does not exist");
+    expectOneLineError(runFra({"pretrain", "--out", (dir / "r").string(), "--data", (dir / "data").string(), "--set", "model.arch=vgg"}),
+                       "model.arch");
+    expectOneLineError(runFra({"pretrain", "--out", (dir / "r").string(), "--data", (dir / "data").string(), "--preset", "nope"}),
+                       "unknown preset 'nope'");
+    expectOneLineError(runFra({"pretrain", "--out", (dir / "r").string(), "--data", (dir / "data").string(), "--bogus"}), "--bogus");
+    expectOneLineError(runFra({"pretrain", "--out", "/proc/fra-no-way/run", "--data", (dir / "data").string(), "--set", "data.batch_size=4"}),
+                       "cannot create run folder");
+    expectOneLineError(runFra({"pretrain", "--data", (dir / "data").string()}), "--out");
+    expectOneLineError(runFra({"resume", (dir / "data").string()}), "not a run folder");
+    expectOneLineError(runFra({"export", (dir / "nothing.pt").string(), "--out", (dir / "x.pth").string()}), "does not exist");
+    EXPECT_FALSE(fs::exists(dir / "r"));
+    EXPECT_FALSE(fs::exists(dir / "x.pth"));
+    std::ofstream(dir / "bad.json") << "{\"model\": {\"num_regions\": 0}}";
+    expectOneLineError(runFra({"pretrain", "--out", (dir / "r").string(), "--data", (dir / "data").string(), "--config",
+                            (dir / "bad.json").string()}),
+                       "bad.json: field 'model.num_regions'");
+    EXPECT_FALSE(fs::exists(dir / "r"));
+}
+
+TEST(Cli, PretrainThenHeatmapsAndExportLoadableInPython) {
+    TempDir dir;
+    testimages::writeFolder(dir / "data", 8, 48);
+    std::vector<std::string> args = {"pretrain", "--data", (dir / "data").string(), "--out", (dir / "run").string(), "--steps", "2", "--quiet"};
+    for (const auto& a : tinyTrainingArgs()) args.push_back(a);
+    const ProcessResult train = runFra(args);
+    ASSERT_EQ(train.exitCode, 0) << train.err;
+    EXPECT_NE(train.out.find("finished at step 2"), std::string::npos) << train.out;
+
+    const std::string face = (dir / "data" / "face_001.jpg").string();
+    const ProcessResult maps = runFra({"heatmaps", (dir / "run").string(), face, "--out", (dir / "maps").string(), "--npy"});
+    ASSERT_EQ(maps.exitCode, 0) << maps.err;
+    for (const char* suffix : {"_regions.png", "_argmax.png", "_panels.png", "_heatmaps.npy"})
+        EXPECT_TRUE(fs::exists(dir / "maps" / (std::string("face_001") + suffix))) << suffix;
+    testimages::writeGarbage(dir / "broken.jpg");
+    expectOneLineError(runFra({"heatmaps", (dir / "run").string(), face, (dir / "broken.jpg").string(), "--out",
+                            (dir / "maps2").string()}),
+                       "broken.jpg");
+    EXPECT_FALSE(fs::exists(dir / "maps2"));
+
+    const ProcessResult exported = runFra({"export", (dir / "run").string(), "--out", (dir / "backbone.pth").string()});
+    ASSERT_EQ(exported.exitCode, 0) << exported.err;
+    // torch.load in Python, into torchvision's resnet18: every key and shape matches, only fc is missing
+    const std::string script = R"(
+import sys, torch, torchvision
+sd = torch.load(sys.argv[1])
+m = torchvision.models.resnet18()
+missing, unexpected = m.load_state_dict(sd, strict=False)
+assert sorted(missing) == ['fc.bias', 'fc.weight'], missing
+assert not unexpected, unexpected
+assert all(sd[k].shape == v.shape for k, v in m.state_dict().items() if not k.startswith('fc.'))
+print('ok', len(sd))
+)";
+    std::ofstream(dir / "check.py") << script;
+    const ProcessResult py = runProcess({"/usr/bin/python3", (dir / "check.py").string(), (dir / "backbone.pth").string()});
+    ASSERT_EQ(py.exitCode, 0) << py.err;
+    EXPECT_EQ(py.out, "ok 120\n");  // torchvision resnet18 has 122 entries, fc.weight and fc.bias among them
+}

@@ -1,0 +1,37 @@
+#include "model/ResNet.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+namespace {
+std::int64_t countParameters(fra::ResNet& net) {
+    std::int64_t n = 0;
+    for (const auto& p : net->parameters()) n += p.numel();
+    return n;
+}
+}  // namespace
+
+TEST(ResNet, TorchvisionSizesNamesAndShapes) {
+    // torchvision totals minus the fc layer: resnet18 11,689,512 - 513,000; resnet50 25,557,032 - 2,049,000
+    fra::ResNet r18("resnet18"), r34("resnet34"), r50("resnet50");
+    EXPECT_EQ(countParameters(r18), 11176512);
+    EXPECT_EQ(countParameters(r34), 21284672);
+    EXPECT_EQ(countParameters(r50), 23508032);
+    const auto params = r50->named_parameters();
+    const auto buffers = r50->named_buffers();
+    for (const char* key : {"conv1.weight", "bn1.bias", "layer1.0.conv3.weight", "layer2.0.downsample.0.weight",
+                            "layer2.0.downsample.1.weight", "layer4.2.bn3.weight"})
+        EXPECT_TRUE(params.contains(key)) << key;
+    for (const char* key : {"bn1.running_mean", "layer3.5.bn2.running_var", "layer4.0.downsample.1.num_batches_tracked"})
+        EXPECT_TRUE(buffers.contains(key)) << key;
+    EXPECT_EQ(params["layer2.0.conv2.weight"].sizes(), torch::IntArrayRef({128, 128, 3, 3}));
+    // v1.5: the stride sits in the 3x3 conv, not the first 1x1
+    EXPECT_TRUE(r18->named_parameters().contains("layer1.1.conv2.weight"));
+    EXPECT_FALSE(r18->named_parameters().contains("layer1.0.downsample.0.weight"));
+    EXPECT_EQ(r50->outChannels(), 2048);
+    EXPECT_EQ(r18->outChannels(), 512);
+    r50->eval();
+    torch::NoGradGuard noGrad;
+    EXPECT_EQ(r50->forward(torch::randn({1, 3, 224, 224})).sizes(), torch::IntArrayRef({1, 2048, 7, 7}));
+    EXPECT_EQ(r18->forward(torch::randn({2, 3, 112, 112})).sizes(), torch::IntArrayRef({2, 512, 4, 4}));
+}

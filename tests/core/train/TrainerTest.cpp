@@ -1,0 +1,222 @@
+#include "run/MetricsLog.h"
+#include "run/NpyFile.h"
+#include "run/RunDirectory.h"
+#include "support/TempDir.h"
+#include "support/TestImages.h"
+#include "support/TinyConfig.h"
+#include "model/CrossRankOps.h"
+#include "train/Checkpoint.h"
+#include "train/TrainStep.h"
+#include "train/Trainer.h"
+#include "util/FraError.h"
+
+#include <fstream>
+#include <gtest/gtest.h>
+#include <mutex>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Recorder : fra::TrainingObserver {
+    std::mutex mutex;
+    std::vector<fra::StepRecord> steps;
+    std::vector<fra::HeatmapSnapshot> heatmaps;
+    std::vector<fra::RunState> states;
+    std::vector<std::string> warnings;
+    std::vector<std::int64_t> checkpoints;
+    void onStep(const fra::StepRecord& r) override {
+        std::lock_guard<std::mutex> l(mutex);
+        steps.push_back(r);
+    }
+    void onHeatmaps(const fra::HeatmapSnapshot& s) override {
+        std::lock_guard<std::mutex> l(mutex);
+        heatmaps.push_back(s);
+    }
+    void onStateChanged(fra::RunState s, const std::string&) override {
+        std::lock_guard<std::mutex> l(mutex);
+        states.push_back(s);
+    }
+    void onLog(const std::string& level, const std::string& m) override {
+        std::lock_guard<std::mutex> l(mutex);
+        if (level == "warning") warnings.push_back(m);
+    }
+    void onCheckpoint(std::int64_t step, const std::string&) override {
+        std::lock_guard<std::mutex> l(mutex);
+        checkpoints.push_back(step);
+    }
+    std::size_t stepCount() {
+        std::lock_guard<std::mutex> l(mutex);
+        return steps.size();
+    }
+};
+
+std::string readFile(const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void waitForSteps(Recorder& r, std::size_t n) {
+    for (int i = 0; i < 6000 && r.stepCount() < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+}
+
+}  // namespace
+
+TEST(Trainer, RunsAndFillsTheRunDirectoryWhileSkippingBrokenImages) {
+    TempDir dir;
+    testimages::writeFolder(dir / "data", 10, 40);
+    testimages::writeTruncatedJpeg(dir / "data" / "zz_truncated.jpg");
+    testimages::writeGarbage(dir / "data" / "zz_garbage.jpg");
+    fra::FraConfig config = tinyTrainingConfig((dir / "data").string());
+    config.run.maxSteps = 6;
+    auto trainer = fra::Trainer::create(config, dir / "run");
+    Recorder rec;
+    trainer->addObserver(&rec);
+    trainer->start();
+    EXPECT_EQ(trainer->wait(), fra::RunState::Finished);
+
+    ASSERT_EQ(rec.steps.size(), 6u);
+    for (int i = 0; i < 6; ++i) {
+        EXPECT_EQ(rec.steps[i].step, i + 1);
+        EXPECT_TRUE(std::isfinite(rec.steps[i].loss));
+        EXPECT_NEAR(rec.steps[i].loss, rec.steps[i].lossC + 0.1 * rec.steps[i].lossR, 1e-5);
+        EXPECT_GT(rec.steps[i].lr, 0);
+        EXPECT_GE(rec.steps[i].momentum, 0.996);
+        EXPECT_GT(rec.steps[i].imagesPerSecond, 0);
+    }
+    EXPECT_EQ(rec.states.front(), fra::RunState::Running);
+    EXPECT_EQ(rec.states.back(), fra::RunState::Finished);
+    EXPECT_EQ(rec.checkpoints, (std::vector<std::int64_t>{3, 6}));
+
+    // snapshots at steps 0, 2, 4, 6 of 3 probe faces x K=4 maps that sum to 1 over regions
+    ASSERT_EQ(rec.heatmaps.size(), 4u);
+    const fra::HeatmapSnapshot& last = rec.heatmaps.back();
+    EXPECT_EQ(last.step, 6);
+    EXPECT_EQ(last.probes, 3);
+    EXPECT_EQ(last.regions, 4);
+    const int plane = last.height * last.width;
+    for (int p = 0; p < last.probes; ++p)
+        for (int i = 0; i < plane; ++i) {
+            double sum = 0;
+            for (int k = 0; k < last.regions; ++k) sum += last.maps[(p * last.regions + k) * plane + i];
+            ASSERT_NEAR(sum, 1.0, 1e-5);
+        }
+
+    const auto run = fra::RunDirectory::open(dir / "run");
+    EXPECT_EQ(fra::MetricsReader::readAll(run.metricsFile()).size(), 6u);
+    EXPECT_EQ(run.heatmapSnapshots().size(), 4u);
+    EXPECT_EQ(fra::readNpy(run.heatmapPath(6)).shape, (std::vector<std::int64_t>{3, 4, 1, 1}));
+    EXPECT_EQ(run.checkpoints().size(), 2u);
+    EXPECT_EQ(run.readStatus().state, "finished");
+    EXPECT_EQ(run.readStatus().skippedImages, 2);
+    EXPECT_EQ(run.readConfig()["data"]["batch_size"], 4);
+    EXPECT_TRUE(fs::exists(run.probesDir() / "probe_02.png"));
+    // the broken files are named in run.log, once each
+    const std::string log = readFile(run.logFile());
+    EXPECT_NE(log.find("zz_truncated.jpg': truncated JPEG"), std::string::npos) << log;
+    EXPECT_NE(log.find("zz_garbage.jpg': not a decodable image"), std::string::npos) << log;
+    EXPECT_EQ(rec.warnings.size(), 2u);
+}
+
+TEST(Trainer, PausesResumesAndStopsWithACheckpoint) {
+    TempDir dir;
+    testimages::writeFolder(dir / "data", 8, 40);
+    fra::FraConfig config = tinyTrainingConfig((dir / "data").string());
+    config.run.checkpointEvery = 0;
+    config.run.heatmapEvery = 0;
+    auto trainer = fra::Trainer::create(config, dir / "run");
+    Recorder rec;
+    trainer->addObserver(&rec);
+    trainer->start();
+    waitForSteps(rec, 2);
+    trainer->pause();
+    for (int i = 0; i < 500 && trainer->state() != fra::RunState::Paused; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ASSERT_EQ(trainer->state(), fra::RunState::Paused);
+    const auto pausedAt = trainer->step();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(trainer->step(), pausedAt);
+    EXPECT_EQ(fra::RunDirectory::open(dir / "run").readStatus().state, "paused");
+    trainer->resume();
+    waitForSteps(rec, static_cast<std::size_t>(pausedAt) + 2);
+    trainer->requestStop();
+    EXPECT_EQ(trainer->wait(), fra::RunState::Stopped);
+    const auto run = fra::RunDirectory::open(dir / "run");
+    ASSERT_TRUE(run.latestCheckpoint());
+    EXPECT_EQ(run.latestCheckpoint()->step, trainer->step());
+    EXPECT_EQ(run.readStatus().state, "stopped");
+    trainer.reset();
+    auto resumed = fra::Trainer::resume(dir / "run", run.latestCheckpoint()->step + 1);
+    EXPECT_EQ(resumed->firstStep(), run.latestCheckpoint()->step);
+    resumed->start();
+    EXPECT_EQ(resumed->wait(), fra::RunState::Finished);
+}
+
+TEST(Trainer, NonFiniteLossStopsTheRunAndKeepsTheLastGoodCheckpoint) {
+    TempDir dir;
+    testimages::writeFolder(dir / "data", 8, 40);
+    fra::FraConfig config = tinyTrainingConfig((dir / "data").string());
+    config.run.checkpointEvery = 2;
+    config.run.maxSteps = 2;
+    {
+        auto trainer = fra::Trainer::create(config, dir / "run");
+        trainer->start();
+        ASSERT_EQ(trainer->wait(), fra::RunState::Finished);
+    }
+    // Corrupt one weight of the step-2 checkpoint (as a bad update would) and continue.
+    const auto run = fra::RunDirectory::open(dir / "run");
+    const fs::path good = run.checkpointPath(2);
+    {
+        fra::TrainStep step(config, torch::kCPU, fra::CrossRankOps::singleProcess());
+        fra::TrainingState state = fra::Checkpoint::load(good, *step.model(), &step.optimizer());
+        torch::NoGradGuard noGrad;
+        step.model()->named_parameters()["online.global_projector.mlp.0.weight"][0][0] = NAN;
+        fra::Checkpoint::save(good, *step.model(), step.optimizer(), state);
+    }
+    auto trainer = fra::Trainer::resume(dir / "run", 6);
+    trainer->start();
+    ASSERT_EQ(trainer->wait(), fra::RunState::Failed);
+    EXPECT_NE(trainer->lastMessage().find("non-finite loss at step 3"), std::string::npos) << trainer->lastMessage();
+    EXPECT_NE(trainer->lastMessage().find("last good checkpoint: " + good.string()), std::string::npos) << trainer->lastMessage();
+    EXPECT_EQ(run.readStatus().state, "failed");
+    EXPECT_EQ(run.latestCheckpoint()->step, 2);  // nothing written after the failure
+    const auto metrics = fra::MetricsReader::readAll(run.metricsFile());
+    ASSERT_EQ(metrics.size(), 2u);
+    for (const auto& r : metrics) EXPECT_TRUE(std::isfinite(r.loss));
+}
+
+TEST(Trainer, BadInputLeavesNothingBehind) {
+    TempDir dir;
+    testimages::writeFolder(dir / "few", 3, 40);
+    testimages::writeFolder(dir / "data", 8, 40);
+    auto expectError = [&](const fra::FraConfig& c, const fs::path& out, const std::string& fragment) {
+        try {
+            fra::Trainer::create(c, out);
+            ADD_FAILURE() << "expected an error containing " << fragment;
+        } catch (const fra::FraError& e) {
+            EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+        }
+        EXPECT_FALSE(fs::exists(out)) << out;
+    };
+    expectError(tinyTrainingConfig((dir / "missing").string()), dir / "r1", "does not exist");
+    expectError(tinyTrainingConfig((dir / "few").string()), dir / "r2", "fewer than one batch");
+    fra::FraConfig bad = tinyTrainingConfig((dir / "data").string());
+    bad.model.decoderHeads = 3;
+    expectError(bad, dir / "r3", "model.decoder_heads");
+    expectError(tinyTrainingConfig((dir / "data").string()), "/proc/fra-cannot-write-here/run", "cannot create run folder");
+    fs::create_directories(dir / "used");
+    std::ofstream(dir / "used" / "keep.txt") << "precious";
+    EXPECT_THROW(fra::Trainer::create(tinyTrainingConfig((dir / "data").string()), dir / "used"), fra::FraError);
+    EXPECT_EQ(readFile(dir / "used" / "keep.txt"), "precious");
+}
+
+TEST(Trainer, RefusesToTrainARunThatAnotherTrainerHolds) {
+    TempDir dir;
+    testimages::writeFolder(dir / "data", 8, 40);
+    fra::FraConfig config = tinyTrainingConfig((dir / "data").string());
+    auto trainer = fra::Trainer::create(config, dir / "run");
+    EXPECT_THROW(fra::Trainer::resume(dir / "run"), fra::FraError);
+}

@@ -1,0 +1,20 @@
+#pragma once
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+// Runs programs for end-to-end tests of the `fra` command line.
+struct ProcessResult {
+    int exitCode = -1;  // 128 + signal when killed
+    std::string out;
+    std::string err;
+};
+
+ProcessResult runProcess(const std::vector<std::string>& argv);
+
+// Starts a program in the background with output to files; returns its pid.
+pid_t spawnProcess(const std::vector<std::string>& argv, const std::string& logFile);
+int waitProcess(pid_t pid);
+
+// Lines of a text, without the trailing empty one.
+std::vector<std::string> lines(const std::string& text);

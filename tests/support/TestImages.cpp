@@ -1,0 +1,50 @@
+#include "support/TestImages.h"
+
+#include <cstdio>
+#include <fstream>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <random>
+
+namespace testimages {
+
+cv::Mat syntheticRgb(int width, int height, unsigned seed) {
+    std::mt19937 rng(seed);
+    cv::Mat small(6, 6, CV_8UC3);
+    for (int i = 0; i < 6 * 6 * 3; ++i) small.data[i] = static_cast<uchar>(rng() % 256);
+    cv::Mat img;
+    cv::resize(small, img, cv::Size(width, height), 0, 0, cv::INTER_CUBIC);
+    const cv::Point centre(width / 2 + static_cast<int>(rng() % 9) - 4, height / 2);
+    cv::ellipse(img, centre, cv::Size(width / 4, height / 3), 0, 0, 360, cv::Scalar(200, 160, 130), cv::FILLED);
+    cv::circle(img, centre + cv::Point(-width / 10, -height / 10), std::max(1, width / 30), cv::Scalar(30, 30, 30), cv::FILLED);
+    cv::circle(img, centre + cv::Point(width / 10, -height / 10), std::max(1, width / 30), cv::Scalar(30, 30, 30), cv::FILLED);
+    return img;
+}
+
+void writeImage(const std::filesystem::path& file, const cv::Mat& rgb) {
+    cv::Mat bgr;
+    cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+    if (!cv::imwrite(file.string(), bgr)) throw std::runtime_error("cannot write " + file.string());
+}
+
+std::filesystem::path writeFolder(const std::filesystem::path& dir, int count, int size, const std::string& ext) {
+    std::filesystem::create_directories(dir);
+    for (int i = 0; i < count; ++i) {
+        char name[32];
+        std::snprintf(name, sizeof name, "face_%03d", i);
+        writeImage(dir / (name + ext), syntheticRgb(size, size, static_cast<unsigned>(i + 1)));
+    }
+    return dir;
+}
+
+void writeTruncatedJpeg(const std::filesystem::path& file) {
+    std::vector<uchar> bytes;
+    cv::imencode(".jpg", syntheticRgb(64, 64, 99), bytes);
+    std::ofstream(file, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size() / 2));
+}
+
+void writeGarbage(const std::filesystem::path& file) {
+    std::ofstream(file, std::ios::binary) << "this is not an image at all";
+}
+
+}  // namespace testimages
