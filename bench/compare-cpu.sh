@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# CPU benchmarks against the Python references of ../shared/bench, in one run on one machine:
+# the FRA training step (fra bench step vs fra_ref.py, Debian's python3-torch = the same
+# LibTorch 1.13) and the input pipeline (fra bench data vs data_ref.py's DataLoader).
+# Runs alternate C++ / Python `repeats` times; prints every measurement as a JSON line, then
+# one summary line per comparison with the ratio of the medians.
+#
+#   bench/compare-cpu.sh [--repeats N] [--threads N] [--skip-data] [--skip-step]
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+fra=${FRA:-$here/build/app/fra/fra}
+shared=${FRA_SHARED:-$here/../shared}
+repeats=3 threads=2 do_data=1 do_step=1
+while [ $# -gt 0 ]; do
+  case $1 in
+    --repeats) repeats=$2; shift 2 ;;
+    --threads) threads=$2; shift 2 ;;
+    --skip-data) do_data=0; shift ;;
+    --skip-step) do_step=0; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+py=/usr/bin/python3
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+field() { sed -n "s/.*\"$1\": *\([0-9.eE+-]*\).*/\1/p"; }
+
+if [ $do_step = 1 ]; then
+  for i in $(seq "$repeats"); do
+    "$fra" bench step --preset cpu-r18 --set run.threads="$threads" --iters 8 --warmup 2 | tee -a "$log"
+    (cd /tmp && "$py" "$shared/bench/fra_ref.py" --device cpu --arch resnet18 --bs 32 --res 112 --mode fra --amp none \
+       --threads "$threads" --iters 8) | tee -a "$log"
+  done
+  cpp=$(grep '"bench":"step"' "$log" | field img_per_s | median)
+  ref=$(grep '"ref": "python"' "$log" | field img_per_s | median)
+  echo "{\"compare\":\"fra_step_cpu\",\"arch\":\"resnet18\",\"bs\":32,\"res\":112,\"threads\":$threads,\"repeats\":$repeats,\"cpp_img_per_s\":$cpp,\"python_img_per_s\":$ref,\"ratio\":$(awk "BEGIN{printf \"%.3f\", $cpp/$ref}")}"
+fi
+
+if [ $do_data = 1 ]; then
+  jpegs=/tmp/jpegs
+  workers=$threads
+  for i in $(seq "$repeats"); do
+    (cd /tmp && "$py" "$shared/bench/data_ref.py" 1024 --workers "$workers" --device cpu --res 112 --batch 32 --batches 20) \
+      | grep -v '^wrote' | tee -a "$log"
+    "$fra" bench data --preset cpu-r18 --data "$jpegs" --set data.workers="$workers" --set data.prefetch_batches=4 \
+      --batches 20 --warmup 3 | tee -a "$log"
+  done
+  cpp=$(grep '"bench":"data"' "$log" | field img_per_s | median)
+  ref=$(grep 'python_dataloader' "$log" | field img_per_s | median)
+  echo "{\"compare\":\"byol_pair_pipeline_cpu\",\"res\":112,\"workers\":$workers,\"repeats\":$repeats,\"cpp_img_per_s\":$cpp,\"python_img_per_s\":$ref,\"ratio\":$(awk "BEGIN{printf \"%.3f\", $cpp/$ref}")}"
+fi
