@@ -14,6 +14,12 @@ function(fra_torch_target target)
   target_compile_options(${target} PUBLIC ${FRA_TORCH_CXX_FLAGS})
   if(FRA_TORCH_PCH)
     get_target_property(type ${target} TYPE)
+    if(type STREQUAL "EXECUTABLE")
+      # The shared header is compiled -fPIC (for the static libraries); an executable compiled
+      # -fPIE could not use it, so its objects are built -fPIC too.
+      set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE OFF)
+      target_compile_options(${target} PRIVATE -fPIC)
+    endif()
     if(NOT FRA_TORCH_PCH_OWNER)
       target_precompile_headers(${target} PRIVATE <torch/torch.h>)
       set(FRA_TORCH_PCH_OWNER ${target} CACHE INTERNAL "")
