@@ -7,20 +7,6 @@
 #include <iomanip>
 #include <iostream>
 
-namespace {
-const char* typeName(fra::FieldType t) {
-    switch (t) {
-    case fra::FieldType::Bool: return "bool";
-    case fra::FieldType::Int: return "int";
-    case fra::FieldType::UInt64: return "uint";
-    case fra::FieldType::Double: return "number";
-    case fra::FieldType::String: return "string";
-    case fra::FieldType::Choice: return "choice";
-    case fra::FieldType::DoubleTriple: return "3 numbers";
-    }
-    return "";
-}
-}  // namespace
 
 void addConfigCommands(CLI::App& app, CommandAction& action) {
     CLI::App* presets = app.add_subcommand("presets", "List the presets");
@@ -49,7 +35,7 @@ void addConfigCommands(CLI::App& app, CommandAction& action) {
                 return 0;
             }
             for (const auto& f : schema.fields())
-                std::cout << std::left << std::setw(36) << f.key << std::setw(10) << typeName(f.type) << std::setw(14)
+                std::cout << std::left << std::setw(36) << f.key << std::setw(10) << fra::fieldTypeName(f.type) << std::setw(14)
                           << f.get(resolved).dump() << f.help << "\n";
             return 0;
         };

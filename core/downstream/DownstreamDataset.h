@@ -1,0 +1,46 @@
+#pragma once
+#include <map>
+#include <memory>
+#include <opencv2/core.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fra {
+
+enum class TaskKind { MultiClass, MultiLabel, Landmarks };
+const char* toString(TaskKind task);
+
+// One annotated face of a downstream dataset, as a dataset-format plugin delivers it.
+struct DownstreamSample {
+    std::string image;                 // image file; empty when `pixels` holds the image
+    std::shared_ptr<const cv::Mat> pixels;  // in-file images (FER2013's CSV): 8-bit gray or RGB
+    std::optional<cv::Rect2f> box;     // face box in image pixels, when the format gives one
+    int label = -1;                    // MultiClass: 0-based class
+    std::vector<float> attributes;     // MultiLabel: one 0/1 per attribute
+    std::vector<float> landmarks;      // Landmarks: x0, y0, x1, y1, ... in image pixels
+    std::string subset;                // e.g. 300W "common" / "challenge"
+    std::string group;                 // person or video: splits never cut through a group
+    std::string where;                 // "file:line" of its annotation, for messages
+};
+
+// A loaded downstream dataset: its task, label names and splits ("train", "val", "test").
+struct DownstreamDataset {
+    std::string format;                // plugin id, e.g. "rafdb"
+    std::string root;
+    TaskKind task = TaskKind::MultiClass;
+    std::vector<std::string> classNames;  // MultiClass classes or MultiLabel attributes
+    int landmarkCount = 0;
+    // 0-based indices of the outer eye corners (NME normaliser) and of the two eyes' landmark
+    // ranges (inter-pupil option), for Landmarks tasks.
+    std::pair<int, int> outerEyeCorners{-1, -1};
+    std::pair<std::vector<int>, std::vector<int>> eyes;
+    bool balancedSampling = false;     // AffectNet: class-balanced training sampler
+    std::map<std::string, std::vector<DownstreamSample>> splits;
+    std::vector<std::string> warnings; // e.g. images listed but missing on disk
+
+    const std::vector<DownstreamSample>& split(const std::string& name) const;
+    std::size_t outputs() const;       // classes, attributes or 2 x landmarks
+};
+
+}  // namespace fra
