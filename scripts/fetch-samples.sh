@@ -7,14 +7,21 @@
 #
 # POOL_DIR defaults to $FRA_SAMPLES, else ${XDG_DATA_HOME:-~/.local/share}/fra-workbench/samples.
 # The pool is built in POOL_DIR.partial and renamed when complete; a finished pool is reused.
-# Layout: faces/<source>/... (pre-training images), raw/... (originals and dlib's landmark XML).
+# Layout: faces/<source>/... (pre-training images), raw/... (originals and dlib's landmark XML),
+# tasks/ (identity and dlib 68-point pseudo-landmark tasks in the folder and pts plugin formats).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 fra=${FRA:-$here/../build/app/fra/fra}
 pool=${1:-${FRA_SAMPLES:-${XDG_DATA_HOME:-$HOME/.local/share}/fra-workbench/samples}}
 
+build_tasks() {  # the two sample tasks of the downstream evaluation (dlib pseudo-landmarks, identities)
+  if [ ! -f "$1/tasks/LABELS.md" ]; then
+    "$fra" samples tasks --pool "$1"
+  fi
+}
 if [ -f "$pool/COMPLETE" ]; then
+  [ -x "$fra" ] && build_tasks "$pool"
   echo "sample pool ready: $pool ($(find "$pool/faces" -type f | wc -l) face images)"
   exit 0
 fi
@@ -66,6 +73,7 @@ done
 "$fra" samples crop "$partial"/raw/dlib/faces/*.jpg --out "$faces/dlib-faces"
 cp -r "$partial/raw/dlib/johns" "$faces/dlib-johns"   # already aligned 150x150 face crops
 
+build_tasks "$partial"
 count=$(find "$faces" -type f | wc -l)
 cat > "$partial/COMPLETE" <<EOT
 FRA Workbench real-face sample pool, built $(date -u +%Y-%m-%dT%H:%M:%SZ): $count face images.

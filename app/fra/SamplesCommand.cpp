@@ -2,6 +2,7 @@
 #include "Commands.h"
 #include "data/ImageFolder.h"
 #include "samples/FaceCropper.h"
+#include "samples/SampleTasks.h"
 #include "util/FraError.h"
 
 #include <iostream>
@@ -51,6 +52,20 @@ void addSamplesCommand(CLI::App& app, CommandAction& action) {
             }
             std::cout << "saved " << faces << " face crops from " << o->inputs.size() << " file(s) to " << o->out << " ("
                       << noFace << " file(s) without a detected face)" << std::endl;
+            return 0;
+        };
+    });
+
+    auto pool = std::make_shared<std::string>();
+    CLI::App* tasks = samples->add_subcommand("tasks", "Write the pool's two sample tasks (identity, 68-point pseudo-landmarks) in plugin formats");
+    tasks->add_option("--pool", *pool, "The sample pool folder (with faces/)")->required()->check(CLI::ExistingDirectory);
+    tasks->callback([pool, &action] {
+        action = [pool] {
+            const fs::path out = fs::path(*pool) / "tasks";
+            const fra::SampleTaskReport r = fra::buildSampleTasks(*pool, out);
+            std::cout << "johns-identity: " << r.identityTrain << " train / " << r.identityTest << " test images\n"
+                      << "landmarks-dlib68 (dlib pseudo-labels): " << r.landmarkTrain << " train / " << r.landmarkTest
+                      << " test faces, " << r.landmarkMissed << " without a dlib detection\n  -> " << out.string() << std::endl;
             return 0;
         };
     });

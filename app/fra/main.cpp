@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
     addBenchCommand(app, action);
     addConfigCommands(app, action);
     addSamplesCommand(app, action);
+    addDownstreamCommands(app, action);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

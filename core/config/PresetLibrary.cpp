@@ -67,19 +67,25 @@ std::vector<PresetInfo> PresetLibrary::list() const {
     return presets;
 }
 
-FraConfig PresetLibrary::resolve(const std::string& name) const {
-    std::vector<PresetInfo> chain;
+std::vector<std::pair<std::string, json>> PresetLibrary::chain(const std::string& name) const {
+    std::vector<PresetInfo> presets;
     for (std::string current = name; !current.empty();) {
-        for (const auto& seen : chain)
+        for (const auto& seen : presets)
             if (seen.name == current) throw FraError("preset '" + name + "': 'extends' forms a cycle at '" + current + "'");
-        chain.push_back(read(current));
-        current = chain.back().extends;
+        presets.push_back(read(current));
+        current = presets.back().extends;
     }
-    FraConfig config;
-    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    std::vector<std::pair<std::string, json>> out;
+    for (auto it = presets.rbegin(); it != presets.rend(); ++it) {
         const json doc = parseJsonFile(it->file);
-        if (doc.contains("config")) ConfigSchema::instance().apply(config, doc.at("config"), it->file.string());
+        if (doc.contains("config")) out.emplace_back(it->file.string(), doc.at("config"));
     }
+    return out;
+}
+
+FraConfig PresetLibrary::resolve(const std::string& name) const {
+    FraConfig config;
+    for (const auto& [file, patch] : chain(name)) ConfigSchema::instance().apply(config, patch, file);
     config.preset = name;
     return config;
 }

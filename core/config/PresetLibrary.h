@@ -2,6 +2,7 @@
 #include "config/FraConfig.h"
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -14,7 +15,7 @@ struct PresetInfo {
     std::filesystem::path file;
 };
 
-// Named configurations in resources/presets/<name>.json:
+// Named configurations in a preset folder (resources/presets, resources/eval-presets), <name>.json:
 //   {"description": "...", "extends": "paper-r50", "config": { ...fields... }}
 // A preset is resolved by applying its chain of `extends` on top of the code defaults.
 class PresetLibrary {
@@ -23,6 +24,8 @@ public:
     static PresetLibrary installed();  // resources/presets through ResourceLocator
 
     std::vector<PresetInfo> list() const;
+    // The "config" objects of `name` and its `extends` ancestors, base first, with their files.
+    std::vector<std::pair<std::string, nlohmann::json>> chain(const std::string& name) const;
     FraConfig resolve(const std::string& name) const;
 
 private:

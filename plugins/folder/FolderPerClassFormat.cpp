@@ -20,9 +20,12 @@ public:
     fra::TaskKind task() const override { return fra::TaskKind::MultiClass; }
     bool recognises(const fs::path& root) const override {
         if (!fs::is_directory(root / "train") || !fs::is_directory(root / "test")) return false;
-        for (const auto& e : fs::directory_iterator(root / "train"))
-            if (e.is_directory()) return true;
-        return false;
+        bool classes = false;
+        for (const auto& e : fs::recursive_directory_iterator(root / "train")) {
+            if (e.path().extension() == ".pts") return false;  // a landmark dataset in the pts layout
+            classes = classes || e.is_directory();
+        }
+        return classes;
     }
 
     fra::DownstreamDataset load(const fs::path& root) const override {

@@ -1,0 +1,229 @@
+// `fra datasets`, `fra finetune`, `fra eval`, `fra compare`: downstream evaluation.
+#include "Commands.h"
+#include "StopSignal.h"
+#include "downstream/ComparisonTable.h"
+#include "downstream/DatasetRegistry.h"
+#include "downstream/DownstreamEvaluation.h"
+#include "downstream/EvalSchema.h"
+#include "util/AtomicFile.h"
+#include "util/FraError.h"
+
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+#include <thread>
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+struct EvalOptions {
+    std::string preset = "cpu-lp";
+    std::vector<std::string> assignments;
+    void addTo(CLI::App& cmd) {
+        cmd.add_option("--eval-preset", preset, "Evaluation recipe (resources/eval-presets: paper-ft, paper-lp, cpu-ft, cpu-lp)")
+            ->capture_default_str();
+        cmd.add_option("--set", assignments, "Override one evaluation setting, e.g. --set epochs=20 (repeatable)");
+    }
+    fra::EvalConfig build(const std::string& protocol = "") const {
+        fra::EvalConfig c = fra::EvalSchema::instance().resolvePreset(preset);
+        if (!protocol.empty()) fra::EvalSchema::instance().applyAssignment(c, "protocol=" + protocol);
+        for (const auto& a : assignments) fra::EvalSchema::instance().applyAssignment(c, a);
+        fra::EvalSchema::instance().requireValid(c, "evaluation settings");
+        return c;
+    }
+};
+
+std::string percent(const json& v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f", 100.0 * v.get<double>());
+    return buf;
+}
+
+std::string summary(const json& result) {
+    std::string s = result.value("model_name", "") + " on " + result.value("dataset", "") + " (" + result.value("protocol", "") + "): ";
+    const json& m = result.at("metrics");
+    if (m.contains("top1")) s += "top-1 " + percent(m["top1"]) + " %, mean class accuracy " + percent(m["mean_class_accuracy"]) + " %";
+    else if (m.contains("mean_accuracy")) s += "mean attribute accuracy " + percent(m["mean_accuracy"]) + " %";
+    else s += "NME " + percent(m["nme"]) + " %, FR@0.1 " + percent(m["fr@0.1"]) + " %, AUC@0.1 " + std::to_string(m["auc@0.1"].get<double>());
+    return s;
+}
+
+// Runs one evaluation, printing its epochs; Ctrl-C stops it.
+json runEvaluation(const std::string& model, const std::string& spec, const fra::DownstreamDataset& dataset, const fra::EvalConfig& config,
+                   const fs::path& outRoot, bool quiet) {
+    fra::DownstreamJob job{model, spec, config, fra::DownstreamEvaluation::evalDirFor(model, dataset, config.protocol, outRoot)};
+    fra::DownstreamEvaluation evaluation(job, dataset);
+    if (!quiet) {
+        evaluation.onLog([](const std::string& line) { std::cerr << line << std::endl; });
+        evaluation.onRecord([&](const json& r) {
+            std::cerr << "epoch " << r["epoch"] << "/" << config.epochs << "  train loss " << std::setprecision(4) << r["train_loss"].get<double>();
+            if (r.contains("primary")) std::cerr << "  test " << r["primary"].get<double>();
+            std::cerr << std::endl;
+        });
+    }
+    StopSignal::install();
+    std::atomic<bool> done{false};
+    std::thread watcher([&] {
+        while (!done) {
+            if (StopSignal::requested()) evaluation.requestStop();
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+    });
+    json result;
+    try {
+        result = evaluation.run();
+    } catch (...) {
+        done = true;
+        watcher.join();
+        throw;
+    }
+    done = true;
+    watcher.join();
+    std::cout << summary(result) << "\n  -> " << job.outDir.string() << std::endl;
+    return result;
+}
+
+}  // namespace
+
+void addDownstreamCommands(CLI::App& app, CommandAction& action) {
+    auto datasetsSpec = std::make_shared<std::string>();
+    CLI::App* datasets = app.add_subcommand("datasets", "List the dataset-format plugins, or summarise one dataset");
+    datasets->add_option("dataset", *datasetsSpec, "FORMAT:PATH (or a PATH a plugin recognises)");
+    datasets->callback([datasetsSpec, &action] {
+        action = [datasetsSpec] {
+            const fra::DatasetRegistry registry;
+            if (datasetsSpec->empty()) {
+                for (const auto* f : registry.formats())
+                    std::cout << std::left << std::setw(16) << f->id() << std::setw(13) << fra::toString(f->task()) << f->description() << "\n";
+                for (const auto& p : registry.problems()) std::cerr << "warning: plugin " << p.file << ": " << p.reason << "\n";
+                if (registry.formats().empty()) throw fra::FraError("no dataset plugins found (set FRA_PLUGIN_DIR)");
+                return 0;
+            }
+            const fra::DownstreamDataset d = registry.load(*datasetsSpec);
+            std::cout << d.format << " " << d.root << "\n  task: " << fra::toString(d.task) << ", outputs: " << d.outputs() << "\n";
+            for (const auto& [name, samples] : d.splits) std::cout << "  " << name << ": " << samples.size() << " faces\n";
+            if (!d.classNames.empty()) {
+                std::cout << "  " << (d.task == fra::TaskKind::MultiLabel ? "attributes" : "classes") << ":";
+                for (const auto& c : d.classNames) std::cout << " " << c;
+                std::cout << "\n";
+            }
+            for (const auto& w : d.warnings) std::cerr << "warning: " << w << "\n";
+            return 0;
+        };
+    });
+
+    struct FinetuneOptions {
+        std::string model, dataset, protocol, out;
+        EvalOptions eval;
+        bool quiet = false;
+    };
+    auto ft = std::make_shared<FinetuneOptions>();
+    CLI::App* finetune = app.add_subcommand("finetune", "Linear probe or fine-tune a pre-trained backbone on a downstream dataset");
+    finetune->add_option("model", ft->model, "Run folder, checkpoint, or random:resnet18|34|50")->required();
+    finetune->add_option("--dataset", ft->dataset, "FORMAT:PATH (see `fra datasets`)")->required();
+    finetune->add_option("--protocol", ft->protocol, "lp or ft (default: the preset's)")->check(CLI::IsMember({"lp", "ft"}));
+    finetune->add_option("--out", ft->out, "Where evaluations of models outside a run folder go");
+    finetune->add_flag("--quiet,-q", ft->quiet, "Print only the result");
+    ft->eval.addTo(*finetune);
+    finetune->footer("Curves and metrics go to <run>/eval/<format>-<dataset>-<protocol>/ (config.json, metrics.jsonl,\n"
+                     "log.txt, result.json). The reported metrics are the last epoch's.");
+    finetune->callback([ft, &action] {
+        action = [ft] {
+            const fra::EvalConfig config = ft->eval.build(ft->protocol);
+            const fra::DatasetRegistry registry;
+            const fra::DownstreamDataset dataset = registry.load(ft->dataset);
+            runEvaluation(ft->model, ft->dataset, dataset, config, ft->out, ft->quiet);
+            return 0;
+        };
+    });
+
+    struct ReadoutOptions {
+        std::string model, dataset, out;
+        double ridge = 1e-3;
+        EvalOptions eval;
+    };
+    auto ro = std::make_shared<ReadoutOptions>();
+    CLI::App* eval = app.add_subcommand("eval", "Heatmap quality: regress landmarks from the K heatmap centroids (unsupervised landmark protocol)");
+    eval->add_option("model", ro->model, "Run folder or checkpoint of an FRA pre-training")->required();
+    eval->add_option("--dataset", ro->dataset, "A landmark dataset, FORMAT:PATH")->required();
+    eval->add_option("--ridge", ro->ridge, "Ridge penalty of the linear read-out")->check(CLI::Range(0.0, 1e6))->capture_default_str();
+    eval->add_option("--out", ro->out, "Where evaluations of models outside a run folder go");
+    ro->eval.addTo(*eval);
+    eval->callback([ro, &action] {
+        action = [ro] {
+            const fra::EvalConfig config = ro->eval.build();
+            const fra::DatasetRegistry registry;
+            const fra::DownstreamDataset dataset = registry.load(ro->dataset);
+            const fs::path dir = fra::DownstreamEvaluation::evalDirFor(ro->model, dataset, "heatmap-regression", ro->out);
+            const json result = fra::runHeatmapQuality(ro->model, ro->dataset, dataset, config, dir, ro->ridge);
+            std::cout << summary(result) << "\n  -> " << dir.string() << std::endl;
+            return 0;
+        };
+    });
+
+    struct CompareOptions {
+        std::vector<std::string> models, datasets, results, protocols{"lp"};
+        std::string out;
+        bool heatmapQuality = false, rerun = false, quiet = false;
+        EvalOptions eval;
+    };
+    auto co = std::make_shared<CompareOptions>();
+    CLI::App* compare = app.add_subcommand("compare", "Compare checkpoints on downstream datasets: one table (Markdown, CSV, JSON)");
+    compare->add_option("--models", co->models, "Run folders, checkpoints or random:<arch>");
+    compare->add_option("--datasets", co->datasets, "FORMAT:PATH of each dataset");
+    compare->add_option("--protocols", co->protocols, "lp and/or ft")->check(CLI::IsMember({"lp", "ft"}))->capture_default_str();
+    compare->add_flag("--heatmap-quality", co->heatmapQuality, "Also the heatmap read-out on each landmark dataset (FRA models)");
+    compare->add_option("--results", co->results, "Existing evaluation folders (with result.json) to include");
+    compare->add_option("--out", co->out, "Folder for table.md, table.csv, table.json (and evaluations of models outside runs)")->required();
+    compare->add_flag("--rerun", co->rerun, "Evaluate again even where a finished result exists");
+    compare->add_flag("--quiet,-q", co->quiet, "Print only the table");
+    co->eval.addTo(*compare);
+    compare->callback([co, &action] {
+        action = [co] {
+            if (co->results.empty() && (co->models.empty() || co->datasets.empty()))
+                throw fra::FraError("give --models and --datasets, or --results");
+            std::vector<json> results;
+            for (const auto& dir : co->results) {
+                try {
+                    results.push_back(json::parse(fra::readWholeFile(fs::path(dir) / "result.json")));
+                } catch (const json::exception& e) {
+                    throw fra::FraError(dir + "/result.json: " + e.what());
+                }
+            }
+            const fra::DatasetRegistry registry;
+            for (const auto& spec : co->datasets) {
+                const fra::DownstreamDataset dataset = registry.load(spec);
+                for (const auto& model : co->models) {
+                    for (const auto& protocol : co->protocols) {
+                        const fra::EvalConfig config = co->eval.build(protocol);
+                        const fs::path dir = fra::DownstreamEvaluation::evalDirFor(model, dataset, protocol, co->out);
+                        if (!co->rerun && fs::exists(dir / "result.json")) {
+                            results.push_back(json::parse(fra::readWholeFile(dir / "result.json")));
+                            if (!co->quiet) std::cerr << "reusing " << dir.string() << "\n";
+                            continue;
+                        }
+                        results.push_back(runEvaluation(model, spec, dataset, config, co->out, co->quiet));
+                    }
+                    const bool isFra = model.rfind("random:", 0) != 0;
+                    if (co->heatmapQuality && isFra && dataset.task == fra::TaskKind::Landmarks) {
+                        const fs::path dir = fra::DownstreamEvaluation::evalDirFor(model, dataset, "heatmap-regression", co->out);
+                        try {
+                            results.push_back(fra::runHeatmapQuality(model, spec, dataset, co->eval.build(), dir));
+                        } catch (const fra::FraError& e) {
+                            std::cerr << "heatmap quality skipped for " << model << ": " << e.what() << "\n";
+                        }
+                    }
+                }
+            }
+            const fra::ComparisonTable table = fra::ComparisonTable::fromResults(results);
+            fs::create_directories(co->out);
+            fra::writeFileAtomically(fs::path(co->out) / "table.md", table.markdown());
+            fra::writeFileAtomically(fs::path(co->out) / "table.csv", table.csv());
+            fra::writeFileAtomically(fs::path(co->out) / "table.json", table.json().dump(2) + "\n");
+            std::cout << table.markdown();
+            return 0;
+        };
+    });
+}

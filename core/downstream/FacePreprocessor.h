@@ -1,0 +1,36 @@
+#pragma once
+#include "downstream/DownstreamDataset.h"
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+namespace fra {
+
+// Turns one downstream sample into the network's input: loads the image (file or inline
+// pixels), crops a square around the face (its box, else its landmarks, else the whole image)
+// enlarged by `cropMargin`, resizes, optionally augments, and normalises like pre-training.
+// Landmarks come out in [0, 1] coordinates of the crop.
+class FacePreprocessor {
+public:
+    FacePreprocessor(int imageSize, double cropMargin, std::array<double, 3> mean, std::array<double, 3> std);
+
+    // Writes 3 x S x S floats to `chw` (and 2L floats to `landmarksOut` for landmark samples).
+    // Returns false with `problem` set when the image cannot be read; never throws for that.
+    bool prepare(const DownstreamSample& sample, bool augment, std::uint64_t seed, float* chw, float* landmarksOut,
+                 std::string* problem) const;
+
+    // The square crop of the face in RGB (size x size), e.g. for heatmaps; empty on failure.
+    cv::Mat crop(const DownstreamSample& sample, std::string* problem) const;
+
+    int imageSize() const { return size_; }
+
+private:
+    cv::Mat load(const DownstreamSample& sample, std::string* problem) const;
+    cv::Rect2d faceSquare(const DownstreamSample& sample, const cv::Size& imageSize) const;
+    int size_;
+    double margin_;
+    std::array<double, 3> mean_, std_;
+};
+
+}  // namespace fra

@@ -1,0 +1,111 @@
+// The unsupervised landmark-discovery read-out (runHeatmapQuality, declared in
+// DownstreamEvaluation.h): K heatmap centroids -> ridge regression -> landmarks.
+#include "downstream/DownstreamEvaluation.h"
+#include "downstream/FacePreprocessor.h"
+#include "downstream/LandmarkRegression.h"
+#include "downstream/Metrics.h"
+#include "model/FraModel.h"
+#include "run/RunDirectory.h"
+#include "train/HeatmapProbe.h"
+#include "train/ModelLoader.h"
+#include "util/AtomicFile.h"
+#include "util/FraError.h"
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace fra {
+
+namespace {
+
+struct Readout {
+    std::vector<std::vector<float>> centroids, landmarks;
+    std::vector<std::string> subsets;
+};
+
+Readout readout(const LoadedModel& loaded, const FacePreprocessor& pre, const std::vector<DownstreamSample>& split, int landmarkCount,
+                std::size_t& unreadable) {
+    Readout out;
+    const int size = pre.imageSize();
+    std::vector<float> scratch(3u * size * size), normalised(2u * landmarkCount);
+    std::vector<cv::Mat> crops;
+    std::vector<const DownstreamSample*> pending;
+    auto flush = [&] {
+        if (crops.empty()) return;
+        const NpyArray maps = computeHeatmaps(*loaded.model, crops, loaded.config.data);
+        const int k = static_cast<int>(maps.shape[1]), h = static_cast<int>(maps.shape[2]), w = static_cast<int>(maps.shape[3]);
+        for (std::size_t i = 0; i < crops.size(); ++i) {
+            out.centroids.push_back(heatmapCentroids(maps.data.data() + i * static_cast<std::size_t>(k) * h * w, k, h, w));
+            pre.prepare(*pending[i], false, 0, scratch.data(), normalised.data(), nullptr);
+            out.landmarks.push_back(normalised);
+            out.subsets.push_back(pending[i]->subset);
+        }
+        crops.clear();
+        pending.clear();
+    };
+    for (const auto& s : split) {
+        std::string problem;
+        cv::Mat crop = pre.crop(s, &problem);
+        if (crop.empty()) {
+            ++unreadable;
+            continue;
+        }
+        crops.push_back(crop);
+        pending.push_back(&s);
+        if (crops.size() == 32) flush();
+    }
+    flush();
+    return out;
+}
+
+}  // namespace
+
+json runHeatmapQuality(const std::string& model, const std::string& datasetSpec, const DownstreamDataset& d, const EvalConfig& c,
+                       const fs::path& outDir, double ridge) {
+    if (d.task != TaskKind::Landmarks) throw FraError("heatmap quality needs a landmark dataset; '" + d.root + "' is " + toString(d.task));
+    const auto started = std::chrono::steady_clock::now();
+    at::set_num_threads(c.threads > 0 ? c.threads : static_cast<int>(std::thread::hardware_concurrency()));
+    const LoadedModel loaded = loadTrainedModel(model);
+    if (!loaded.model->online->withRegions()) throw FraError("model '" + model + "' has no facial regions (a GC-only / BYOL run)");
+    // the heatmaps are read at the resolution the model was pre-trained at
+    const FacePreprocessor pre(loaded.config.data.imageSize, c.cropMargin, loaded.config.data.mean, loaded.config.data.std);
+    const json config{{"model", model}, {"model_name", DownstreamEvaluation::modelName(model)}, {"dataset", datasetSpec},
+                      {"format", d.format}, {"task", toString(d.task)}, {"protocol", "heatmap-regression"}, {"ridge", ridge},
+                      {"image_size", loaded.config.data.imageSize}, {"crop_margin", c.cropMargin}, {"checkpoint_step", loaded.step}};
+    std::error_code ec;
+    fs::create_directories(outDir, ec);
+    if (ec) throw FraError("cannot create evaluation folder '" + outDir.string() + "': " + ec.message());
+    fs::remove(outDir / "result.json", ec);
+    writeFileAtomically(outDir / "config.json", config.dump(2) + "\n");
+    std::size_t unreadable = 0;
+    const Readout train = readout(loaded, pre, d.split("train"), d.landmarkCount, unreadable);
+    const Readout test = readout(loaded, pre, d.split("test"), d.landmarkCount, unreadable);
+    if (train.centroids.size() < 2 || test.centroids.empty()) throw FraError("too few readable faces for the read-out");
+    LandmarkRegression regression;
+    regression.fit(train.centroids, train.landmarks, ridge);
+    const LandmarkGeometry g{d.outerEyeCorners, d.eyes};
+    std::vector<double> nme;
+    for (std::size_t i = 0; i < test.centroids.size(); ++i) nme.push_back(normalisedMeanError(regression.predict(test.centroids[i]), test.landmarks[i], g));
+    const LandmarkMetrics m = landmarkMetrics(nme, test.subsets, 0.1);
+    json metrics{{"nme", m.nme}, {"fr@0.1", m.failureRate}, {"auc@0.1", m.auc}, {"faces", nme.size()},
+                 {"regions", train.centroids[0].size() / 2}};
+    for (const auto& [subset, value] : m.nmeBySubset) metrics["nme_" + subset] = value;
+    json result = config;
+    result["metrics"] = metrics;
+    result["primary_metric"] = "nme";
+    result["primary"] = m.nme;
+    result["train_faces"] = train.centroids.size();
+    result["test_faces"] = test.centroids.size();
+    result["unreadable_images"] = unreadable;
+    result["warnings"] = d.warnings;
+    result["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    writeFileAtomically(outDir / "result.json", result.dump(2) + "\n");
+    writeFileAtomically(outDir / "status.json", json{{"state", "finished"}, {"message", ""}, {"updated", unixNow()}}.dump(2) + "\n");
+    return result;
+}
+
+}  // namespace fra

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Evidence for the downstream evaluation (README, "Downstream evidence"): pre-trains cpu-r18 FRA
+# and the GC-only BYOL preset on the sample pool for the same fixed budget (a complete 9-epoch
+# schedule, 414 steps, about 25 minutes each on 2 cores), then compares FRA, BYOL and a random
+# initialisation by linear probe on the pool's two sample tasks, plus FRA's heatmap read-out.
+#   scripts/evidence-downstream.sh [OUT]    (default runs/evidence-<time>)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+fra="$root/build/app/fra/fra"
+pool=${FRA_SAMPLES:-${XDG_DATA_HOME:-$HOME/.local/share}/fra-workbench/samples}
+out=${1:-$root/runs/evidence-$(date +%Y%m%d-%H%M%S)}
+budget=(--set optim.epochs=9 --set optim.warmup_epochs=1 --set run.checkpoint_every=100 --set run.heatmap_every=50 --seed 1)
+mkdir -p "$out"
+for preset in cpu-r18 cpu-r18-byol; do
+  name=${preset/cpu-r18/fra}; name=${name/fra-byol/byol}
+  if [ ! -f "$out/$name/run.json" ] || ! grep -q '"finished"' "$out/$name/run.json"; then
+    rm -rf "$out/$name"
+    start=$(date +%s)
+    "$fra" pretrain --preset "$preset" --data "$pool/faces" --out "$out/$name" "${budget[@]}" --quiet
+    echo "{\"pretrain\":\"$name\",\"preset\":\"$preset\",\"seconds\":$(( $(date +%s) - start ))}" | tee -a "$out/timing.jsonl"
+  fi
+done
+"$fra" compare --models "$out/fra" "$out/byol" random:resnet18 \
+  --datasets "folder:$pool/tasks/johns-identity" "pts:$pool/tasks/landmarks-dlib68" \
+  --protocols lp --heatmap-quality --eval-preset cpu-lp --out "$out/compare" --quiet
+echo "table: $out/compare/table.md"

@@ -1,0 +1,140 @@
+// Linear probe, fine-tuning and the heatmap read-out end to end on tiny synthetic datasets.
+#include "downstream/AnnotationFile.h"
+#include "downstream/DatasetRegistry.h"
+#include "downstream/DownstreamEvaluation.h"
+#include "run/RunDirectory.h"
+#include "support/TempDir.h"
+#include "support/TestImages.h"
+#include "support/TinyConfig.h"
+#include "train/Trainer.h"
+#include "util/AtomicFile.h"
+
+#include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+const fra::DatasetRegistry& registry() {
+    static const fra::DatasetRegistry r;
+    return r;
+}
+
+// Two classes told apart by colour: any backbone, even a random one, separates them.
+fs::path colourDataset(const fs::path& root) {
+    for (const std::string split : {"train", "test"})
+        for (int c = 0; c < 2; ++c)
+            for (int i = 0; i < (split == "train" ? 12 : 6); ++i) {
+                cv::Mat img = testimages::syntheticRgb(40, 40, static_cast<unsigned>(i + 50 * c));
+                img = 0.3 * img + 0.7 * cv::Mat(40, 40, CV_8UC3, c == 0 ? cv::Scalar(230, 20, 20) : cv::Scalar(20, 20, 230));
+                const fs::path f = root / split / (c == 0 ? "red" : "blue") / ("img" + std::to_string(i) + ".png");
+                fs::create_directories(f.parent_path());
+                testimages::writeImage(f, img);
+            }
+    return root;
+}
+
+// A dark blob at a random place; its 68 "landmarks" are a fixed pattern around it.
+fs::path landmarkDataset(const fs::path& root) {
+    for (const std::string split : {"train", "test"})
+        for (int i = 0; i < (split == "train" ? 24 : 8); ++i) {
+            const int cx = 24 + (i * 7) % 16, cy = 24 + (i * 5) % 16;
+            cv::Mat img(64, 64, CV_8UC3, cv::Scalar(200, 200, 200));
+            cv::circle(img, {cx, cy}, 6, cv::Scalar(20, 20, 20), cv::FILLED);
+            std::vector<float> xy;
+            for (int p = 0; p < 68; ++p) {
+                xy.push_back(static_cast<float>(cx - 10 + (p % 17) * 1.25));
+                xy.push_back(static_cast<float>(cy - 10 + (p / 17) * 5.0));
+            }
+            const fs::path f = root / split / ("g" + std::to_string(i % 3)) / ("f" + std::to_string(i) + ".png");
+            fs::create_directories(f.parent_path());
+            testimages::writeImage(f, img);
+            fra::writePtsFile(fs::path(f).replace_extension(".pts"), xy);
+        }
+    return root;
+}
+
+fra::EvalConfig small(const std::string& protocol) {
+    fra::EvalConfig c;
+    c.protocol = protocol;
+    c.imageSize = 32;
+    c.batchSize = 8;
+    c.epochs = protocol == "lp" ? 30 : 3;
+    c.warmupEpochs = 1;
+    c.lr = protocol == "lp" ? 1e-2 : 1e-3;
+    c.backboneLr = 1e-4;
+    c.weightDecay = 0;
+    c.headChannels = 16;
+    c.evalEvery = 10;
+    c.threads = 2;
+    return c;
+}
+
+}  // namespace
+
+TEST(DownstreamEvaluation, LinearProbeLearnsAnEasyTaskAndWritesItsFolder) {
+    TempDir dir;
+    const std::string spec = "folder:" + colourDataset(dir / "colours").string();
+    const fra::DownstreamDataset d = registry().load(spec);
+    const fs::path out = fra::DownstreamEvaluation::evalDirFor("random:resnet18", d, "lp", dir / "evals");
+    EXPECT_EQ(out, dir / "evals" / "random-resnet18" / "eval" / "folder-colours-lp");
+    fra::DownstreamEvaluation evaluation({"random:resnet18", spec, small("lp"), out}, d);
+    std::vector<json> records;
+    evaluation.onRecord([&](const json& r) { records.push_back(r); });
+    const json result = evaluation.run();
+    EXPECT_EQ(records.size(), 30u);
+    EXPECT_GE(result["metrics"]["top1"].get<double>(), 0.9);
+    EXPECT_EQ(result["primary_metric"], "top1");
+    EXPECT_EQ(result["metrics"]["confusion"].size(), 2u);
+    EXPECT_TRUE(fs::exists(out / "result.json"));
+    EXPECT_EQ(json::parse(fra::readWholeFile(out / "status.json"))["state"], "finished");
+    EXPECT_EQ(json::parse(fra::readWholeFile(out / "config.json"))["protocol"], "lp");
+    // last record carries the test metrics
+    EXPECT_TRUE(records.back().contains("test"));
+    EXPECT_LT(records.back()["train_loss"].get<double>(), records.front()["train_loss"].get<double>());
+}
+
+TEST(DownstreamEvaluation, FineTuningRunsAndReportsUnreadableImages) {
+    TempDir dir;
+    const std::string spec = "folder:" + colourDataset(dir / "colours").string();
+    const fra::DownstreamDataset d = registry().load(spec);
+    fs::remove(dir / "colours" / "test" / "red" / "img0.png");  // vanishes after loading
+    fra::DownstreamEvaluation evaluation({"random:resnet18", spec, small("ft"), dir / "ft"}, d);
+    const json result = evaluation.run();
+    EXPECT_EQ(result["unreadable_images"], 1);
+    EXPECT_EQ(result["metrics"]["faces"], 11);
+    EXPECT_TRUE(result["metrics"]["top1"].is_number());
+}
+
+TEST(DownstreamEvaluation, LandmarksAndTheHeatmapReadOutOfAnFraRun) {
+    TempDir dir;
+    const std::string spec = "pts:" + landmarkDataset(dir / "blobs").string();
+    const fra::DownstreamDataset d = registry().load(spec);
+    ASSERT_EQ(d.landmarkCount, 68);
+
+    testimages::writeFolder(dir / "faces", 8, 48);
+    fra::FraConfig config = tinyTrainingConfig((dir / "faces").string());
+    config.run.maxSteps = 2;
+    auto trainer = fra::Trainer::create(config, dir / "run");
+    trainer->start();
+    ASSERT_EQ(trainer->wait(), fra::RunState::Finished);
+    trainer.reset();
+
+    const fs::path lpDir = fra::DownstreamEvaluation::evalDirFor((dir / "run").string(), d, "lp", {});
+    EXPECT_EQ(lpDir, dir / "run" / "eval" / "pts-blobs-lp");
+    fra::EvalConfig lp = small("lp");
+    lp.epochs = 10;
+    const json result = fra::DownstreamEvaluation({(dir / "run").string(), spec, lp, lpDir}, d).run();
+    EXPECT_TRUE(std::isfinite(result["metrics"]["nme"].get<double>()));
+    EXPECT_GT(result["metrics"]["nme"].get<double>(), 0.0);
+    EXPECT_TRUE(result["metrics"].contains("nme_inter_pupil"));
+    EXPECT_EQ(result["metrics"]["faces"], 8);
+
+    const json readout = fra::runHeatmapQuality((dir / "run").string(), spec, d, lp, dir / "run" / "eval" / "readout");
+    EXPECT_EQ(readout["metrics"]["regions"], 4);
+    EXPECT_EQ(readout["train_faces"], 24);
+    EXPECT_TRUE(std::isfinite(readout["metrics"]["nme"].get<double>()));
+    EXPECT_THROW(fra::runHeatmapQuality("random:resnet18", spec, d, lp, dir / "x"), std::exception);
+}
