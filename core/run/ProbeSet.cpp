@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -23,17 +25,37 @@ ProbeSet ProbeSet::create(const ImageFolder& folder, const RunDirectory& run, in
     const ImageDecoder decoder(minImageSide);
     const std::size_t n = folder.size();
     json index = json::array();
-    std::size_t next = 0;  // never pick an image twice, even when many are unreadable
-    for (int j = 0; j < count; ++j) {
-        // probe j comes from the j-th of `count` even slices of the folder (the first readable one)
-        std::size_t candidate = std::max(next, static_cast<std::size_t>(j) * n / static_cast<std::size_t>(count));
-        DecodedImage image;
-        for (; candidate < n; ++candidate) {
-            image = decoder.decode(folder.path(candidate));
-            if (image.ok()) break;
-        }
-        if (candidate >= n) break;
-        next = candidate + 1;
+    // Round-robin over the top-level folders (sources, people, videos), evenly spaced inside
+    // each, so a pool dominated by one video still gives varied probe faces.
+    std::map<std::string, std::vector<std::size_t>> groups;
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::string& rel = folder.relative(i);
+        groups[rel.substr(0, rel.find('/'))].push_back(i);
+    }
+    std::vector<std::vector<std::size_t>> queues;
+    for (const auto& [name, members] : groups) {
+        std::vector<std::size_t> queue;
+        const std::size_t picks = std::min<std::size_t>(members.size(), static_cast<std::size_t>(std::max(1, count)));
+        for (std::size_t j = 0; j < picks; ++j) queue.push_back(members[j * members.size() / picks]);
+        queue.insert(queue.end(), members.begin(), members.end());  // fallbacks when those are unreadable
+        queues.push_back(std::move(queue));
+    }
+    std::vector<std::size_t> order;
+    for (std::size_t round = 0;; ++round) {
+        bool any = false;
+        for (const auto& queue : queues)
+            if (round < queue.size()) {
+                order.push_back(queue[round]);
+                any = true;
+            }
+        if (!any) break;
+    }
+    std::set<std::size_t> used;
+    for (std::size_t candidate : order) {
+        if (static_cast<int>(set.images.size()) >= count) break;
+        if (!used.insert(candidate).second) continue;
+        const DecodedImage image = decoder.decode(folder.path(candidate));
+        if (!image.ok()) continue;
         const cv::Mat crop = TwoViewAugmenter::centerCrop(image.rgb, imageSize);
         char name[32];
         std::snprintf(name, sizeof name, "probe_%02zu.png", set.images.size());

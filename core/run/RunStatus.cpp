@@ -7,7 +7,7 @@ nlohmann::json RunStatus::toJson() const {
             {"host", host},           {"pid", pid},             {"step", step},
             {"total_steps", totalSteps}, {"checkpoint_step", checkpointStep},
             {"skipped_images", skippedImages}, {"started", started}, {"updated", updated},
-            {"device", device},       {"notes", notes},         {"tags", tags}};
+            {"device", device}};
 }
 
 RunStatus RunStatus::fromJson(const nlohmann::json& j) {
@@ -24,10 +24,6 @@ RunStatus RunStatus::fromJson(const nlohmann::json& j) {
     s.started = j.value("started", 0.0);
     s.updated = j.value("updated", 0.0);
     s.device = j.value("device", "");
-    s.notes = j.value("notes", "");
-    if (j.contains("tags") && j.at("tags").is_array())
-        for (const auto& t : j.at("tags"))
-            if (t.is_string()) s.tags.push_back(t.get<std::string>());
     return s;
 }
 

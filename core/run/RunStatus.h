@@ -6,8 +6,9 @@
 
 namespace fra {
 
-// run.json: the run's record beyond its folder name. Rewritten atomically on every state
-// change and checkpoint; readers (GUI, `fra` commands) never see a torn file.
+// run.json: the run's state as the training process reports it. Rewritten atomically on every
+// state change and checkpoint; readers (GUI, `fra` commands) never see a torn file. What people
+// write about a run (notes, tags) lives in notes.json (RunNotes), which training never touches.
 struct RunStatus {
     std::string state = "created";   // created | running | paused | stopped | finished | failed
     std::string message;             // why it stopped or failed, one line
@@ -21,8 +22,6 @@ struct RunStatus {
     double started = 0;              // Unix seconds
     double updated = 0;
     std::string device;
-    std::string notes;
-    std::vector<std::string> tags;
 
     nlohmann::json toJson() const;
     static RunStatus fromJson(const nlohmann::json& j);

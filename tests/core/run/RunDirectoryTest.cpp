@@ -1,4 +1,5 @@
 #include "run/RunDirectory.h"
+#include "run/RunNotes.h"
 #include "support/TempDir.h"
 #include "util/FraError.h"
 
@@ -23,20 +24,26 @@ TEST(RunDirectory, CreateWritesLayoutAndRefusesNonEmptyFolders) {
     EXPECT_NO_THROW(fra::RunDirectory::open(dir / "run"));
 }
 
-TEST(RunDirectory, StatusRoundTripsWithNotesAndTags) {
+TEST(RunDirectory, StatusAndNotesRoundTripSeparately) {
     TempDir dir;
     const auto run = fra::RunDirectory::create(dir / "run", {});
     fra::RunStatus s;
     s.state = "running";
     s.step = 42;
-    s.notes = "try lambda_r 0.2";
-    s.tags = {"ablation", "sr"};
     run.writeStatus(s);
+    fra::RunNotes notes;
+    notes.notes = "try lambda_r 0.2";
+    notes.tags = {"ablation", "sr"};
+    notes.save(run.root());
+    s.step = 43;
+    run.writeStatus(s);  // the trainer's status updates leave the notes alone
     const fra::RunStatus back = run.readStatus();
     EXPECT_EQ(back.state, "running");
-    EXPECT_EQ(back.step, 42);
-    EXPECT_EQ(back.notes, "try lambda_r 0.2");
-    EXPECT_EQ(back.tags, (std::vector<std::string>{"ablation", "sr"}));
+    EXPECT_EQ(back.step, 43);
+    const fra::RunNotes n = fra::RunNotes::load(run.root());
+    EXPECT_EQ(n.notes, "try lambda_r 0.2");
+    EXPECT_EQ(n.tags, (std::vector<std::string>{"ablation", "sr"}));
+    EXPECT_TRUE(fra::RunNotes::load(dir / "elsewhere").notes.empty());
     // no temporary files are left behind by atomic writes
     for (const auto& e : std::filesystem::directory_iterator(run.root()))
         EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();

@@ -1,0 +1,84 @@
+#include "support/TempDir.h"
+#include "widgets/MetricPlot.h"
+#include "widgets/PlotPanel.h"
+
+#include <QFile>
+#include <QtTest>
+#include <qcustomplot.h>
+
+namespace {
+QVector<fra::StepRecord> records(int from, int to) {
+    QVector<fra::StepRecord> out;
+    for (int i = from; i <= to; ++i) {
+        fra::StepRecord r;
+        r.step = i;
+        r.lossC = 4.0 / (1 + 0.01 * i);
+        r.lossR = 2.0;
+        r.loss = r.lossC + 0.2;
+        out << r;
+    }
+    return out;
+}
+}  // namespace
+
+class TestMetricPlot : public QObject {
+    Q_OBJECT
+private slots:
+    void overlaysRunsWithRawAndSmoothedCurves() {
+        fraui::PlotPanel panel;
+        panel.resize(1000, 800);
+        panel.show();
+        panel.appendRecords("/runs/a", records(1, 100), false);
+        panel.appendRecords("/runs/b", records(1, 50), false);
+        panel.setVisibleRuns({"/runs/a", "/runs/b"});
+        panel.redrawNow();
+        fraui::MetricPlot* lc = panel.plot("l_c");
+        QVERIFY(lc);
+        QCOMPARE(lc->plot()->graphCount(), 4);  // raw + smoothed per run
+        QVERIFY(lc->drawnPoints() >= 2 * 150);
+        QCOMPARE(lc->plot()->xAxis->range().upper, 100.0);
+        // a resumed run rewrites its log: the series restarts
+        panel.appendRecords("/runs/b", records(1, 10), true);
+        QCOMPARE(panel.series("/runs/b")->size(), 10);
+        // options: log y and y from zero
+        fraui::PlotOptions o = panel.options();
+        o.logY = true;
+        panel.setOptions(o);
+        panel.redrawNow();
+        QCOMPARE(lc->plot()->yAxis->scaleType(), QCPAxis::stLogarithmic);
+        o.logY = false;
+        o.yFromZero = true;
+        panel.setOptions(o);
+        panel.redrawNow();
+        QCOMPARE(lc->plot()->yAxis->range().lower, 0.0);
+    }
+
+    void exportsPngSvgAndCsv() {
+        TempDir dir;
+        fraui::PlotPanel panel;
+        panel.appendRecords("/runs/a", records(1, 20), false);
+        panel.setVisibleRuns({"/runs/a"});
+        panel.redrawNow();
+        const QString out = QString::fromStdString(dir.path().string());
+        panel.exportAll(out);
+        QVERIFY(QFile::exists(out + "/l_c.png"));
+        QVERIFY(QFile(out + "/l_r.svg").size() > 1000);
+        QFile csv(out + "/metrics.csv");
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        QCOMPARE(csv.readAll().count('\n'), 21);
+    }
+
+    void millionPointsStayBoundedOnScreen() {
+        fraui::PlotPanel panel;
+        panel.resize(1200, 800);
+        panel.show();
+        panel.appendRecords("/runs/big", records(1, 1000000), false);
+        panel.setVisibleRuns({"/runs/big"});
+        panel.redrawNow();
+        // what is drawn is bounded by the pixel width, not by the data
+        QVERIFY(panel.plot("loss")->drawnPoints() < 8000);
+    }
+};
+
+QTEST_MAIN(TestMetricPlot)
+#include "TestMetricPlot.moc"

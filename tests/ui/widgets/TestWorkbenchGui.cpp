@@ -1,0 +1,95 @@
+// The workbench as a user drives it: a tiny run started from the launcher, watched live.
+#include "bridge/TrainingBridge.h"
+#include "data/RunCatalog.h"
+#include "support/TempDir.h"
+#include "support/TestImages.h"
+#include "widgets/ConfigForm.h"
+#include "widgets/HeatmapPanel.h"
+#include "widgets/LaunchPanel.h"
+#include "widgets/MainWindow.h"
+#include "widgets/MetricPlot.h"
+#include "widgets/PlotPanel.h"
+
+#include <QComboBox>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QtTest>
+
+namespace {
+void setField(fraui::LaunchPanel* launch, const QString& key, const QString& value) {
+    auto* line = qobject_cast<QLineEdit*>(launch->form()->editor(key));
+    QVERIFY2(line, qPrintable(key));
+    line->setText(value);
+    emit line->textEdited(value);
+}
+}  // namespace
+
+class TestWorkbenchGui : public QObject {
+    Q_OBJECT
+private slots:
+    void invalidFieldsBlockStartWithAReason() {
+        TempDir dir;
+        fraui::MainWindow window;
+        window.setRunsFolder(QString::fromStdString((dir / "runs").string()));
+        fraui::LaunchPanel* launch = window.launchPanel();
+        launch->setDataFolder(QString::fromStdString((dir / "nowhere").string()));
+        QVERIFY(!launch->canStart());
+        QCOMPARE(launch->dataIssue(), QString("folder does not exist"));
+        testimages::writeFolder(dir / "faces", 8, 40);
+        launch->setDataFolder(QString::fromStdString((dir / "faces").string()));
+        QVERIFY(launch->canStart());
+        setField(launch, "optim.warmup_epochs", "500");  // more than optim.epochs: a cross-field rule
+        QVERIFY(!launch->canStart());
+        QVERIFY(launch->form()->issueText("optim.warmup_epochs").contains("smaller than optim.epochs"));
+        QVERIFY(!launch->findChild<QPushButton*>("start")->isEnabled());
+    }
+
+    void tinyRunFromTheLauncherIsMonitoredLive() {
+        TempDir dir;
+        testimages::writeFolder(dir / "faces", 10, 48);
+        fraui::MainWindow window;
+        window.resize(1400, 900);
+        window.show();
+        window.setRunsFolder(QString::fromStdString((dir / "runs").string()));
+        fraui::LaunchPanel* launch = window.launchPanel();
+        launch->setPreset("cpu-r18");
+        launch->setDataFolder(QString::fromStdString((dir / "faces").string()));
+        launch->setRunName("tiny");
+        const QStringList settings = {"model.num_regions=4", "model.embed_dim=16",   "model.hidden_dim=32",
+                                      "model.decoder_heads=2", "model.decoder_feedforward=16", "data.image_size=32",
+                                      "data.batch_size=4",   "run.max_steps=6",      "run.heatmap_every=2",
+                                      "run.checkpoint_every=3", "run.probe_images=3", "run.threads=2"};
+        for (const auto& s : settings) setField(launch, s.section('=', 0, 0), s.section('=', 1));
+        QVERIFY2(launch->canStart(), "the tiny configuration should be valid");
+
+        QSignalSpy finished(window.bridge(), &fraui::TrainingBridge::finished);
+        QTest::mouseClick(launch->findChild<QPushButton*>("start"), Qt::LeftButton);
+        QVERIFY(finished.wait(300000));
+        QCOMPARE(finished.first().at(1).toString(), QString("finished"));
+        const QString run = QString::fromStdString((dir / "runs" / "tiny").string());
+
+        // the follower delivers the whole curve, the plots draw it
+        QTRY_COMPARE_WITH_TIMEOUT(window.plotPanel()->series(run) ? window.plotPanel()->series(run)->size() : 0, 6, 10000);
+        window.plotPanel()->redrawNow();
+        QVERIFY(window.plotPanel()->plot("l_c")->drawnPoints() >= 6);
+        QVERIFY(window.plotPanel()->plot("l_r")->drawnPoints() >= 6);
+        // the heatmap view shows K = 4 regions over the 3 probe faces, newest snapshot
+        QTRY_COMPARE_WITH_TIMEOUT(window.heatmapPanel()->primary()->currentStep(), qint64(6), 10000);
+        QCOMPARE(window.heatmapPanel()->primary()->regions(), 4);
+        QCOMPARE(window.heatmapPanel()->regionList()->count(), 4);
+        QCOMPARE(window.heatmapPanel()->primary()->faces().size(), 3);
+        // the run browser lists it as finished
+        window.catalog()->refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(window.catalog()->rowOf(run) >= 0, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.catalog()->data(window.catalog()->index(window.catalog()->rowOf(run), fraui::RunCatalog::State)).toString(),
+                                  QString("finished"), 10000);
+        window.saveScreenshots(FRA_TEST_ARTIFACTS "/workbench");
+        QVERIFY(QFile::exists(FRA_TEST_ARTIFACTS "/workbench/monitor.png"));
+        QVERIFY(QFile::exists(FRA_TEST_ARTIFACTS "/workbench/heatmaps.png"));
+    }
+};
+
+QTEST_MAIN(TestWorkbenchGui)
+#include "TestWorkbenchGui.moc"

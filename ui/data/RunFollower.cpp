@@ -1,0 +1,80 @@
+#include "data/RunFollower.h"
+
+#include "run/MetricsLog.h"
+#include "run/RunDirectory.h"
+#include "run/RunLock.h"
+
+#include <QFileInfo>
+
+namespace fraui {
+
+struct RunFollower::Followed {
+    std::unique_ptr<fra::MetricsReader> metrics;
+    QDateTime statusTime;
+    qint64 heatmapIndexSize = -1;
+    bool live = false;
+};
+
+RunFollower::RunFollower(QObject* parent) : QObject(parent) {
+    qRegisterMetaType<QVector<fra::StepRecord>>("QVector<fra::StepRecord>");
+}
+
+RunFollower::~RunFollower() = default;
+
+void RunFollower::setInterval(int milliseconds) {
+    interval_ = std::max(50, milliseconds);
+    if (timer_) timer_->setInterval(interval_);
+}
+
+void RunFollower::follow(const QString& runPath) {
+    if (!timer_) {  // created here, on the follower's thread
+        timer_ = new QTimer(this);
+        connect(timer_, &QTimer::timeout, this, &RunFollower::pollNow);
+        timer_->start(interval_);
+    }
+    if (runs_.count(runPath)) return;
+    auto f = std::make_unique<Followed>();
+    f->metrics = std::make_unique<fra::MetricsReader>(std::filesystem::path(runPath.toStdString()) / "metrics.jsonl");
+    poll(runPath, *f);
+    runs_[runPath] = std::move(f);
+}
+
+void RunFollower::unfollow(const QString& runPath) { runs_.erase(runPath); }
+
+void RunFollower::pollNow() {
+    for (auto& [path, f] : runs_) poll(path, *f);
+}
+
+void RunFollower::poll(const QString& path, Followed& f) {
+    const std::filesystem::path root(path.toStdString());
+    const fra::MetricsReader::Update update = f.metrics->poll();
+    if (update.reset || !update.records.empty())
+        emit recordsAppended(path, QVector<fra::StepRecord>(update.records.begin(), update.records.end()), update.reset);
+
+    const QFileInfo status(path + "/run.json");
+    const bool live = fra::RunLock::isHeld(root);
+    if (status.exists() && (status.lastModified() != f.statusTime || live != f.live)) {
+        f.statusTime = status.lastModified();
+        f.live = live;
+        try {
+            const fra::RunStatus s = fra::RunDirectory::open(root).readStatus();
+            QString state = QString::fromStdString(s.state);
+            // a run whose file says running but nobody holds its lock was killed: resumable
+            if (s.claimsActive() && !live) state = "interrupted";
+            emit statusChanged(path, state, QString::fromStdString(s.message), s.step, s.totalSteps, live);
+        } catch (const std::exception&) {
+            // being replaced right now: the next poll reads it
+        }
+    }
+    const QFileInfo index(path + "/heatmaps/index.jsonl");
+    const qint64 size = index.exists() ? index.size() : 0;
+    if (size != f.heatmapIndexSize) {
+        f.heatmapIndexSize = size;
+        try {
+            emit heatmapsChanged(path, static_cast<int>(fra::RunDirectory::open(root).heatmapSnapshots().size()));
+        } catch (const std::exception&) {
+        }
+    }
+}
+
+}  // namespace fraui

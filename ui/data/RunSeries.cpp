@@ -1,0 +1,80 @@
+#include "data/RunSeries.h"
+
+#include <cmath>
+#include <limits>
+
+namespace fraui {
+
+const QVector<RunSeries::Metric>& RunSeries::metrics() {
+    static const QVector<Metric> all = {
+        {"l_c", "Consistency L_c", true},    {"l_r", "Relation L_r", true},    {"loss", "Total loss L", true},
+        {"l_g", "Global terms L_g", true},   {"l_l", "Local terms L_l", true}, {"lr", "Learning rate", false},
+        {"momentum", "EMA momentum", false}, {"img_per_s", "Images / s", false}};
+    return all;
+}
+
+namespace {
+double field(const fra::StepRecord& r, const QString& key) {
+    if (key == "loss") return r.loss;
+    if (key == "l_c") return r.lossC;
+    if (key == "l_r") return r.lossR;
+    if (key == "l_g") return r.lossG;
+    if (key == "l_l") return r.lossL;
+    if (key == "lr") return r.lr;
+    if (key == "momentum") return r.momentum;
+    if (key == "img_per_s") return r.imagesPerSecond;
+    return std::numeric_limits<double>::quiet_NaN();
+}
+}  // namespace
+
+void RunSeries::append(const QVector<fra::StepRecord>& records) {
+    for (const auto& r : records) {
+        if (!steps_.isEmpty() && r.step <= steps_.last()) continue;  // keep x sorted, one value per step
+        steps_.append(static_cast<double>(r.step));
+        for (const auto& m : metrics()) values_[m.key].append(field(r, m.key));
+    }
+}
+
+void RunSeries::clear() {
+    steps_.clear();
+    values_.clear();
+}
+
+const QVector<double>& RunSeries::values(const QString& key) const {
+    static const QVector<double> empty;
+    const auto it = values_.find(key);
+    return it == values_.end() ? empty : it->second;
+}
+
+double RunSeries::last(const QString& key) const {
+    const auto& v = values(key);
+    return v.isEmpty() ? std::numeric_limits<double>::quiet_NaN() : v.last();
+}
+
+double RunSeries::best(const QString& key) const {
+    bool lower = true;
+    for (const auto& m : metrics())
+        if (m.key == key) lower = m.lowerIsBetter;
+    double best = std::numeric_limits<double>::quiet_NaN();
+    for (double v : values(key)) {
+        if (!std::isfinite(v)) continue;
+        if (std::isnan(best) || (lower ? v < best : v > best)) best = v;
+    }
+    return best;
+}
+
+QString RunSeries::toCsv(const QVector<QPair<QString, const RunSeries*>>& runs) {
+    QString out = "run,step";
+    for (const auto& m : metrics()) out += "," + m.key;
+    out += "\n";
+    for (const auto& [name, series] : runs) {
+        for (int i = 0; i < series->size(); ++i) {
+            out += "\"" + QString(name).replace('"', "'") + "\"," + QString::number(series->steps()[i], 'f', 0);
+            for (const auto& m : metrics()) out += "," + QString::number(series->values(m.key)[i], 'g', 9);
+            out += "\n";
+        }
+    }
+    return out;
+}
+
+}  // namespace fraui

@@ -1,0 +1,41 @@
+#pragma once
+#include "train/StepRecord.h"
+
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+#include <QVector>
+#include <map>
+
+Q_DECLARE_METATYPE(fra::StepRecord)
+Q_DECLARE_METATYPE(QVector<fra::StepRecord>)
+
+namespace fraui {
+
+// The metrics of one run as columns, ready for plotting and export.
+class RunSeries {
+public:
+    struct Metric {
+        QString key;    // metrics.jsonl field
+        QString title;  // for plots
+        bool lowerIsBetter;
+    };
+    static const QVector<Metric>& metrics();
+
+    void append(const QVector<fra::StepRecord>& records);
+    void clear();
+    int size() const { return steps_.size(); }
+    const QVector<double>& steps() const { return steps_; }
+    const QVector<double>& values(const QString& key) const;
+    double last(const QString& key) const;
+    double best(const QString& key) const;  // min (losses) or max, ignoring non-finite values
+
+    // One CSV of every metric for several runs (a "run" column first).
+    static QString toCsv(const QVector<QPair<QString, const RunSeries*>>& runs);
+
+private:
+    QVector<double> steps_;
+    std::map<QString, QVector<double>> values_;
+};
+
+}  // namespace fraui

@@ -1,0 +1,356 @@
+#include "widgets/EvaluationPanel.h"
+
+#include "bridge/EvaluationBridge.h"
+#include "data/RunCatalog.h"
+#include "downstream/ComparisonTable.h"
+#include "downstream/DatasetRegistry.h"
+#include "downstream/EvalSchema.h"
+#include "util/AtomicFile.h"
+#include "widgets/ConfigForm.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <qcustomplot.h>
+
+using nlohmann::json;
+
+namespace fraui {
+
+namespace {
+std::vector<fra::FieldSpec> evalFields() {
+    std::vector<fra::FieldSpec> out;
+    for (const auto& f : fra::EvalSchema::instance().fields())
+        if (f.key != "protocol") out.push_back(f);
+    return out;
+}
+}  // namespace
+
+EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, QWidget* parent)
+    : QWidget(parent), bridge_(bridge), catalog_(catalog) {
+    auto* split = new QSplitter(Qt::Horizontal);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(split);
+
+    // left: launch
+    auto* launch = new QWidget;
+    auto* launchLayout = new QVBoxLayout(launch);
+    auto* top = new QFormLayout;
+    model_ = new QComboBox;
+    model_->setObjectName("evalModel");
+    model_->setEditable(true);
+    top->addRow("Model", model_);
+    auto* datasetRow = new QHBoxLayout;
+    format_ = new QComboBox;
+    format_->setObjectName("evalFormat");
+    format_->addItems(bridge_->formats());
+    folder_ = new QComboBox;
+    folder_->setObjectName("evalFolder");
+    folder_->setEditable(true);
+    auto* browse = new QPushButton("…");
+    datasetRow->addWidget(format_);
+    datasetRow->addWidget(folder_, 1);
+    datasetRow->addWidget(browse);
+    top->addRow("Dataset", datasetRow);
+    datasetInfo_ = new QLabel;
+    datasetInfo_->setWordWrap(true);
+    top->addRow("", datasetInfo_);
+    protocol_ = new QComboBox;
+    protocol_->setObjectName("evalProtocol");
+    protocol_->addItems({"lp", "ft", "heatmap-regression"});
+    protocol_->setToolTip("lp: linear probe (frozen backbone); ft: fine-tuning; heatmap-regression: landmarks from the K heatmap centroids");
+    top->addRow("Protocol", protocol_);
+    preset_ = new QComboBox;
+    preset_->addItems({"cpu-lp", "cpu-ft", "paper-lp", "paper-ft"});
+    top->addRow("Recipe", preset_);
+    out_ = new QLineEdit;
+    out_->setPlaceholderText("for models outside a run folder (random init, loose checkpoints)");
+    top->addRow("Output folder", out_);
+    launchLayout->addLayout(top);
+    form_ = new ConfigForm(evalFields());
+    launchLayout->addWidget(form_, 1);
+    auto* buttons = new QHBoxLayout;
+    start_ = new QPushButton("Evaluate");
+    start_->setObjectName("evaluate");
+    stop_ = new QPushButton("Stop");
+    stop_->setEnabled(false);
+    buttons->addWidget(start_);
+    buttons->addWidget(stop_);
+    buttons->addStretch();
+    launchLayout->addLayout(buttons);
+    curves_ = new QCustomPlot;
+    curves_->setObjectName("evalCurves");
+    curves_->setMinimumHeight(180);
+    curves_->xAxis->setLabel("epoch");
+    curves_->yAxis->setLabel("train loss");
+    curves_->yAxis2->setVisible(true);
+    curves_->yAxis2->setLabel("test metric");
+    curves_->addGraph(curves_->xAxis, curves_->yAxis)->setName("train loss");
+    curves_->addGraph(curves_->xAxis, curves_->yAxis2)->setName("test");
+    curves_->graph(1)->setPen(QPen(QColor(214, 39, 40), 2));
+    curves_->graph(1)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
+    curves_->legend->setVisible(true);
+    launchLayout->addWidget(curves_);
+    log_ = new QPlainTextEdit;
+    log_->setReadOnly(true);
+    log_->setMaximumHeight(90);
+    launchLayout->addWidget(log_);
+    split->addWidget(launch);
+
+    // right: comparison
+    auto* compare = new QWidget;
+    auto* compareLayout = new QVBoxLayout(compare);
+    auto* compareBar = new QHBoxLayout;
+    compareBar->addWidget(new QLabel("Baseline"));
+    baseline_ = new QComboBox;
+    baseline_->setObjectName("baseline");
+    compareBar->addWidget(baseline_, 1);
+    auto* refresh = new QPushButton("Refresh");
+    auto* exportButton = new QPushButton("Export…");
+    compareBar->addWidget(refresh);
+    compareBar->addWidget(exportButton);
+    compareLayout->addLayout(compareBar);
+    table_ = new QTableWidget;
+    table_->setObjectName("comparison");
+    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    compareLayout->addWidget(table_, 1);
+    auto* barRow = new QHBoxLayout;
+    barRow->addWidget(new QLabel("Bar chart of"));
+    barColumn_ = new QComboBox;
+    barRow->addWidget(barColumn_, 1);
+    compareLayout->addLayout(barRow);
+    bars_ = new QCustomPlot;
+    bars_->setObjectName("bars");
+    bars_->setMinimumHeight(200);
+    compareLayout->addWidget(bars_, 1);
+    split->addWidget(compare);
+
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, "Dataset folder", folder_->currentText());
+        if (!dir.isEmpty()) setDataset(format_->currentText(), dir);
+    });
+    auto describe = [this] {
+        try {
+            const fra::DownstreamDataset d = bridge_->registry().load(datasetSpec().toStdString());
+            QString info = QString("%1, %2 outputs").arg(fra::toString(d.task)).arg(d.outputs());
+            for (const auto& [name, samples] : d.splits) info += QString(", %1 %2").arg(samples.size()).arg(QString::fromStdString(name));
+            datasetInfo_->setStyleSheet("");
+            datasetInfo_->setText(info + (d.warnings.empty() ? "" : "; " + QString::fromStdString(d.warnings.front())));
+        } catch (const std::exception& e) {
+            datasetInfo_->setStyleSheet("color: #c0392b;");
+            datasetInfo_->setText(e.what());
+        }
+    };
+    connect(folder_, &QComboBox::currentTextChanged, this, describe);
+    connect(format_, &QComboBox::currentTextChanged, this, describe);
+    connect(preset_, &QComboBox::currentTextChanged, this, &EvaluationPanel::loadPreset);
+    connect(start_, &QPushButton::clicked, this, &EvaluationPanel::start);
+    connect(stop_, &QPushButton::clicked, bridge_, &EvaluationBridge::stop);
+    connect(refresh, &QPushButton::clicked, this, &EvaluationPanel::refreshComparison);
+    connect(baseline_, qOverload<int>(&QComboBox::currentIndexChanged), this, &EvaluationPanel::showTable);
+    connect(barColumn_, qOverload<int>(&QComboBox::currentIndexChanged), this, &EvaluationPanel::showBars);
+    connect(exportButton, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, "Export the comparison to");
+        if (dir.isEmpty()) return;
+        const auto t = fra::ComparisonTable::fromResults(results_);
+        fra::writeFileAtomically((dir + "/comparison.md").toStdString(), t.markdown());
+        fra::writeFileAtomically((dir + "/comparison.csv").toStdString(), t.csv());
+        fra::writeFileAtomically((dir + "/comparison.json").toStdString(), t.json().dump(2));
+        bars_->savePng(dir + "/comparison-bars.png", 900, 500);
+    });
+    connect(bridge_, &EvaluationBridge::started, this, [this](const QString& dir) {
+        currentDir_ = dir;
+        curves_->graph(0)->data()->clear();
+        curves_->graph(1)->data()->clear();
+        log_->clear();
+        start_->setEnabled(false);
+        stop_->setEnabled(true);
+    });
+    connect(bridge_, &EvaluationBridge::record, this, [this](const QString&, const QJsonObject& r) {
+        curves_->graph(0)->addData(r["epoch"].toDouble(), r["train_loss"].toDouble());
+        if (r.contains("primary")) curves_->graph(1)->addData(r["epoch"].toDouble(), r["primary"].toDouble());
+        curves_->rescaleAxes();
+        curves_->replot(QCustomPlot::rpQueuedReplot);
+    });
+    connect(bridge_, &EvaluationBridge::logLine, this, [this](const QString&, const QString& line) { log_->appendPlainText(line); });
+    connect(bridge_, &EvaluationBridge::finished, this, [this](const QString& dir, const QJsonObject& result) {
+        start_->setEnabled(true);
+        stop_->setEnabled(false);
+        log_->appendPlainText(QString("finished: %1 = %2  (%3)").arg(result["primary_metric"].toString()).arg(result["primary"].toDouble()).arg(dir));
+        refreshComparison();
+    });
+    connect(bridge_, &EvaluationBridge::failed, this, [this](const QString&, const QString& message) {
+        start_->setEnabled(true);
+        stop_->setEnabled(false);
+        log_->appendPlainText("failed: " + message);
+        QMessageBox::critical(this, "Evaluation failed", message);
+    });
+    loadPreset(preset_->currentText());
+    // the sample pool's two tasks, when present, are one click away
+    const QByteArray env = qgetenv("FRA_SAMPLES");
+    const QString pool = !env.isEmpty() ? QString::fromLocal8Bit(env)
+                                        : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + "/fra-workbench/samples";
+    for (const auto& [format, task] : {std::pair<QString, QString>{"pts", "landmarks-dlib68"}, {"folder", "johns-identity"}})
+        if (QDir(pool + "/tasks/" + task).exists()) setDataset(format, pool + "/tasks/" + task);
+}
+
+void EvaluationPanel::loadPreset(const QString& name) {
+    try {
+        form_->setValues(fra::EvalSchema::instance().toJson(fra::EvalSchema::instance().resolvePreset(name.toStdString())));
+    } catch (const std::exception&) {
+    }
+}
+
+QString EvaluationPanel::datasetSpec() const { return format_->currentText() + ":" + folder_->currentText(); }
+
+void EvaluationPanel::setDataset(const QString& format, const QString& folder) {
+    format_->setCurrentText(format);
+    if (folder_->findText(folder) < 0) folder_->addItem(folder);
+    folder_->setCurrentText(folder);
+}
+
+void EvaluationPanel::setModel(const QString& model) { model_->setCurrentText(model); }
+void EvaluationPanel::setProtocol(const QString& protocol) { protocol_->setCurrentText(protocol); }
+
+void EvaluationPanel::setSelectedRuns(const QStringList& runs) {
+    selected_ = runs;
+    const QString current = model_->currentText();
+    QSignalBlocker block(model_);
+    model_->clear();
+    for (int row = 0; row < catalog_->rowCount(); ++row) model_->addItem(catalog_->summary(row)->path);
+    model_->addItems({"random:resnet18", "random:resnet34", "random:resnet50"});
+    model_->setCurrentText(runs.isEmpty() ? current : runs.first());
+    refreshComparison();
+}
+
+void EvaluationPanel::start() {
+    std::vector<fra::ConfigIssue> issues = form_->parseIssues();
+    fra::EvalConfig config;
+    try {
+        config = fra::EvalSchema::instance().resolvePreset(preset_->currentText().toStdString());
+        if (issues.empty()) fra::EvalSchema::instance().apply(config, form_->values(), "form");
+        if (protocol_->currentText() != "heatmap-regression") config.protocol = protocol_->currentText().toStdString();
+        for (const auto& i : fra::EvalSchema::instance().validate(config)) issues.push_back(i);
+    } catch (const std::exception& e) {
+        issues.push_back({"preset", e.what()});
+    }
+    form_->showIssues(issues);
+    if (!issues.empty()) return;
+    const QString fallback = out_->text().isEmpty() ? catalog_->folders().value(0) : out_->text();
+    if (protocol_->currentText() == "heatmap-regression") bridge_->startHeatmapQuality(model_->currentText(), datasetSpec(), config, fallback);
+    else bridge_->start(model_->currentText(), datasetSpec(), config, fallback);
+}
+
+void EvaluationPanel::refreshComparison() {
+    results_.clear();
+    QStringList dirs;
+    for (const auto& run : selected_) dirs << run + "/eval";
+    if (!out_->text().isEmpty()) dirs << out_->text();
+    for (const auto& dir : dirs) {
+        QDirIterator it(dir, {"result.json"}, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            try {
+                results_.push_back(json::parse(fra::readWholeFile(it.next().toStdString())));
+            } catch (const std::exception&) {
+            }
+        }
+    }
+    QSignalBlocker block(baseline_);
+    const QString previous = baseline_->currentText();
+    baseline_->clear();
+    const auto t = fra::ComparisonTable::fromResults(results_);
+    for (const auto& row : t.rows()) baseline_->addItem(QString::fromStdString(row.model));
+    if (baseline_->findText(previous) >= 0) baseline_->setCurrentText(previous);
+    showTable();
+}
+
+void EvaluationPanel::showTable() {
+    const auto t = fra::ComparisonTable::fromResults(results_);
+    table_->clear();
+    table_->setRowCount(static_cast<int>(t.rows().size()));
+    table_->setColumnCount(static_cast<int>(t.columns().size()));
+    QStringList headers;
+    for (const auto& c : t.columns())
+        headers << QString::fromStdString(c.dataset + "\n" + c.protocol + " " + c.metric) + (c.higherIsBetter ? " ↑" : " ↓");
+    table_->setHorizontalHeaderLabels(headers);
+    QStringList rowNames;
+    for (const auto& r : t.rows()) rowNames << QString::fromStdString(r.model);
+    table_->setVerticalHeaderLabels(rowNames);
+    const int base = baseline_->currentIndex();
+    for (std::size_t c = 0; c < t.columns().size(); ++c) {
+        const auto best = t.best(c);
+        for (std::size_t r = 0; r < t.rows().size(); ++r) {
+            const auto& v = t.rows()[r].values[c];
+            if (!v) continue;
+            const double shown = t.columns()[c].percent ? 100 * *v : *v;
+            auto* item = new QTableWidgetItem(QString::number(shown, 'f', t.columns()[c].percent ? 2 : 3));
+            item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            if (best && *best == r) {
+                QFont f = item->font();
+                f.setBold(true);
+                item->setFont(f);
+            }
+            if (t.rows()[r].reference) item->setForeground(QColor(120, 120, 120));
+            else if (base >= 0 && base < static_cast<int>(t.rows().size()) && static_cast<int>(r) != base && t.rows()[base].values[c]) {
+                const double b = *t.rows()[base].values[c];
+                const bool better = t.columns()[c].higherIsBetter ? *v > b : *v < b;
+                if (*v != b) item->setBackground(better ? QColor(210, 240, 210) : QColor(245, 215, 215));
+            }
+            table_->setItem(static_cast<int>(r), static_cast<int>(c), item);
+        }
+    }
+    table_->resizeColumnsToContents();
+    QSignalBlocker block(barColumn_);
+    const int previous = barColumn_->currentIndex();
+    barColumn_->clear();
+    for (const auto& h : headers) barColumn_->addItem(QString(h).replace('\n', ' '));
+    barColumn_->setCurrentIndex(previous >= 0 && previous < barColumn_->count() ? previous : 0);
+    showBars(barColumn_->currentIndex());
+}
+
+void EvaluationPanel::showBars(int column) {
+    bars_->clearPlottables();
+    const auto t = fra::ComparisonTable::fromResults(results_);
+    if (column < 0 || column >= static_cast<int>(t.columns().size())) {
+        bars_->replot();
+        return;
+    }
+    auto* bars = new QCPBars(bars_->xAxis, bars_->yAxis);
+    bars->setBrush(QColor(31, 119, 180, 170));
+    QVector<double> ticks, values;
+    QVector<QString> labels;
+    for (std::size_t r = 0; r < t.rows().size(); ++r) {
+        const auto& v = t.rows()[r].values[column];
+        if (!v) continue;
+        ticks << ticks.size() + 1;
+        values << (t.columns()[column].percent ? 100 * *v : *v);
+        labels << QString::fromStdString(t.rows()[r].model).left(28);
+    }
+    bars->setData(ticks, values);
+    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+    ticker->addTicks(ticks, labels);
+    bars_->xAxis->setTicker(ticker);
+    bars_->xAxis->setTickLabelRotation(30);
+    bars_->yAxis->setLabel(QString::fromStdString(t.columns()[column].metric));
+    bars_->rescaleAxes();
+    bars_->xAxis->setRange(0, ticks.size() + 1);
+    bars_->yAxis->setRangeLower(0);
+    bars_->replot();
+}
+
+}  // namespace fraui

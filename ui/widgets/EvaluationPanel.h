@@ -1,0 +1,65 @@
+#pragma once
+#include <QJsonObject>
+#include <QWidget>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+class QComboBox;
+class QLineEdit;
+class QLabel;
+class QPushButton;
+class QTableWidget;
+class QPlainTextEdit;
+class QCustomPlot;
+
+namespace fraui {
+
+class ConfigForm;
+class EvaluationBridge;
+class RunCatalog;
+
+// Downstream evaluation and checkpoint comparison: launch a linear probe, a fine-tuning or the
+// heatmap read-out of a run on a dataset (any format plugin), watch its curves, and compare
+// every evaluation of the selected runs in one table (coloured better/worse against a baseline
+// row, the paper's numbers as reference rows) with a bar chart and exports.
+class EvaluationPanel : public QWidget {
+    Q_OBJECT
+public:
+    EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, QWidget* parent = nullptr);
+
+    void setSelectedRuns(const QStringList& runs);
+    QTableWidget* table() const { return table_; }
+    QCustomPlot* curves() const { return curves_; }
+    QCustomPlot* bars() const { return bars_; }
+    QString datasetSpec() const;
+    void setDataset(const QString& format, const QString& folder);
+    void setModel(const QString& model);
+    void setProtocol(const QString& protocol);
+    ConfigForm* form() const { return form_; }
+
+public slots:
+    void start();
+    void refreshComparison();
+
+private:
+    void loadPreset(const QString& name);
+    void showTable();
+    void showBars(int column);
+    EvaluationBridge* bridge_;
+    RunCatalog* catalog_;
+    QStringList selected_;
+    QComboBox *model_, *format_, *protocol_, *preset_, *baseline_, *barColumn_;
+    QComboBox* folder_;
+    QLineEdit* out_;
+    QLabel* datasetInfo_;
+    ConfigForm* form_;
+    QPushButton *start_, *stop_;
+    QCustomPlot* curves_;
+    QPlainTextEdit* log_;
+    QTableWidget* table_;
+    QCustomPlot* bars_;
+    std::vector<nlohmann::json> results_;
+    QString currentDir_;
+};
+
+}  // namespace fraui

@@ -1,0 +1,61 @@
+#pragma once
+#include <QImage>
+#include <QVector>
+#include <QWidget>
+
+class QLabel;
+class QGridLayout;
+
+namespace fraui {
+
+enum class HeatmapMode { Overlay, Argmax, Panels };
+
+// One view of K facial-region heatmaps over a set of faces: a run's probe faces at one of its
+// snapshots, or any images with maps computed from a checkpoint.
+class HeatmapPane : public QWidget {
+    Q_OBJECT
+public:
+    explicit HeatmapPane(QWidget* parent = nullptr);
+
+    // A run's probe faces and snapshots (heatmaps/index.jsonl); shows the newest snapshot.
+    void setRun(const QString& runPath);
+    QString run() const { return run_; }
+    void reloadSnapshots();
+    const QVector<qint64>& steps() const { return steps_; }
+    void showStep(qint64 step);          // the newest snapshot at or before `step`
+    qint64 currentStep() const { return step_; }
+
+    // Maps computed elsewhere (inference): n images x k x h x w
+    void showMaps(const QVector<QImage>& images, const QVector<float>& maps, int n, int k, int h, int w, const QString& caption);
+
+    void setOpacity(double opacity);
+    void setMode(HeatmapMode mode);
+    void setVisibleRegions(const QVector<bool>& visible);
+    int regions() const { return k_; }
+    const QVector<QImage>& faces() const { return faces_; }
+    QImage renderFace(int index) const;  // what is displayed for face `index`
+    QString caption() const;
+
+signals:
+    void regionsChanged(int regions);
+    void captionChanged(const QString& caption);
+
+private:
+    void render();
+    QString run_;
+    QVector<QImage> faces_;
+    QVector<qint64> steps_;
+    QVector<QString> files_;
+    QVector<float> maps_;
+    int n_ = 0, k_ = 0, h_ = 0, w_ = 0;
+    qint64 step_ = -1;
+    QString caption_;
+    double opacity_ = 0.55;
+    HeatmapMode mode_ = HeatmapMode::Overlay;
+    QVector<bool> visible_;
+    QGridLayout* grid_;
+    QLabel* title_;
+    QVector<QLabel*> tiles_;
+};
+
+}  // namespace fraui

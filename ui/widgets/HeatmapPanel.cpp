@@ -1,0 +1,212 @@
+#include "widgets/HeatmapPanel.h"
+
+#include "bridge/HeatmapInference.h"
+#include "util/RunColours.h"
+
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QPainter>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSlider>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace fraui {
+
+HeatmapPanel::HeatmapPanel(HeatmapInference* inference, QWidget* parent)
+    : QWidget(parent), inference_(inference), primary_(new HeatmapPane), secondary_(new HeatmapPane) {
+    auto* layout = new QVBoxLayout(this);
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(new QLabel("Step"));
+    stepSlider_ = new QSlider(Qt::Horizontal);
+    stepSlider_->setObjectName("stepSlider");
+    stepSlider_->setMinimumWidth(220);
+    bar->addWidget(stepSlider_, 1);
+    stepBox_ = new QSpinBox;
+    stepBox_->setObjectName("stepBox");
+    stepBox_->setRange(0, std::numeric_limits<int>::max());
+    stepBox_->setToolTip("Exact step: shows the newest snapshot at or before it");
+    bar->addWidget(stepBox_);
+    bar->addWidget(new QLabel("Opacity"));
+    opacity_ = new QSlider(Qt::Horizontal);
+    opacity_->setObjectName("opacity");
+    opacity_->setRange(0, 100);
+    opacity_->setValue(55);
+    opacity_->setMaximumWidth(120);
+    bar->addWidget(opacity_);
+    mode_ = new QComboBox;
+    mode_->setObjectName("mode");
+    mode_->addItems({"Overlay", "Argmax regions", "Panel per region"});
+    bar->addWidget(mode_);
+    compare_ = new QComboBox;
+    compare_->setObjectName("compare");
+    compare_->addItems({"No comparison", "Compare two steps", "Compare with another run", "Compare with a checkpoint…"});
+    bar->addWidget(compare_);
+    auto* open = new QPushButton("Open images…");
+    open->setToolTip("Heatmaps of any face images under this run's newest checkpoint");
+    bar->addWidget(open);
+    layout->addLayout(bar);
+
+    auto* body = new QHBoxLayout;
+    regions_ = new QListWidget;
+    regions_->setObjectName("regions");
+    regions_->setMaximumWidth(150);
+    regions_->setToolTip("Show or hide each facial region");
+    body->addWidget(regions_);
+    auto* panes = new QHBoxLayout;
+    auto* left = new QScrollArea;
+    left->setWidget(primary_);
+    left->setWidgetResizable(true);
+    panes->addWidget(left, 1);
+    auto* rightBox = new QVBoxLayout;
+    secondSlider_ = new QSlider(Qt::Horizontal);
+    secondSlider_->setObjectName("secondSlider");
+    rightBox->addWidget(secondSlider_);
+    auto* right = new QScrollArea;
+    right->setWidget(secondary_);
+    right->setWidgetResizable(true);
+    rightBox->addWidget(right);
+    auto* rightHolder = new QWidget;
+    rightHolder->setLayout(rightBox);
+    rightHolder->setVisible(false);
+    panes->addWidget(rightHolder, 1);
+    body->addLayout(panes, 1);
+    layout->addLayout(body, 1);
+    status_ = new QLabel;
+    layout->addWidget(status_);
+
+    connect(stepSlider_, &QSlider::valueChanged, this, [this](int i) {
+        if (i >= 0 && i < primary_->steps().size()) applyStep(primary_->steps()[i]);
+    });
+    connect(stepBox_, &QSpinBox::editingFinished, this, [this] { applyStep(stepBox_->value()); });
+    connect(secondSlider_, &QSlider::valueChanged, this, [this](int i) {
+        if (i >= 0 && i < secondary_->steps().size()) secondary_->showStep(secondary_->steps()[i]);
+    });
+    connect(opacity_, &QSlider::valueChanged, this, [this](int v) {
+        primary_->setOpacity(v / 100.0);
+        secondary_->setOpacity(v / 100.0);
+    });
+    connect(mode_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int m) {
+        primary_->setMode(static_cast<HeatmapMode>(m));
+        secondary_->setMode(static_cast<HeatmapMode>(m));
+    });
+    connect(compare_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this, rightHolder](int c) {
+        rightHolder->setVisible(c != 0);
+        secondSlider_->setVisible(c == 1 || c == 2);
+        if (c == 1) setCompareRun(primary_->run());
+        if (c == 3) {
+            const QString file = QFileDialog::getOpenFileName(this, "Checkpoint to compare", primary_->run() + "/checkpoints", "Checkpoints (*.pt)");
+            if (!file.isEmpty()) compareCheckpoint(file);
+        }
+    });
+    connect(open, &QPushButton::clicked, this, [this] {
+        const QStringList files = QFileDialog::getOpenFileNames(this, "Face images", QString(), "Images (*.jpg *.jpeg *.png *.bmp *.webp)");
+        if (!files.isEmpty()) openImages(files);
+    });
+    connect(primary_, &HeatmapPane::regionsChanged, this, &HeatmapPanel::rebuildRegions);
+    connect(regions_, &QListWidget::itemChanged, this, [this] {
+        QVector<bool> visible;
+        for (int i = 0; i < regions_->count(); ++i) visible << (regions_->item(i)->checkState() == Qt::Checked);
+        primary_->setVisibleRegions(visible);
+        secondary_->setVisibleRegions(visible);
+    });
+    connect(inference_, &HeatmapInference::computed, this,
+            [this](const QString& tag, const QVector<float>& maps, int n, int k, int h, int w, qint64 step) {
+                if (!tag.startsWith("heatmap-panel:")) return;
+                const QVector<QImage> images = property(tag.toUtf8().constData()).value<QVector<QImage>>();
+                HeatmapPane* pane = tag.endsWith(":second") ? secondary_ : primary_;
+                pane->showMaps(images, maps, n, k, h, w, QString("%1 — checkpoint step %2").arg(property("source").toString()).arg(step));
+                status_->clear();
+            });
+    connect(inference_, &HeatmapInference::failed, this, [this](const QString& tag, const QString& message) {
+        if (tag.startsWith("heatmap-panel:")) status_->setText("Heatmaps failed: " + message);
+    });
+}
+
+void HeatmapPanel::rebuildRegions(int k) {
+    QSignalBlocker block(regions_);
+    regions_->clear();
+    for (int i = 0; i < k; ++i) {
+        QPixmap swatch(14, 14);
+        swatch.fill(regionColour(i, k));
+        auto* item = new QListWidgetItem(QIcon(swatch), QString("Region %1").arg(i + 1));
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(Qt::Checked);
+        regions_->addItem(item);
+    }
+}
+
+void HeatmapPanel::setRun(const QString& runPath) {
+    primary_->setRun(runPath);
+    syncSlider(true);
+    if (compare_->currentIndex() == 1) setCompareRun(runPath);
+}
+
+void HeatmapPanel::setCompareRun(const QString& runPath) {
+    secondary_->setRun(runPath);
+    QSignalBlocker block(secondSlider_);
+    secondSlider_->setRange(0, std::max(0, int(secondary_->steps().size()) - 1));
+    // comparing steps of one run: start from the first snapshot, the primary shows the newest
+    secondSlider_->setValue(runPath == primary_->run() ? 0 : secondSlider_->maximum());
+    if (!secondary_->steps().isEmpty()) secondary_->showStep(secondary_->steps()[secondSlider_->value()]);
+}
+
+void HeatmapPanel::syncSlider(bool followNewest) {
+    QSignalBlocker block(stepSlider_);
+    const bool atEnd = stepSlider_->value() >= stepSlider_->maximum();
+    stepSlider_->setRange(0, std::max(0, int(primary_->steps().size()) - 1));
+    if (followNewest || atEnd) stepSlider_->setValue(stepSlider_->maximum());
+    if (!primary_->steps().isEmpty()) applyStep(primary_->steps()[stepSlider_->value()]);
+}
+
+void HeatmapPanel::applyStep(qint64 step) {
+    primary_->showStep(step);
+    QSignalBlocker a(stepBox_), b(stepSlider_);
+    stepBox_->setValue(static_cast<int>(primary_->currentStep()));
+    const int index = int(primary_->steps().indexOf(primary_->currentStep()));
+    if (index >= 0) stepSlider_->setValue(index);
+}
+
+void HeatmapPanel::snapshotsChanged(const QString& runPath) {
+    if (runPath == primary_->run()) {
+        if (primary_->faces().isEmpty()) primary_->setRun(runPath);  // probes appear just after creation
+        primary_->reloadSnapshots();
+        syncSlider(false);
+    }
+    if (runPath == secondary_->run()) {
+        secondary_->reloadSnapshots();
+        QSignalBlocker block(secondSlider_);
+        secondSlider_->setRange(0, std::max(0, int(secondary_->steps().size()) - 1));
+    }
+}
+
+void HeatmapPanel::openImages(const QStringList& files) {
+    QVector<QImage> images;
+    for (const auto& f : files) {
+        QImage image(f);
+        if (image.isNull()) {
+            status_->setText("Cannot read " + f);
+            return;
+        }
+        const int side = std::min(image.width(), image.height());
+        images << image.copy((image.width() - side) / 2, (image.height() - side) / 2, side, side);
+    }
+    setProperty("heatmap-panel:primary", QVariant::fromValue(images));
+    setProperty("source", QFileInfo(primary_->run()).fileName());
+    status_->setText("Computing heatmaps…");
+    inference_->compute(primary_->run(), images, "heatmap-panel:primary");
+}
+
+void HeatmapPanel::compareCheckpoint(const QString& checkpoint) {
+    setProperty("heatmap-panel:second", QVariant::fromValue(primary_->faces()));
+    setProperty("source", QFileInfo(checkpoint).fileName());
+    status_->setText("Computing heatmaps…");
+    inference_->compute(checkpoint, primary_->faces(), "heatmap-panel:second");
+}
+
+}  // namespace fraui

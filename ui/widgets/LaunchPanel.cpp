@@ -1,0 +1,210 @@
+#include "widgets/LaunchPanel.h"
+
+#include "config/ConfigSchema.h"
+#include "config/PresetLibrary.h"
+#include "data/RunQueue.h"
+#include "widgets/ConfigForm.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QDir>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSettings>
+#include <QVBoxLayout>
+
+namespace fraui {
+
+namespace {
+std::vector<fra::FieldSpec> trainingFields() {
+    std::vector<fra::FieldSpec> out;
+    for (const auto& f : fra::ConfigSchema::instance().fields())
+        if (f.key != "data.root") out.push_back(f);  // the data folder has its own picker
+    return out;
+}
+}  // namespace
+
+LaunchPanel::LaunchPanel(RunQueue* queue, QWidget* parent) : QWidget(parent), queue_(queue) {
+    auto* layout = new QVBoxLayout(this);
+    auto* top = new QFormLayout;
+    preset_ = new QComboBox;
+    preset_->setObjectName("preset");
+    try {
+        for (const auto& p : fra::PresetLibrary::installed().list()) {
+            preset_->addItem(QString::fromStdString(p.name));
+            preset_->setItemData(preset_->count() - 1, QString::fromStdString(p.description), Qt::ToolTipRole);
+        }
+    } catch (const std::exception& e) {
+        preset_->addItem(QString("(no presets: %1)").arg(e.what()));
+    }
+    top->addRow("Preset", preset_);
+    auto* dataRow = new QHBoxLayout;
+    data_ = new QComboBox;
+    data_->setObjectName("dataFolder");
+    data_->setEditable(true);
+    data_->addItems(QSettings().value("recentDataFolders").toStringList());
+    auto* browse = new QPushButton("Browse…");
+    dataRow->addWidget(data_, 1);
+    dataRow->addWidget(browse);
+    dataIssue_ = new QLabel;
+    dataIssue_->setObjectName("dataFolder.issue");
+    dataIssue_->setStyleSheet("color: #c0392b;");
+    dataRow->addWidget(dataIssue_, 1);
+    top->addRow("Face images", dataRow);
+    name_ = new QLineEdit;
+    name_->setObjectName("runName");
+    top->addRow("Run name", name_);
+    layout->addLayout(top);
+
+    form_ = new ConfigForm(trainingFields());
+    layout->addWidget(form_, 1);
+
+    summary_ = new QLabel;
+    summary_->setObjectName("launchSummary");
+    layout->addWidget(summary_);
+    auto* buttons = new QHBoxLayout;
+    start_ = new QPushButton("Start");
+    start_->setObjectName("start");
+    start_->setToolTip("Start the run (queued if another one is training) — Ctrl+R");
+    pause_ = new QPushButton("Pause");
+    pause_->setObjectName("pause");
+    stop_ = new QPushButton("Stop");
+    stop_->setObjectName("stop");
+    stop_->setToolTip("Stop after the current step, with a checkpoint (resumable)");
+    auto* resumeRun = new QPushButton("Resume a run…");
+    resumeRun->setToolTip("Continue a stopped or interrupted run from its newest checkpoint");
+    buttons->addWidget(start_);
+    buttons->addWidget(pause_);
+    buttons->addWidget(stop_);
+    buttons->addWidget(resumeRun);
+    buttons->addStretch();
+    layout->addLayout(buttons);
+    layout->addWidget(new QLabel("Queued runs"));
+    queueList_ = new QListWidget;
+    queueList_->setObjectName("queue");
+    queueList_->setMaximumHeight(80);
+    layout->addWidget(queueList_);
+
+    connect(preset_, &QComboBox::currentTextChanged, this, &LaunchPanel::loadPreset);
+    connect(form_, &ConfigForm::edited, this, &LaunchPanel::validate);
+    connect(data_, &QComboBox::currentTextChanged, this, &LaunchPanel::validate);
+    connect(name_, &QLineEdit::textEdited, this, &LaunchPanel::validate);
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, "Folder of face images", data_->currentText());
+        if (!dir.isEmpty()) setDataFolder(dir);
+    });
+    connect(start_, &QPushButton::clicked, this, &LaunchPanel::start);
+    connect(pause_, &QPushButton::clicked, this, [this] {
+        if (trainingState_ == "paused") emit resumeRequested();
+        else emit pauseRequested();
+    });
+    connect(stop_, &QPushButton::clicked, this, &LaunchPanel::stopRequested);
+    connect(resumeRun, &QPushButton::clicked, this, &LaunchPanel::resumeRunRequested);
+    connect(queue_, &RunQueue::changed, this, [this] {
+        queueList_->clear();
+        for (const auto& l : queue_->pending()) queueList_->addItem(l.describe());
+    });
+    const int cpu = preset_->findText("cpu-r18");
+    if (cpu >= 0) preset_->setCurrentIndex(cpu);
+    loadPreset(preset_->currentText());
+    setTrainingState("idle");
+}
+
+void LaunchPanel::setRunsFolder(const QString& folder) {
+    runsFolder_ = folder;
+    validate();
+}
+
+void LaunchPanel::setDataFolder(const QString& folder) {
+    data_->setCurrentText(folder);
+    validate();
+}
+
+void LaunchPanel::setPreset(const QString& preset) { preset_->setCurrentText(preset); }
+
+void LaunchPanel::setRunName(const QString& name) {
+    name_->setText(name);
+    validate();
+}
+
+void LaunchPanel::loadPreset(const QString& name) {
+    try {
+        const fra::FraConfig c = fra::PresetLibrary::installed().resolve(name.toStdString());
+        form_->setValues(fra::ConfigSchema::instance().toJson(c));
+    } catch (const std::exception&) {
+    }
+    name_->setText(name + "-" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
+    validate();
+}
+
+fra::FraConfig LaunchPanel::config() const {
+    fra::FraConfig c;
+    try {
+        c = fra::PresetLibrary::installed().resolve(preset_->currentText().toStdString());
+        fra::ConfigSchema::instance().apply(c, form_->values(), "form");
+    } catch (const std::exception&) {
+    }
+    c.data.root = QDir(data_->currentText()).absolutePath().toStdString();
+    return c;
+}
+
+QString LaunchPanel::dataIssue() const { return dataIssue_->text(); }
+
+void LaunchPanel::validate() {
+    std::vector<fra::ConfigIssue> issues = form_->parseIssues();
+    if (issues.empty()) {
+        const fra::FraConfig c = config();
+        for (const auto& i : fra::ConfigSchema::instance().validate(c))
+            if (i.key != "data.root") issues.push_back(i);
+    }
+    form_->showIssues(issues);
+    QString dataProblem;
+    const QString folder = data_->currentText().trimmed();
+    if (folder.isEmpty()) dataProblem = "choose a folder of face images";
+    else if (!QDir(folder).exists()) dataProblem = "folder does not exist";
+    data_->setProperty("issue", dataProblem);
+    dataIssue_->setText(dataProblem);
+    QString nameProblem;
+    const QString target = QDir(runsFolder_).filePath(name_->text().trimmed());
+    if (name_->text().trimmed().isEmpty()) nameProblem = "give the run a name";
+    else if (QDir(target).exists() && !QDir(target).isEmpty()) nameProblem = "a run of that name exists";
+    valid_ = issues.empty() && dataProblem.isEmpty() && nameProblem.isEmpty() && !runsFolder_.isEmpty();
+    summary_->setText(valid_ ? QString("Run → %1").arg(target)
+                             : QString("%1 problem(s) to fix%2").arg(issues.size() + !dataProblem.isEmpty() + !nameProblem.isEmpty())
+                                   .arg(nameProblem.isEmpty() ? "" : ": " + nameProblem));
+    start_->setEnabled(valid_);
+}
+
+bool LaunchPanel::canStart() const { return valid_; }
+
+void LaunchPanel::start() {
+    validate();
+    if (!valid_) return;
+    RunQueue::Launch launch;
+    launch.config = config();
+    launch.runDir = QDir(runsFolder_).filePath(name_->text().trimmed());
+    QSettings settings;
+    QStringList recent = settings.value("recentDataFolders").toStringList();
+    recent.removeAll(data_->currentText());
+    recent.prepend(data_->currentText());
+    settings.setValue("recentDataFolders", recent.mid(0, 10));
+    queue_->enqueue(launch);
+    name_->setText(preset_->currentText() + "-" + QDateTime::currentDateTime().addSecs(1).toString("yyyyMMdd-HHmmss"));
+    validate();
+}
+
+void LaunchPanel::setTrainingState(const QString& state) {
+    trainingState_ = state;
+    const bool active = state == "running" || state == "paused" || state == "starting";
+    pause_->setEnabled(active && state != "starting");
+    pause_->setText(state == "paused" ? "Resume" : "Pause");
+    stop_->setEnabled(active);
+    start_->setText(active ? "Queue" : "Start");
+}
+
+}  // namespace fraui

@@ -1,0 +1,62 @@
+#pragma once
+#include "config/FraConfig.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLineEdit;
+class QLabel;
+class QPushButton;
+class QListWidget;
+
+namespace fraui {
+
+class ConfigForm;
+class RunQueue;
+
+// The run form: a preset, the data folder and every field of the config schema, each checked
+// as it is edited with the reason shown next to it. Start (or queue) launches the run; pause,
+// resume and stop act on the run training in this window.
+class LaunchPanel : public QWidget {
+    Q_OBJECT
+public:
+    LaunchPanel(RunQueue* queue, QWidget* parent = nullptr);
+
+    void setRunsFolder(const QString& folder);
+    QString runsFolder() const { return runsFolder_; }
+    void setDataFolder(const QString& folder);
+    void setPreset(const QString& preset);
+    void setRunName(const QString& name);
+    bool canStart() const;
+    fra::FraConfig config() const;  // the form's values on top of the preset
+    ConfigForm* form() const { return form_; }
+    QString dataIssue() const;
+
+public slots:
+    void start();                     // run now, or after the current run
+    void setTrainingState(const QString& state);
+
+signals:
+    void pauseRequested();
+    void resumeRequested();
+    void stopRequested();
+    void resumeRunRequested();
+
+private:
+    void loadPreset(const QString& name);
+    void validate();
+    RunQueue* queue_;
+    QString runsFolder_;
+    QComboBox* preset_;
+    QComboBox* data_;
+    QLineEdit* name_;
+    QLabel* dataIssue_;
+    QLabel* summary_;
+    ConfigForm* form_;
+    QPushButton *start_, *pause_, *stop_;
+    QListWidget* queueList_;
+    QString trainingState_ = "idle";
+    bool valid_ = false;
+};
+
+}  // namespace fraui

@@ -1,0 +1,275 @@
+#include "widgets/MainWindow.h"
+
+#include "bridge/EvaluationBridge.h"
+#include "bridge/HeatmapInference.h"
+#include "bridge/TrainingBridge.h"
+#include "config/PresetLibrary.h"
+#include "data/RunCatalog.h"
+#include "data/RunFollower.h"
+#include "data/RunQueue.h"
+#include "widgets/EvaluationPanel.h"
+#include "widgets/HeatmapPanel.h"
+#include "widgets/LaunchPanel.h"
+#include "widgets/PlotPanel.h"
+#include "widgets/RunBrowser.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDesktopServices>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QInputDialog>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QUrl>
+#include <thread>
+
+namespace fraui {
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent),
+      bridge_(new TrainingBridge(this)),
+      queue_(new RunQueue(bridge_, this)),
+      catalog_(new RunCatalog(this)),
+      follower_(new RunFollower),
+      inference_(new HeatmapInference(this)),
+      evaluations_(new EvaluationBridge(this)) {
+    setWindowTitle("FRA Workbench");
+    follower_->moveToThread(&followerThread_);
+    connect(&followerThread_, &QThread::finished, follower_, &QObject::deleteLater);
+    followerThread_.start();
+
+    browser_ = new RunBrowser(catalog_);
+    auto* dock = new QDockWidget("Runs", this);
+    dock->setObjectName("runsDock");
+    dock->setWidget(browser_);
+    addDockWidget(Qt::LeftDockWidgetArea, dock);
+
+    tabs_ = new QTabWidget;
+    launch_ = new LaunchPanel(queue_);
+    plots_ = new PlotPanel;
+    heatmaps_ = new HeatmapPanel(inference_);
+    evaluation_ = new EvaluationPanel(evaluations_, catalog_);
+    log_ = new QPlainTextEdit;
+    log_->setReadOnly(true);
+    log_->setMaximumBlockCount(5000);
+    tabs_->addTab(launch_, "Launch");
+    tabs_->addTab(plots_, "Monitor");
+    tabs_->addTab(heatmaps_, "Facial regions");
+    tabs_->addTab(evaluation_, "Evaluate && compare");
+    tabs_->addTab(log_, "Log");
+    setCentralWidget(tabs_);
+
+    const int threads = static_cast<int>(std::thread::hardware_concurrency());
+    device_ = new QLabel(QString("CPU, %1 threads").arg(threads));
+    device_->setObjectName("deviceLabel");
+    queueLabel_ = new QLabel("queue: empty");
+    stateLabel_ = new QLabel("idle");
+    stateLabel_->setObjectName("stateLabel");
+    statusBar()->addPermanentWidget(stateLabel_);
+    statusBar()->addPermanentWidget(queueLabel_);
+    statusBar()->addPermanentWidget(device_);
+
+    connect(browser_, &RunBrowser::selectionChanged, this, &MainWindow::showRuns);
+    connect(browser_, &RunBrowser::openFolderRequested, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, "Folder of runs (or a run)");
+        if (dir.isEmpty()) return;
+        catalog_->addFolder(dir);
+        QSettings().setValue("extraFolders", catalog_->folders().mid(1));
+    });
+    auto resume = [this](const QString& path) {
+        RunQueue::Launch l;
+        l.runDir = path;
+        l.resume = true;
+        bool ok = false;
+        const qint64 steps = QInputDialog::getInt(this, "Resume run", "Step budget (0 keeps the run's own)", 0, 0, 1 << 30, 100, &ok);
+        if (!ok) return;
+        l.maxSteps = steps;
+        queue_->enqueue(l);
+    };
+    connect(browser_, &RunBrowser::resumeRequested, this, resume);
+    connect(launch_, &LaunchPanel::resumeRunRequested, this, [this, resume] {
+        const QString dir = QFileDialog::getExistingDirectory(this, "Run to resume", launch_->runsFolder());
+        if (!dir.isEmpty()) resume(dir);
+    });
+    connect(launch_, &LaunchPanel::pauseRequested, bridge_, &TrainingBridge::pause);
+    connect(launch_, &LaunchPanel::resumeRequested, bridge_, &TrainingBridge::resume);
+    connect(launch_, &LaunchPanel::stopRequested, bridge_, &TrainingBridge::stop);
+    connect(queue_, &RunQueue::changed, this, [this] {
+        queueLabel_->setText(queue_->pending().isEmpty() ? "queue: empty" : QString("queue: %1 waiting").arg(queue_->pending().size()));
+    });
+    connect(bridge_, &TrainingBridge::started, this, [this](const QString& path) {
+        catalog_->refresh();
+        followed_ = QStringList{path};
+        QMetaObject::invokeMethod(follower_, [f = follower_, path] { f->follow(path); }, Qt::QueuedConnection);
+        plots_->setVisibleRuns({path});
+        heatmaps_->setRun(path);
+        tabs_->setCurrentWidget(plots_);
+        connect(catalog_, &RunCatalog::refreshed, this, [this, path] { browser_->select(path); }, Qt::SingleShotConnection);
+    });
+    connect(bridge_, &TrainingBridge::stateChanged, this, [this](const QString& path, const QString& state, const QString&) {
+        stateLabel_->setText(QString("%1: %2").arg(QDir(path).dirName(), state));
+        launch_->setTrainingState(state);
+    });
+    connect(bridge_, &TrainingBridge::logLine, this, [this](const QString& path, const QString& level, const QString& message) {
+        log_->appendPlainText(QString("%1 [%2] %3: %4").arg(QTime::currentTime().toString(), level, QDir(path).dirName(), message));
+    });
+    connect(bridge_, &TrainingBridge::launchFailed, this, [this](const QString& path, const QString& message) {
+        launch_->setTrainingState("idle");
+        QMessageBox::critical(this, "The run could not start", QString("%1\n\n%2").arg(path, message));
+    });
+    connect(bridge_, &TrainingBridge::finished, this, &MainWindow::onTrainingFinished);
+    connect(follower_, &RunFollower::recordsAppended, plots_, &PlotPanel::appendRecords, Qt::QueuedConnection);
+    connect(follower_, &RunFollower::heatmapsChanged, heatmaps_, [this](const QString& path, int) { heatmaps_->snapshotsChanged(path); },
+            Qt::QueuedConnection);
+
+    buildMenus();
+    QSettings settings;
+    restoreGeometry(settings.value("geometry").toByteArray());
+    const int refresh = settings.value("refreshMs", 250).toInt();
+    QMetaObject::invokeMethod(follower_, [f = follower_, refresh] { f->setInterval(refresh); }, Qt::QueuedConnection);
+    PlotOptions options = plots_->options();
+    options.smoothing = settings.value("smoothing", options.smoothing).toDouble();
+    options.logY = settings.value("logY", false).toBool();
+    plots_->setOptions(options);
+    connect(plots_, &PlotPanel::optionsChanged, this, [](const PlotOptions& o) {
+        QSettings s;
+        s.setValue("smoothing", o.smoothing);
+        s.setValue("logY", o.logY);
+    });
+    resize(1400, 900);
+}
+
+MainWindow::~MainWindow() {
+    followerThread_.quit();
+    followerThread_.wait();
+}
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu("&File");
+    file->addAction("Open runs folder…", QKeySequence::Open, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, "Runs folder", launch_->runsFolder());
+        if (!dir.isEmpty()) setRunsFolder(dir);
+    });
+    file->addAction("Export plots…", QKeySequence(Qt::CTRL | Qt::Key_E), this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, "Export plots to");
+        if (!dir.isEmpty()) plots_->exportAll(dir);
+    });
+    file->addSeparator();
+    file->addAction("Quit", QKeySequence::Quit, this, &QWidget::close);
+    QMenu* run = menuBar()->addMenu("&Run");
+    run->addAction("Start", QKeySequence(Qt::CTRL | Qt::Key_R), launch_, &LaunchPanel::start);
+    run->addAction("Pause / resume", QKeySequence(Qt::CTRL | Qt::Key_P), this, [this] {
+        if (bridge_->state() == "paused") bridge_->resume();
+        else bridge_->pause();
+    });
+    run->addAction("Stop (with a checkpoint)", QKeySequence(Qt::CTRL | Qt::Key_Period), bridge_, &TrainingBridge::stop);
+    QMenu* view = menuBar()->addMenu("&View");
+    for (int i = 0; i < tabs_->count(); ++i)
+        view->addAction(tabs_->tabText(i).replace("&&", "&"), QKeySequence(Qt::CTRL | (Qt::Key_1 + i)), this, [this, i] { tabs_->setCurrentIndex(i); });
+    view->addSeparator();
+    view->addAction("Refresh now", QKeySequence::Refresh, this, [this] {
+        catalog_->refresh();
+        QMetaObject::invokeMethod(follower_, &RunFollower::pollNow, Qt::QueuedConnection);
+    });
+    view->addAction("Refresh interval…", this, [this] {
+        bool ok = false;
+        const int ms = QInputDialog::getInt(this, "Refresh interval", "Milliseconds between reads of the run folders",
+                                            QSettings().value("refreshMs", 250).toInt(), 50, 60000, 50, &ok);
+        if (!ok) return;
+        QSettings().setValue("refreshMs", ms);
+        QMetaObject::invokeMethod(follower_, [f = follower_, ms] { f->setInterval(ms); }, Qt::QueuedConnection);
+        catalog_->setRefreshInterval(ms * 8);
+    });
+    QMenu* help = menuBar()->addMenu("&Help");
+    help->addAction("Keyboard shortcuts", this, [this] {
+        QMessageBox::information(this, "Keyboard shortcuts",
+                                 "Ctrl+O  open a runs folder\nCtrl+R  start the run in the form\nCtrl+P  pause / resume\n"
+                                 "Ctrl+.  stop with a checkpoint\nCtrl+E  export the plots\nCtrl+1..5  switch views\nF5  refresh\n"
+                                 "Plots: drag to pan, wheel to zoom, double-click to follow the data again");
+    });
+}
+
+void MainWindow::setRunsFolder(const QString& folder) {
+    QDir().mkpath(folder);
+    const QString absolute = QDir(folder).absolutePath();
+    QSettings().setValue("runsFolder", absolute);
+    QStringList folders{absolute};
+    folders << QSettings().value("extraFolders").toStringList();
+    catalog_->setFolders(folders);
+    launch_->setRunsFolder(absolute);
+}
+
+void MainWindow::showRuns(const QStringList& runs) {
+    for (const auto& old : followed_)
+        if (!runs.contains(old) && old != bridge_->runPath())
+            QMetaObject::invokeMethod(follower_, [f = follower_, old] { f->unfollow(old); }, Qt::QueuedConnection);
+    for (const auto& path : runs) QMetaObject::invokeMethod(follower_, [f = follower_, path] { f->follow(path); }, Qt::QueuedConnection);
+    followed_ = runs;
+    plots_->setVisibleRuns(runs);
+    if (!runs.isEmpty()) {
+        heatmaps_->setRun(runs.first());
+        if (runs.size() > 1) heatmaps_->setCompareRun(runs[1]);
+    }
+    evaluation_->setSelectedRuns(runs);
+}
+
+void MainWindow::onTrainingFinished(const QString& runPath, const QString& state, const QString& message) {
+    catalog_->refresh();
+    launch_->setTrainingState("idle");
+    stateLabel_->setText(QString("%1: %2").arg(QDir(runPath).dirName(), state));
+    if (state != "failed") return;
+    QMessageBox box(QMessageBox::Critical, "Training failed", QString("%1 failed:\n\n%2").arg(QDir(runPath).dirName(), message), QMessageBox::Ok, this);
+    QPushButton* log = box.addButton("Open run.log", QMessageBox::ActionRole);
+    box.exec();
+    if (box.clickedButton() == log) QDesktopServices::openUrl(QUrl::fromLocalFile(runPath + "/run.log"));
+}
+
+void MainWindow::startDemo(const QString& dataFolder, qint64 steps) {
+    launch_->setPreset("cpu-r18");
+    launch_->setDataFolder(dataFolder);
+    launch_->setRunName("demo-" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
+    RunQueue::Launch l;
+    l.config = launch_->config();
+    l.config.run.maxSteps = steps;
+    l.config.run.heatmapEvery = 10;  // heatmaps move within the first minute
+    l.runDir = QDir(launch_->runsFolder()).filePath("demo-" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
+    queue_->enqueue(l);
+    launch_->setRunName("cpu-r18-" + QDateTime::currentDateTime().addSecs(1).toString("yyyyMMdd-HHmmss"));
+}
+
+void MainWindow::saveScreenshots(const QString& folder) {
+    QDir().mkpath(folder);
+    const int current = tabs_->currentIndex();
+    const char* names[] = {"launch", "monitor", "heatmaps", "evaluation", "log"};
+    for (int i = 0; i < tabs_->count() && i < 5; ++i) {
+        tabs_->setCurrentIndex(i);
+        QApplication::processEvents();
+        if (tabs_->widget(i) == plots_) plots_->redrawNow();
+        grab().save(QString("%1/%2.png").arg(folder, names[i]));
+    }
+    tabs_->setCurrentIndex(current);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (bridge_->busy()) {
+        const auto answer = QMessageBox::question(this, "A run is training",
+                                                  "Stop it (with a checkpoint, resumable later) and quit?");
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+    }
+    QSettings().setValue("geometry", saveGeometry());
+    event->accept();
+}
+
+}  // namespace fraui

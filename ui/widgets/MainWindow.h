@@ -1,0 +1,71 @@
+#pragma once
+#include <QMainWindow>
+#include <QThread>
+
+class QLabel;
+class QTabWidget;
+class QPlainTextEdit;
+
+namespace fraui {
+
+class EvaluationBridge;
+class EvaluationPanel;
+class HeatmapInference;
+class HeatmapPanel;
+class LaunchPanel;
+class PlotPanel;
+class RunBrowser;
+class RunCatalog;
+class RunFollower;
+class RunQueue;
+class TrainingBridge;
+
+// The workbench: run browser on the left; launch, live curves, heatmaps, evaluation and log in
+// tabs; device, threads, queue and training state in the status bar.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    void setRunsFolder(const QString& folder);
+    // Starts the demo: cpu-r18 on `dataFolder` for `steps` steps, monitored at once.
+    void startDemo(const QString& dataFolder, qint64 steps);
+
+    TrainingBridge* bridge() const { return bridge_; }
+    RunCatalog* catalog() const { return catalog_; }
+    LaunchPanel* launchPanel() const { return launch_; }
+    PlotPanel* plotPanel() const { return plots_; }
+    HeatmapPanel* heatmapPanel() const { return heatmaps_; }
+    EvaluationPanel* evaluationPanel() const { return evaluation_; }
+    RunBrowser* runBrowser() const { return browser_; }
+    QTabWidget* tabs() const { return tabs_; }
+    // Saves a PNG of each main view into `folder` (tests, documentation).
+    void saveScreenshots(const QString& folder);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildMenus();
+    void showRuns(const QStringList& runs);
+    void onTrainingFinished(const QString& runPath, const QString& state, const QString& message);
+    TrainingBridge* bridge_;
+    RunQueue* queue_;
+    RunCatalog* catalog_;
+    RunFollower* follower_;
+    QThread followerThread_;
+    HeatmapInference* inference_;
+    EvaluationBridge* evaluations_;
+    RunBrowser* browser_;
+    QTabWidget* tabs_;
+    LaunchPanel* launch_;
+    PlotPanel* plots_;
+    HeatmapPanel* heatmaps_;
+    EvaluationPanel* evaluation_;
+    QPlainTextEdit* log_;
+    QLabel *device_, *queueLabel_, *stateLabel_;
+    QStringList followed_;
+};
+
+}  // namespace fraui

@@ -1,0 +1,153 @@
+#include "widgets/MetricPlot.h"
+
+#include "data/CurveMath.h"
+#include "util/RunColours.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSvgGenerator>
+#include <QVBoxLayout>
+#include <cmath>
+#include <qcustomplot.h>
+
+namespace fraui {
+
+MetricPlot::MetricPlot(QString key, const QString& title, QWidget* parent) : QWidget(parent), key_(std::move(key)), plot_(new QCustomPlot(this)) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(plot_);
+    plot_->setObjectName("plot_" + key_);
+    plot_->plotLayout()->insertRow(0);
+    plot_->plotLayout()->addElement(0, 0, new QCPTextElement(plot_, title, QFont("sans", 9, QFont::Bold)));
+    plot_->xAxis->setLabel("step");
+    plot_->yAxis->setNumberFormat("g");
+    plot_->yAxis->setNumberPrecision(8);  // momentum moves in the 6th digit
+    plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    plot_->setNoAntialiasingOnDrag(true);
+    plot_->setMinimumHeight(160);
+    connect(plot_, &QCustomPlot::mouseRelease, this, [this] {
+        follow_ = false;
+        emit viewChanged();
+    });
+    connect(plot_, &QCustomPlot::mouseWheel, this, [this] {
+        follow_ = false;
+        emit viewChanged();
+    });
+    connect(plot_, &QCustomPlot::mouseDoubleClick, this, [this] {
+        resetView();
+        emit viewChanged();
+    });
+}
+
+void MetricPlot::setRuns(const std::map<QString, const RunSeries*>& runs) {
+    if (runs.size() != runs_.size() || !std::equal(runs.begin(), runs.end(), runs_.begin(), [](auto& a, auto& b) { return a.first == b.first; }))
+        graphsStale_ = true;
+    runs_ = runs;
+}
+
+void MetricPlot::setOptions(const PlotOptions& options) {
+    if (options.showRaw != options_.showRaw) graphsStale_ = true;
+    options_ = options;
+    plot_->yAxis->setScaleType(options.logY ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+    if (options.logY) plot_->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+    else plot_->yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+}
+
+void MetricPlot::resetView() { follow_ = true; }
+
+void MetricPlot::rebuildGraphs() {
+    plot_->clearGraphs();
+    for (const auto& [path, series] : runs_) {
+        const QColor colour = runColour(QDir(path).dirName());
+        QColor faded = colour;
+        faded.setAlpha(60);
+        QCPGraph* raw = plot_->addGraph();
+        raw->setPen(QPen(faded, 1));
+        raw->setVisible(options_.showRaw);
+        raw->setProperty("run", path);
+        raw->setName(QDir(path).dirName() + " (raw)");
+        QCPGraph* smooth = plot_->addGraph();
+        smooth->setPen(QPen(colour, 2));
+        smooth->setProperty("run", path);
+        smooth->setName(QDir(path).dirName());
+    }
+    graphsStale_ = false;
+}
+
+void MetricPlot::redraw() {
+    if (graphsStale_) rebuildGraphs();
+    // x range: all data when following, else the user's view
+    double xMin = 0, xMax = 1, yMin = std::numeric_limits<double>::infinity(), yMax = -yMin;
+    bool any = false;
+    for (const auto& [path, series] : runs_) {
+        if (!series->size()) continue;
+        xMin = any ? std::min(xMin, series->steps().first()) : series->steps().first();
+        xMax = any ? std::max(xMax, series->steps().last()) : series->steps().last();
+        any = true;
+    }
+    if (!follow_) {
+        xMin = plot_->xAxis->range().lower;
+        xMax = plot_->xAxis->range().upper;
+    }
+    if (xMax <= xMin) xMax = xMin + 1;
+    const int buckets = std::max(100, plot_->axisRect()->width());
+    drawnPoints_ = 0;
+    int g = 0;
+    QVector<double> dx, dy;
+    for (const auto& [path, series] : runs_) {
+        const QVector<double>& x = series->steps();
+        const QVector<double>& y = series->values(key_);
+        Smoothed& s = smoothed_[path];
+        if (s.size != y.size() || s.weight != options_.smoothing) {
+            s.values = emaDebiased(y, options_.smoothing);
+            s.size = y.size();
+            s.weight = options_.smoothing;
+        }
+        const QVector<double>* curves[] = {&y, &s.values};
+        for (const QVector<double>* curve : curves) {
+            decimateMinMax(x, *curve, xMin, xMax, buckets, dx, dy);
+            plot_->graph(g++)->setData(dx, dy, true);
+            drawnPoints_ += dx.size();
+            if (curve == &y && !options_.showRaw) continue;
+            for (int i = 0; i < dy.size(); ++i) {
+                if (!std::isfinite(dy[i]) || (options_.logY && dy[i] <= 0)) continue;
+                yMin = std::min(yMin, dy[i]);
+                yMax = std::max(yMax, dy[i]);
+            }
+        }
+    }
+    if (follow_) plot_->xAxis->setRange(xMin, xMax);
+    if (std::isfinite(yMin)) {
+        const double pad = (yMax - yMin) * 0.05 + (yMax == yMin ? std::abs(yMax) * 0.05 + 1e-9 : 0);
+        double lower = options_.yFromZero && !options_.logY ? 0.0 : (options_.logY ? yMin / 1.1 : yMin - pad);
+        plot_->yAxis->setRange(lower, options_.logY ? yMax * 1.1 : yMax + pad);
+    }
+    plot_->replot(QCustomPlot::rpQueuedRefresh);
+}
+
+bool MetricPlot::exportPng(const QString& file, int width, int height) { return plot_->savePng(file, width, height); }
+
+bool MetricPlot::exportSvg(const QString& file, int width, int height) {
+    QSvgGenerator generator;
+    generator.setFileName(file);
+    generator.setSize(QSize(width, height));
+    generator.setViewBox(QRect(0, 0, width, height));
+    generator.setTitle(key_);
+    QCPPainter painter;
+    if (!painter.begin(&generator)) return false;
+    plot_->toPainter(&painter, width, height);
+    painter.end();
+    return QFile::exists(file);
+}
+
+bool MetricPlot::exportCsv(const QString& file) const {
+    QFile out(file);
+    if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate)) return false;
+    out.write(QString("run,step,%1\n").arg(key_).toUtf8());
+    for (const auto& [path, series] : runs_)
+        for (int i = 0; i < series->size(); ++i)
+            out.write(QString("\"%1\",%2,%3\n").arg(QDir(path).dirName()).arg(series->steps()[i], 0, 'f', 0).arg(series->values(key_)[i], 0, 'g', 9).toUtf8());
+    return true;
+}
+
+}  // namespace fraui

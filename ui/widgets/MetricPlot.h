@@ -1,0 +1,58 @@
+#pragma once
+#include "data/RunSeries.h"
+
+#include <QWidget>
+#include <map>
+
+class QCustomPlot;
+
+namespace fraui {
+
+struct PlotOptions {
+    double smoothing = 0.6;  // EMA weight (debiased)
+    bool logY = false;
+    bool yFromZero = false;
+    bool showRaw = true;     // the raw curve, faded, under the smoothed one
+};
+
+// One metric against step for several runs: each run in its stable colour, the debiased EMA
+// on top of the faded raw curve. Data are decimated (min/max per pixel column) to the visible
+// range at every redraw, so a million points draw quickly and spikes stay visible.
+class MetricPlot : public QWidget {
+    Q_OBJECT
+public:
+    MetricPlot(QString key, const QString& title, QWidget* parent = nullptr);
+
+    const QString& key() const { return key_; }
+    QCustomPlot* plot() const { return plot_; }
+    void setRuns(const std::map<QString, const RunSeries*>& runs);  // path -> series (only visible runs)
+    void setOptions(const PlotOptions& options);
+    void redraw();                 // recompute the drawn points and replot now
+    void resetView();              // follow the data again after a zoom or pan
+    int drawnPoints() const { return drawnPoints_; }
+
+    bool exportPng(const QString& file, int width = 1200, int height = 700);
+    bool exportSvg(const QString& file, int width = 1200, int height = 700);
+    bool exportCsv(const QString& file) const;
+
+signals:
+    void viewChanged();  // zoom/pan by the user: the panel schedules a redraw
+
+private:
+    void rebuildGraphs();
+    QString key_;
+    QCustomPlot* plot_;
+    std::map<QString, const RunSeries*> runs_;
+    PlotOptions options_;
+    bool follow_ = true;
+    bool graphsStale_ = true;
+    int drawnPoints_ = 0;
+    struct Smoothed {
+        int size = -1;
+        double weight = -1;
+        QVector<double> values;
+    };
+    std::map<QString, Smoothed> smoothed_;
+};
+
+}  // namespace fraui

@@ -1,0 +1,74 @@
+#include "widgets/RunBrowser.h"
+
+#include "data/RunCatalog.h"
+
+#include <QDesktopServices>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QUrl>
+#include <QVBoxLayout>
+
+namespace fraui {
+
+RunBrowser::RunBrowser(RunCatalog* catalog, QWidget* parent) : QWidget(parent), catalog_(catalog) {
+    auto* layout = new QVBoxLayout(this);
+    auto* bar = new QHBoxLayout;
+    filter_ = new QLineEdit;
+    filter_->setPlaceholderText("Filter runs (name, preset, state, tags, notes)");
+    filter_->setClearButtonEnabled(true);
+    bar->addWidget(filter_, 1);
+    auto* open = new QPushButton("Open folder…");
+    open->setToolTip("Watch another folder of runs (Ctrl+O)");
+    bar->addWidget(open);
+    layout->addLayout(bar);
+    proxy_ = new QSortFilterProxyModel(this);
+    proxy_->setSourceModel(catalog_);
+    proxy_->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    proxy_->setFilterKeyColumn(-1);
+    view_ = new QTableView;
+    view_->setObjectName("runTable");
+    view_->setModel(proxy_);
+    view_->setSortingEnabled(true);
+    view_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    view_->verticalHeader()->setVisible(false);
+    view_->horizontalHeader()->setStretchLastSection(true);
+    view_->setContextMenuPolicy(Qt::CustomContextMenu);
+    view_->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
+    layout->addWidget(view_);
+
+    connect(filter_, &QLineEdit::textChanged, proxy_, &QSortFilterProxyModel::setFilterFixedString);
+    connect(open, &QPushButton::clicked, this, &RunBrowser::openFolderRequested);
+    connect(view_->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] { emit selectionChanged(selectedRuns()); });
+    connect(view_, &QTableView::customContextMenuRequested, this, [this](const QPoint& pos) {
+        const QModelIndex index = view_->indexAt(pos);
+        if (!index.isValid()) return;
+        const QString path = index.data(RunCatalog::PathRole).toString();
+        QMenu menu;
+        menu.addAction("Resume from its newest checkpoint", this, [this, path] { emit resumeRequested(path); });
+        menu.addAction("Open the run folder", [path] { QDesktopServices::openUrl(QUrl::fromLocalFile(path)); });
+        menu.exec(view_->viewport()->mapToGlobal(pos));
+    });
+}
+
+QStringList RunBrowser::selectedRuns() const {
+    QStringList out;
+    for (const auto& index : view_->selectionModel()->selectedRows()) out << index.data(RunCatalog::PathRole).toString();
+    return out;
+}
+
+void RunBrowser::select(const QString& runPath) {
+    const int row = catalog_->rowOf(runPath);
+    if (row < 0) return;
+    const QModelIndex index = proxy_->mapFromSource(catalog_->index(row, 0));
+    view_->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    view_->scrollTo(index);
+}
+
+}  // namespace fraui
