@@ -1,16 +1,31 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, builds, fetches the real-face sample pool and runs a
-# short FRA pre-training demo on it with the `fra` command line, then renders the learned
-# facial-region heatmaps of the probe faces.
-#   scripts/demo.sh [extra `fra pretrain` arguments, e.g. --steps 500]
+# The main job: installs what is missing, builds, fetches the real-face sample pool, then opens
+# the workbench and starts a demo pre-training (cpu-r18) on the pool, so curves and facial-region
+# heatmaps move within a minute. Without a display (a GPU server, ssh) it runs the same demo
+# with the `fra` command line and renders the heatmaps to PNG instead.
+#   scripts/demo.sh [--steps N] [--cli]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+steps=300 cli=0
+while [ $# -gt 0 ]; do
+  case $1 in
+    --steps) steps=$2; shift 2 ;;
+    --cli) cli=1; shift ;;
+    *) echo "usage: scripts/demo.sh [--steps N] [--cli]" >&2; exit 2 ;;
+  esac
+done
 "$root/scripts/install-deps.sh"
 "$root/scripts/build.sh"
 "$root/scripts/fetch-samples.sh"
 pool=${FRA_SAMPLES:-${XDG_DATA_HOME:-$HOME/.local/share}/fra-workbench/samples}
+mkdir -p "$root/runs"
+gui="$root/build/app/workbench/fra-workbench"
+if [ $cli = 0 ] && [ -x "$gui" ] && { [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; }; then
+  exec "$gui" --runs "$root/runs" --demo "$pool/faces" --steps "$steps"
+fi
+echo "demo: no display, running the command-line demo (the workbench needs DISPLAY or WAYLAND_DISPLAY)"
 run="$root/runs/demo-$(date +%Y%m%d-%H%M%S)"
 fra="$root/build/app/fra/fra"
-"$fra" pretrain --preset cpu-r18 --data "$pool/faces" --out "$run" --steps 200 "$@"
+"$fra" pretrain --preset cpu-r18 --data "$pool/faces" --out "$run" --steps "$steps"
 "$fra" heatmaps "$run" "$run"/probes/probe_0*.png --out "$run/heatmaps-rendered"
-echo "demo run: $run (metrics.jsonl, heatmaps/, checkpoints/; rendered heatmaps in heatmaps-rendered/)"
+echo "demo run: $run (open it later with: $gui --runs $root/runs)"

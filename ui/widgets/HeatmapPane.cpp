@@ -10,6 +10,7 @@
 #include <QGridLayout>
 #include <QLabel>
 #include <QVBoxLayout>
+#include <cmath>
 #include <opencv2/imgproc.hpp>
 
 namespace fraui {
@@ -101,6 +102,11 @@ void HeatmapPane::setOpacity(double opacity) {
     render();
 }
 
+void HeatmapPane::setContrast(double power) {
+    contrast_ = power;
+    render();
+}
+
 void HeatmapPane::setMode(HeatmapMode mode) {
     mode_ = mode;
     render();
@@ -118,7 +124,16 @@ QImage HeatmapPane::renderFace(int i) const {
     cv::Mat face = toRgbMat(faces_[i]);
     cv::resize(face, face, cv::Size(kDisplay, kDisplay), 0, 0, cv::INTER_LINEAR);
     if (i >= n_ || k_ == 0) return toQImage(face);
-    const auto maps = fra::HeatmapRenderer::upsample(maps_.constData() + static_cast<std::size_t>(i) * k_ * h_ * w_, k_, h_, w_, face.size());
+    const std::size_t plane = static_cast<std::size_t>(h_) * w_;
+    std::vector<float> shown(maps_.constData() + i * k_ * plane, maps_.constData() + (i + 1) * k_ * plane);
+    if (contrast_ != 1.0) {
+        for (std::size_t p = 0; p < plane; ++p) {
+            double sum = 0;
+            for (int k = 0; k < k_; ++k) sum += std::pow(shown[k * plane + p], contrast_);
+            for (int k = 0; k < k_; ++k) shown[k * plane + p] = static_cast<float>(std::pow(shown[k * plane + p], contrast_) / sum);
+        }
+    }
+    const auto maps = fra::HeatmapRenderer::upsample(shown.data(), k_, h_, w_, face.size());
     switch (mode_) {
     case HeatmapMode::Overlay: return toQImage(fra::HeatmapRenderer::overlay(face, maps, opacity_, std::vector<bool>(visible_.begin(), visible_.end())));
     case HeatmapMode::Argmax: return toQImage(fra::HeatmapRenderer::argmaxMap(face, maps, opacity_));

@@ -29,6 +29,9 @@ public:
     void showMaps(const QVector<QImage>& images, const QVector<float>& maps, int n, int k, int h, int w, const QString& caption);
 
     void setOpacity(double opacity);
+    // Display-only contrast: each pixel's region weights raised to `power` and renormalised
+    // (a softmax at temperature t_h / power), to see differences in nearly uniform maps.
+    void setContrast(double power);
     void setMode(HeatmapMode mode);
     void setVisibleRegions(const QVector<bool>& visible);
     int regions() const { return k_; }
@@ -51,6 +54,7 @@ private:
     qint64 step_ = -1;
     QString caption_;
     double opacity_ = 0.55;
+    double contrast_ = 1.0;
     HeatmapMode mode_ = HeatmapMode::Overlay;
     QVector<bool> visible_;
     QGridLayout* grid_;

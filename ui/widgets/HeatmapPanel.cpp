@@ -15,6 +15,7 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QVBoxLayout>
+#include <cmath>
 
 namespace fraui {
 
@@ -39,6 +40,14 @@ HeatmapPanel::HeatmapPanel(HeatmapInference* inference, QWidget* parent)
     opacity_->setValue(55);
     opacity_->setMaximumWidth(120);
     bar->addWidget(opacity_);
+    bar->addWidget(new QLabel("Contrast"));
+    contrast_ = new QSlider(Qt::Horizontal);
+    contrast_->setObjectName("contrast");
+    contrast_->setRange(0, 100);  // power 1 .. 100, logarithmic
+    contrast_->setValue(0);
+    contrast_->setMaximumWidth(100);
+    contrast_->setToolTip("Display only: sharpens nearly uniform heatmaps (weights raised to a power, renormalised)");
+    bar->addWidget(contrast_);
     mode_ = new QComboBox;
     mode_->setObjectName("mode");
     mode_->addItems({"Overlay", "Argmax regions", "Panel per region"});
@@ -90,6 +99,12 @@ HeatmapPanel::HeatmapPanel(HeatmapInference* inference, QWidget* parent)
     connect(opacity_, &QSlider::valueChanged, this, [this](int v) {
         primary_->setOpacity(v / 100.0);
         secondary_->setOpacity(v / 100.0);
+    });
+    connect(contrast_, &QSlider::valueChanged, this, [this](int v) {
+        const double power = std::pow(100.0, v / 100.0);
+        primary_->setContrast(power);
+        secondary_->setContrast(power);
+        contrast_->setToolTip(QString("Display only: weights raised to the power %1 and renormalised").arg(power, 0, 'f', 1));
     });
     connect(mode_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int m) {
         primary_->setMode(static_cast<HeatmapMode>(m));

@@ -44,6 +44,7 @@ private:
     QSlider* stepSlider_;
     QSpinBox* stepBox_;
     QSlider* opacity_;
+    QSlider* contrast_;
     QComboBox* mode_;
     QComboBox* compare_;
     QSlider* secondSlider_;

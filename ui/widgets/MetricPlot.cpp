@@ -97,13 +97,9 @@ void MetricPlot::redraw() {
     for (const auto& [path, series] : runs_) {
         const QVector<double>& x = series->steps();
         const QVector<double>& y = series->values(key_);
-        Smoothed& s = smoothed_[path];
-        if (s.size != y.size() || s.weight != options_.smoothing) {
-            s.values = emaDebiased(y, options_.smoothing);
-            s.size = y.size();
-            s.weight = options_.smoothing;
-        }
-        const QVector<double>* curves[] = {&y, &s.values};
+        EmaState& ema = smoothed_[path];
+        ema.extend(y, options_.smoothing);
+        const QVector<double>* curves[] = {&y, &ema.smoothed};
         for (const QVector<double>* curve : curves) {
             decimateMinMax(x, *curve, xMin, xMax, buckets, dx, dy);
             plot_->graph(g++)->setData(dx, dy, true);

@@ -1,4 +1,5 @@
 #pragma once
+#include "data/CurveMath.h"
 #include "data/RunSeries.h"
 
 #include <QWidget>
@@ -47,12 +48,7 @@ private:
     bool follow_ = true;
     bool graphsStale_ = true;
     int drawnPoints_ = 0;
-    struct Smoothed {
-        int size = -1;
-        double weight = -1;
-        QVector<double> values;
-    };
-    std::map<QString, Smoothed> smoothed_;
+    std::map<QString, EmaState> smoothed_;
 };
 
 }  // namespace fraui

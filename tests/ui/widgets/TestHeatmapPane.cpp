@@ -55,6 +55,12 @@ private slots:
         QCOMPARE(pane.renderFace(0), plain);  // every region hidden: the face alone
 
         pane.setVisibleRegions({true, true, true, true});
+        pane.setOpacity(0.5);
+        const QImage soft = pane.renderFace(0);
+        pane.setContrast(20.0);  // display-only sharpening of the weights
+        QVERIFY(pane.renderFace(0) != soft);
+        pane.setContrast(1.0);
+        QCOMPARE(pane.renderFace(0), soft);
         pane.setMode(fraui::HeatmapMode::Argmax);
         const QImage argmax = pane.renderFace(0);
         // the top-left quarter belongs to region 1 (palette colour 0), the bottom-right to region 4
