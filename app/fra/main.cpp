@@ -7,6 +7,12 @@
 int main(int argc, char** argv) {
     CLI::App app{"fra - Facial Region Awareness (FRA) self-supervised pre-training on face images"};
     app.require_subcommand(1);
+    // CLI11 2.1 checks for the required subcommand before a version flag's callback runs
+    if (argc == 2 && std::string(argv[1]) == "--version") {
+        std::cout << "fra (FRA Workbench) " FRA_VERSION << std::endl;
+        return 0;
+    }
+    app.add_flag("--version", "Print the version and exit");
     app.failure_message([](const CLI::App*, const CLI::Error& e) { return std::string("fra: error: ") + e.what() + "\n"; });
     CommandAction action;
     addPretrainCommands(app, action);

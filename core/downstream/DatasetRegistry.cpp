@@ -33,7 +33,7 @@ std::vector<fs::path> DatasetRegistry::defaultSearchPath() {
     }
     dirs.push_back(ResourceLocator::executableDir().parent_path() / "lib" / "fra-workbench" / "plugins");
 #ifdef FRA_BUILD_PLUGIN_DIR
-    dirs.emplace_back(FRA_BUILD_PLUGIN_DIR);
+    if (ResourceLocator::runningFromBuildTree()) dirs.emplace_back(FRA_BUILD_PLUGIN_DIR);
 #endif
     return dirs;
 }

@@ -15,12 +15,22 @@ fs::path ResourceLocator::executableDir() {
     return ec ? fs::current_path() : exe.parent_path();
 }
 
+bool ResourceLocator::runningFromBuildTree() {
+#ifdef FRA_BUILD_DIR
+    const std::string exe = executableDir().lexically_normal().string();
+    const std::string build = fs::path(FRA_BUILD_DIR).lexically_normal().string();
+    return exe.compare(0, build.size(), build) == 0 && (exe.size() == build.size() || exe[build.size()] == '/');
+#else
+    return false;
+#endif
+}
+
 std::vector<fs::path> ResourceLocator::searchPath() {
     std::vector<fs::path> dirs;
     if (const char* env = std::getenv("FRA_RESOURCE_DIR"); env && *env) dirs.emplace_back(env);
     dirs.push_back(executableDir().parent_path() / "share" / "fra-workbench");
 #ifdef FRA_SOURCE_RESOURCE_DIR
-    dirs.emplace_back(FRA_SOURCE_RESOURCE_DIR);
+    if (runningFromBuildTree()) dirs.emplace_back(FRA_SOURCE_RESOURCE_DIR);
 #endif
     return dirs;
 }

@@ -13,6 +13,9 @@ public:
     // Throws FraError when `relative` exists in none of the search directories.
     static std::filesystem::path find(const std::string& relative);
     static std::filesystem::path executableDir();
+    // True for the programs of a build tree (they may use the source tree's resources and the
+    // build's plugins); an installed program never looks there.
+    static bool runningFromBuildTree();
 };
 
 }  // namespace fra

@@ -25,6 +25,8 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QProcess>
+#include <QFile>
 #include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
@@ -162,6 +164,23 @@ void MainWindow::buildMenus() {
     file->addAction("Export plots…", QKeySequence(Qt::CTRL | Qt::Key_E), this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, "Export plots to");
         if (!dir.isEmpty()) plots_->exportAll(dir);
+    });
+    file->addAction("Fetch the real-face sample pool", this, [this] {
+        // `fra samples fetch` next to this program (installed) or in the build tree
+        const QString here = QCoreApplication::applicationDirPath();
+        QString fra = here + "/fra";
+        if (!QFile::exists(fra)) fra = here + "/../fra/fra";
+        auto* process = new QProcess(this);
+        process->setProcessChannelMode(QProcess::MergedChannels);
+        connect(process, &QProcess::readyRead, this, [this, process] { log_->appendPlainText(QString::fromUtf8(process->readAll()).trimmed()); });
+        connect(process, &QProcess::finished, this, [this, process](int code) {
+            log_->appendPlainText(code == 0 ? "sample pool ready" : QString("sample pool fetch failed (exit %1)").arg(code));
+            if (code != 0) QMessageBox::warning(this, "Sample pool", "Fetching the sample pool failed; see the Log tab.");
+            process->deleteLater();
+        });
+        tabs_->setCurrentWidget(log_);
+        log_->appendPlainText("fetching the sample pool: " + fra + " samples fetch");
+        process->start(fra, {"samples", "fetch"});
     });
     file->addSeparator();
     file->addAction("Quit", QKeySequence::Quit, this, &QWidget::close);

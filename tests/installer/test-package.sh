@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Builds the Debian package, unpacks it into a temporary root and checks that the installed
+# files alone work: fra --help, presets, plugin discovery, a tiny pre-training, heatmaps, the
+# workbench's start-up (offscreen), the desktop entry and AppStream metadata, and that running
+# them writes nothing into the install prefix.
+#   tests/installer/test-package.sh BUILD_DIR
+set -euo pipefail
+build=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+(cd "$build" && cpack -G DEB -B "$work/pkg" > "$work/cpack.log" 2>&1) || { cat "$work/cpack.log"; fail "cpack"; }
+deb=$(ls "$work"/pkg/fra-workbench-cpu_*.deb) || fail "no fra-workbench-cpu package"
+echo "package: $(basename "$deb")"
+depends=$(dpkg-deb -f "$deb" Depends)
+echo "Depends: $depends"
+for lib in libtorch libqt6widgets6 libopencv-core libqcustomplot; do
+  grep -q "$lib" <<<"$depends" || fail "Depends lacks $lib (computed from the linked libraries)"
+done
+[ "$(dpkg-deb -f "$deb" Conflicts)" = "fra-workbench-cuda" ] || fail "the CPU package must conflict with the CUDA one"
+
+root="$work/root"
+dpkg-deb -x "$deb" "$root"
+contents=$(cd "$root" && find . | sort)
+for f in usr/bin/fra usr/bin/fra-workbench usr/lib/fra-workbench/plugins/fra_dataset_rafdb.so \
+         usr/share/fra-workbench/presets/cpu-r18.json usr/share/fra-workbench/eval-presets/cpu-lp.json \
+         usr/share/fra-workbench/scripts/fetch-samples.sh usr/share/applications/fra-workbench.desktop \
+         usr/share/metainfo/io.github.fra_workbench.FraWorkbench.metainfo.xml \
+         usr/share/icons/hicolor/scalable/apps/fra-workbench.svg usr/share/man/man1/fra.1.gz; do
+  [ -e "$root/$f" ] || fail "missing $f"
+done
+desktop-file-validate "$root/usr/share/applications/fra-workbench.desktop" || fail "desktop entry"
+appstreamcli validate --no-net --pedantic "$root/usr/share/metainfo/io.github.fra_workbench.FraWorkbench.metainfo.xml" > "$work/as.log" 2>&1 \
+  || { cat "$work/as.log"; grep -q "E:" "$work/as.log" && fail "AppStream metadata"; }
+
+# the installed programs, with nothing pointing at the build or source tree
+export -n FRA_RESOURCE_DIR FRA_PLUGIN_DIR FRA_SAMPLES 2>/dev/null || true
+unset FRA_RESOURCE_DIR FRA_PLUGIN_DIR FRA_SAMPLES
+export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" XDG_DATA_HOME="$work/home/.local/share"
+mkdir -p "$HOME"
+fra="$root/usr/bin/fra"
+"$fra" --help > /dev/null || fail "fra --help"
+"$fra" --version | grep -q "FRA Workbench" || fail "fra --version"
+"$fra" presets | grep -q "^cpu-r18" || fail "presets are not found from the installed files"
+[ "$("$fra" datasets | wc -l)" -eq 9 ] || { "$fra" datasets; fail "expected 9 dataset plugins"; }
+
+mkdir -p "$work/faces"
+/usr/bin/python3 - "$work/faces" <<'PY'
+import sys, numpy as np
+from PIL import Image
+rng = np.random.default_rng(0)
+for i in range(8):
+    small = rng.integers(0, 255, (6, 6, 3), dtype=np.uint8)
+    Image.fromarray(small).resize((48, 48), Image.BICUBIC).save(f"{sys.argv[1]}/face_{i}.png")
+PY
+"$fra" pretrain --data "$work/faces" --out "$work/runs/tiny" --steps 2 --quiet \
+  --set model.num_regions=4 --set model.embed_dim=16 --set model.hidden_dim=32 --set model.decoder_heads=2 \
+  --set data.image_size=32 --set data.batch_size=4 --set run.threads=2 --set run.probe_images=2 > "$work/pretrain.log" 2>&1 \
+  || { cat "$work/pretrain.log"; fail "fra pretrain from the installed files"; }
+grep -q '"finished"' "$work/runs/tiny/run.json" || fail "the run did not finish"
+"$fra" heatmaps "$work/runs/tiny" "$work/faces/face_0.png" --out "$work/maps" > /dev/null || fail "fra heatmaps"
+[ -s "$work/maps/face_0_regions.png" ] || fail "no heatmap PNG"
+
+QT_QPA_PLATFORM=offscreen timeout 60 "$root/usr/bin/fra-workbench" --runs "$work/runs" --quit-after 3 > "$work/gui.log" 2>&1 \
+  || { cat "$work/gui.log"; fail "fra-workbench start-up"; }
+
+[ "$contents" = "$(cd "$root" && find . | sort)" ] || fail "running the programs wrote into the install prefix"
+echo "package test passed"
