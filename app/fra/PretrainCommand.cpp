@@ -14,15 +14,17 @@
 namespace {
 
 int runToEnd(fra::Trainer& trainer, bool quiet) {
-    ProgressPrinter printer(trainer.firstStep(), trainer.endStep(), trainer.config().data.batchSize, quiet);
+    // data-parallel ranks other than 0 train silently; rank 0 reports for all
+    ProgressPrinter printer(trainer.firstStep(), trainer.endStep(), trainer.config().data.batchSize, quiet || !trainer.writesRun());
     trainer.addObserver(&printer);
     StopSignal::install();
     trainer.start();
     while (!trainer.waitFor(std::chrono::milliseconds(200)))
         if (StopSignal::requested()) trainer.requestStop();
     const fra::RunState state = trainer.state();
-    std::cout << "run " << trainer.run().root().string() << ": " << fra::toString(state) << " at step " << trainer.step() << "/"
-              << trainer.totalSteps() << std::endl;
+    if (trainer.writesRun())
+        std::cout << "run " << trainer.run().root().string() << ": " << fra::toString(state) << " at step " << trainer.step() << "/"
+                  << trainer.totalSteps() << std::endl;
     if (state == fra::RunState::Failed) {
         std::cerr << "fra: error: " << trainer.lastMessage() << std::endl;
         return 1;
@@ -84,6 +86,7 @@ void addPretrainCommands(CLI::App& app, CommandAction& action) {
         action = [resumeOpts] {
             auto trainer = fra::Trainer::resume(resumeOpts->run, resumeOpts->steps);
             if (trainer->step() >= trainer->endStep()) {
+                if (!trainer->writesRun()) return 0;
                 std::cout << "run " << resumeOpts->run << " is complete at step " << trainer->step()
                           << " (give --steps to extend it)" << std::endl;
                 return 0;

@@ -90,6 +90,8 @@ ConfigSchema::ConfigSchema() {
         FRA_CONFIG_FIELD("run.checkpoint_every", run.checkpointEvery, "Checkpoint every this many steps (0 = only at the end)", {0, 1e9}),
         FRA_CONFIG_FIELD("run.keep_checkpoints", run.keepCheckpoints, "How many periodic checkpoints to keep", {1, 1000}),
         FRA_CONFIG_FIELD("run.probe_images", run.probeImages, "Fixed probe faces for heatmap snapshots", {0, 64}),
+        FRA_CONFIG_FIELD("run.distributed_timeout_s", run.distributedTimeoutSeconds,
+                         "Multi-process runs: a collective waiting longer than this fails the run (a lost rank)", {5, 86400}),
     };
 }
 

@@ -94,6 +94,7 @@ struct RunConfig {
     int checkpointEvery = 500;
     int keepCheckpoints = 3;
     int probeImages = 8;
+    int distributedTimeoutSeconds = 300;       // a collective that waits longer fails the run (lost rank)
 };
 
 struct FraConfig {

@@ -17,15 +17,21 @@ std::int64_t BatchLoader::stepsPerEpochFor(std::size_t images, int batchSize) {
     return static_cast<std::int64_t>(images) / batchSize;  // the last partial batch is dropped
 }
 
-BatchLoader::BatchLoader(ImageFolder folder, const DataConfig& config, std::uint64_t seed, std::int64_t firstStep)
+BatchLoader::BatchLoader(ImageFolder folder, const DataConfig& config, std::uint64_t seed, std::int64_t firstStep, int shardIndex,
+                         int shardCount)
     : folder_(std::move(folder)),
       config_(config),
       seed_(seed),
+      shardIndex_(shardIndex),
+      shardCount_(shardCount),
       stepsPerEpoch_(stepsPerEpochFor(folder_.size(), config.batchSize)),
       augmenter_(std::make_unique<TwoViewAugmenter>(config)),
       decoder_(std::make_unique<ImageDecoder>(config.minImageSide)),
       nextToBuild_(firstStep),
       nextToHand_(firstStep) {
+    if (shardCount_ < 1 || shardIndex_ < 0 || shardIndex_ >= shardCount_ || config.batchSize % shardCount_ != 0)
+        throw FraError("data.batch_size = " + std::to_string(config.batchSize) + " cannot be split over " + std::to_string(shardCount_) +
+                       " ranks");
     if (stepsPerEpoch_ < 1)
         throw FraError("data folder '" + folder_.root().string() + "' has " + std::to_string(folder_.size()) +
                        " images, fewer than one batch of " + std::to_string(config.batchSize));
@@ -130,13 +136,13 @@ bool BatchLoader::fillSlot(std::int64_t epoch, std::int64_t position, std::uint6
 std::shared_ptr<Batch> BatchLoader::build(std::int64_t step) {
     auto batch = std::make_shared<Batch>();
     batch->step = step;
-    batch->size = config_.batchSize;
+    batch->size = config_.batchSize / shardCount_;
     batch->imageSize = config_.imageSize;
     batch->view1.resize(batch->size * batch->floatsPerImage());
     batch->view2.resize(batch->size * batch->floatsPerImage());
     batch->fileIndices.assign(batch->size, -1);
     const std::int64_t epoch = step / stepsPerEpoch_;
-    const std::int64_t first = (step % stepsPerEpoch_) * config_.batchSize;
+    const std::int64_t first = (step % stepsPerEpoch_) * config_.batchSize + static_cast<std::int64_t>(shardIndex_) * batch->size;
     for (int slot = 0; slot < batch->size; ++slot) {
         const std::uint64_t viewSeed =
             deriveSeed(seed_, {kViewTag, static_cast<std::uint64_t>(epoch), static_cast<std::uint64_t>(first + slot)});

@@ -31,7 +31,11 @@ struct SkippedImage {
 // permutation and reported once through takeSkipped(); they never stop the run.
 class BatchLoader {
 public:
-    BatchLoader(ImageFolder folder, const DataConfig& config, std::uint64_t seed, std::int64_t firstStep);
+    // With `shardCount` > 1 (data-parallel ranks) the loader builds only slice `shardIndex` of
+    // every global batch of config.batchSize images: together the ranks see exactly the batches
+    // of one process.
+    BatchLoader(ImageFolder folder, const DataConfig& config, std::uint64_t seed, std::int64_t firstStep, int shardIndex = 0,
+                int shardCount = 1);
     ~BatchLoader();
     BatchLoader(const BatchLoader&) = delete;
     BatchLoader& operator=(const BatchLoader&) = delete;
@@ -59,6 +63,7 @@ private:
     ImageFolder folder_;
     DataConfig config_;
     std::uint64_t seed_;
+    int shardIndex_, shardCount_;
     std::int64_t stepsPerEpoch_;
     std::unique_ptr<TwoViewAugmenter> augmenter_;
     std::unique_ptr<ImageDecoder> decoder_;

@@ -89,7 +89,7 @@ std::vector<std::pair<std::string, torch::Tensor>> FraModelImpl::trainableParame
 std::vector<torch::Tensor> FraModelImpl::batchNormParameters() const {
     std::vector<torch::Tensor> out;
     for (const auto& module : modules(/*include_self=*/false)) {
-        if (module->as<torch::nn::BatchNorm1d>() || module->as<torch::nn::BatchNorm2d>())
+        if (module->as<FraBatchNorm>())
             for (const auto& p : module->parameters(/*recurse=*/false)) out.push_back(p);
     }
     return out;

@@ -6,7 +6,7 @@ namespace fra {
 
 Mlp1dImpl::Mlp1dImpl(int in, int hidden, int out) {
     fc1 = nn::Conv1d(nn::Conv1dOptions(in, hidden, 1).bias(false));
-    bn = nn::BatchNorm1d(hidden);
+    bn = FraBatchNorm(hidden);
     fc2 = nn::Conv1d(nn::Conv1dOptions(hidden, out, 1).bias(false));
     nn::Sequential mlp(fc1, bn, nn::ReLU(), fc2);
     register_module("mlp", mlp);

@@ -1,4 +1,6 @@
 #pragma once
+#include "model/FraBatchNorm.h"
+
 #include <torch/torch.h>
 
 namespace fra {
@@ -13,7 +15,7 @@ public:
 
 private:
     torch::nn::Conv1d fc1{nullptr}, fc2{nullptr};
-    torch::nn::BatchNorm1d bn{nullptr};
+    FraBatchNorm bn{nullptr};
 };
 TORCH_MODULE(Mlp1d);
 

@@ -1,5 +1,6 @@
 #include "model/ResNet.h"
 
+#include "model/FraBatchNorm.h"
 #include "util/FraError.h"
 
 #include <torch/torch.h>
@@ -20,20 +21,20 @@ public:
         const int expansion = bottleneck ? 4 : 1;
         if (bottleneck) {
             conv1_ = register_module("conv1", conv(inPlanes, planes, 1, 1));
-            bn1_ = register_module("bn1", nn::BatchNorm2d(planes));
+            bn1_ = register_module("bn1", FraBatchNorm(planes));
             conv2_ = register_module("conv2", conv(planes, planes, 3, stride));
-            bn2_ = register_module("bn2", nn::BatchNorm2d(planes));
+            bn2_ = register_module("bn2", FraBatchNorm(planes));
             conv3_ = register_module("conv3", conv(planes, planes * expansion, 1, 1));
-            bn3_ = register_module("bn3", nn::BatchNorm2d(planes * expansion));
+            bn3_ = register_module("bn3", FraBatchNorm(planes * expansion));
         } else {
             conv1_ = register_module("conv1", conv(inPlanes, planes, 3, stride));
-            bn1_ = register_module("bn1", nn::BatchNorm2d(planes));
+            bn1_ = register_module("bn1", FraBatchNorm(planes));
             conv2_ = register_module("conv2", conv(planes, planes, 3, 1));
-            bn2_ = register_module("bn2", nn::BatchNorm2d(planes));
+            bn2_ = register_module("bn2", FraBatchNorm(planes));
         }
         if (stride != 1 || inPlanes != planes * expansion) {
             downsample_ = register_module(
-                "downsample", nn::Sequential(conv(inPlanes, planes * expansion, 1, stride), nn::BatchNorm2d(planes * expansion)));
+                "downsample", nn::Sequential(conv(inPlanes, planes * expansion, 1, stride), FraBatchNorm(planes * expansion)));
         }
     }
 
@@ -48,7 +49,7 @@ public:
 private:
     bool bottleneck_;
     nn::Conv2d conv1_{nullptr}, conv2_{nullptr}, conv3_{nullptr};
-    nn::BatchNorm2d bn1_{nullptr}, bn2_{nullptr}, bn3_{nullptr};
+    FraBatchNorm bn1_{nullptr}, bn2_{nullptr}, bn3_{nullptr};
     nn::Sequential downsample_{nullptr};
 };
 TORCH_MODULE(Block);
@@ -75,7 +76,7 @@ ResNetImpl::ResNetImpl(const std::string& arch) {
     const ArchSpec spec = specFor(arch);
     const int expansion = spec.bottleneck ? 4 : 1;
     conv1 = register_module("conv1", nn::Conv2d(nn::Conv2dOptions(3, 64, 7).stride(2).padding(3).bias(false)));
-    bn1 = register_module("bn1", nn::BatchNorm2d(64));
+    bn1 = register_module("bn1", FraBatchNorm(64));
     int inPlanes = 64;
     auto makeLayer = [&](int planes, int blocks, int stride) {
         nn::Sequential layer;
@@ -95,10 +96,7 @@ ResNetImpl::ResNetImpl(const std::string& arch) {
     for (auto& module : modules(/*include_self=*/false)) {
         if (auto* c = module->as<nn::Conv2d>()) {
             nn::init::kaiming_normal_(c->weight, 0.0, torch::kFanOut, torch::kReLU);
-        } else if (auto* bn = module->as<nn::BatchNorm2d>()) {
-            nn::init::ones_(bn->weight);
-            nn::init::zeros_(bn->bias);
-        }
+        }  // FraBatchNorm starts at weight 1, bias 0 like torchvision's
     }
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 #include <string>
 #include <torch/nn/module.h>
-#include <torch/nn/modules/batchnorm.h>
+#include "model/FraBatchNorm.h"
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/conv.h>
 
@@ -24,7 +24,7 @@ public:
 
 private:
     torch::nn::Conv2d conv1{nullptr};
-    torch::nn::BatchNorm2d bn1{nullptr};
+    FraBatchNorm bn1{nullptr};
     torch::nn::Sequential layer1{nullptr}, layer2{nullptr}, layer3{nullptr}, layer4{nullptr};
     int outChannels_ = 0;
 };

@@ -2,6 +2,8 @@
 
 #include "compat/TorchCompat.h"
 #include "model/CrossRankOps.h"
+#include "dist/GradientSync.h"
+#include "model/FraBatchNorm.h"
 #include "optim/ParameterGroups.h"
 
 namespace fra {
@@ -11,18 +13,23 @@ TrainStep::TrainStep(const FraConfig& config, torch::Device device, const CrossR
     model_ = FraModel(config);
     model_->to(device_);
     model_->train();
+    if (ranks_.worldSize() > 1) useCrossRankBatchNorm(*model_, &ranks_);
     optimizer_ = std::make_unique<Lars>(larsParameterGroups(splitForLars(*model_), config.optim, config.optim.lr),
                                         LarsOptions(config.optim.lr));
 }
 
+TrainStep::~TrainStep() = default;
+
 FraLossTerms TrainStep::run(const torch::Tensor& view1, const torch::Tensor& view2, double learningRate, double momentum) {
     for (auto& group : optimizer_->param_groups()) group.options().set_lr(learningRate);
+    if (gradientSync_) gradientSync_->beforeForward();
     FraLossTerms terms;
     {
         compat::AutocastGuard autocast(device_, config_.run.precision == "bf16");
         terms = model_->forward(view1, view2, ranks_);
     }
     model_->zero_grad(/*set_to_none=*/true);
+    if (gradientSync_) gradientSync_->beforeBackward(terms.total);
     terms.total.backward();
     optimizer_->step();
     model_->updateMomentumBranch(momentum);

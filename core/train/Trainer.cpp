@@ -5,6 +5,9 @@
 #include "config/PresetLibrary.h"
 #include "data/BatchLoader.h"
 #include "data/ImageFolder.h"
+#include "dist/DistributedEnv.h"
+#include "dist/GradientSync.h"
+#include "dist/ProcessGroupRanks.h"
 #include "model/CrossRankOps.h"
 #include "optim/TrainingSchedule.h"
 #include "run/MetricsLog.h"
@@ -37,7 +40,9 @@ struct Trainer::Impl {
     std::unique_ptr<RunLock> lock;
     std::unique_ptr<ImageFolder> folder;
     torch::Device device{torch::kCPU};
+    std::unique_ptr<ProcessGroupRanks> ranks;      // several data-parallel processes (outlives the two below)
     std::unique_ptr<TrainStep> stepper;
+    std::unique_ptr<GradientSync> gradientSync;   // hooks into stepper's parameters: destroyed first
     std::unique_ptr<TrainingSchedule> schedule;
     ProbeSet probes;
     std::vector<TrainingObserver*> observers;
@@ -59,7 +64,12 @@ struct Trainer::Impl {
     double trainingSeconds = 0;
     RunStatus status;
 
+    // Only rank 0 writes the run directory; the other ranks train and stay silent.
+    bool writer() const { return !ranks || ranks->rank() == 0; }
+    int worldSize() const { return ranks ? ranks->worldSize() : 1; }
+
     void log(const std::string& level, const std::string& text) {
+        if (!writer()) return;
         run->appendLog(level, text);
         for (auto* o : observers) o->onLog(level, text);
     }
@@ -75,7 +85,7 @@ struct Trainer::Impl {
         status.step = step;
         status.updated = unixNow();
         status.skippedImages = static_cast<std::int64_t>(skipped.size());
-        run->writeStatus(status);
+        if (writer()) run->writeStatus(status);
         for (auto* o : observers) o->onStateChanged(s, why);
         changed.notify_all();
     }
@@ -85,18 +95,43 @@ struct Trainer::Impl {
         at::set_num_threads(std::max(1, threads));
     }
 
+    void joinRanks() {
+        const auto env = DistributedEnv::fromEnvironment();
+        if (!env) return;
+        if (config.data.batchSize % env->worldSize != 0)
+            throw FraError("data.batch_size = " + std::to_string(config.data.batchSize) + " is not divisible by WORLD_SIZE = " +
+                           std::to_string(env->worldSize));
+        ranks = std::make_unique<ProcessGroupRanks>(*env, std::chrono::seconds(config.run.distributedTimeoutSeconds));
+    }
+
     // Builds the model and optimiser; the seed fixes the initialisation.
     void buildModel(std::int64_t stepsPerEpoch) {
         applyThreads();
         torch::manual_seed(config.run.seed);
-        stepper = std::make_unique<TrainStep>(config, device, CrossRankOps::singleProcess());
+        stepper = std::make_unique<TrainStep>(config, device, ranks ? static_cast<const CrossRankOps&>(*ranks) : CrossRankOps::singleProcess());
+        if (ranks) {
+            // every rank starts from rank 0's weights (as DDP does), then gradients are averaged
+            torch::NoGradGuard noGrad;
+            for (auto& p : stepper->model()->parameters()) ranks->broadcastInPlace(p);
+            for (auto& b : stepper->model()->buffers()) ranks->broadcastInPlace(b);
+            std::vector<torch::Tensor> trainable;
+            for (const auto& [name, p] : stepper->model()->trainableParameters()) trainable.push_back(p);
+            gradientSync = std::make_unique<GradientSync>(trainable, *ranks, /*findUnused=*/config.model.decoderLayers == 0);
+            stepper->setGradientSync(gradientSync.get());
+        }
         schedule = std::make_unique<TrainingSchedule>(config.optim, config.momentum, config.data.batchSize, stepsPerEpoch);
         endStep = config.run.maxSteps > 0 ? std::min(config.run.maxSteps, schedule->totalSteps()) : schedule->totalSteps();
         status.totalSteps = schedule->totalSteps();
-        status.device = device.str() + ", " + std::to_string(at::get_num_threads()) + " threads, LibTorch " + compat::torchVersion();
+        status.device = device.str() + ", " + std::to_string(at::get_num_threads()) + " threads" +
+                        (ranks ? ", " + std::to_string(ranks->worldSize()) + " ranks (Gloo)" : std::string()) + ", LibTorch " +
+                        compat::torchVersion();
     }
 
     void writeCheckpoint() {
+        if (!writer()) {
+            lastCheckpointStep = step;
+            return;
+        }
         TrainingState ts;
         ts.step = step;
         ts.configJson = ConfigSchema::instance().toJson(config).dump();
@@ -115,7 +150,7 @@ struct Trainer::Impl {
     }
 
     void snapshotHeatmaps() {
-        if (probes.images.empty() || !stepper->model()->online->withRegions()) return;
+        if (!writer() || probes.images.empty() || !stepper->model()->online->withRegions()) return;
         NpyArray maps = computeHeatmaps(*stepper->model(), probes.images, config.data);
         const fs::path file = run->heatmapPath(step);
         writeNpy(file, maps.shape, maps.data.data());
@@ -159,18 +194,19 @@ struct Trainer::Impl {
 void Trainer::Impl::trainLoop() {
     applyThreads();
     cv::setNumThreads(0);  // the loader's workers are the parallelism; OpenCV's own pool would compete
-    BatchLoader loader(*folder, config.data, config.run.seed, step);
-    MetricsWriter metrics(run->metricsFile());
+    BatchLoader loader(*folder, config.data, config.run.seed, step, ranks ? ranks->rank() : 0, worldSize());
+    std::unique_ptr<MetricsWriter> metrics = writer() ? std::make_unique<MetricsWriter>(run->metricsFile()) : nullptr;
+    bool stopAgreed = false;  // with several ranks a stop takes effect on all of them at the same step
     StepRecord record;
-    const auto batchSize = config.data.batchSize, size = config.data.imageSize;
+    const auto batchSize = config.data.batchSize / worldSize(), size = config.data.imageSize;
     setState(RunState::Running, "");
     log("info", "training steps " + std::to_string(step.load()) + " to " + std::to_string(endStep) + " of " +
                     std::to_string(schedule->totalSteps()) + " (" + std::to_string(loader.datasetSize()) + " images, " +
                     std::to_string(schedule->stepsPerEpoch()) + " steps per epoch) on " + status.device);
-    if (step == 0 && config.run.heatmapEvery > 0 && run->heatmapSnapshots().empty()) snapshotHeatmaps();
+    if (step == 0 && config.run.heatmapEvery > 0 && writer() && run->heatmapSnapshots().empty()) snapshotHeatmaps();
 
     while (step < endStep) {
-        if (stopRequested || !waitWhilePaused()) break;
+        if (ranks ? stopAgreed : (stopRequested || !waitWhilePaused())) break;
         const auto started = std::chrono::steady_clock::now();
         const std::shared_ptr<Batch> batch = loader.next();
         const auto loaded = std::chrono::steady_clock::now();
@@ -182,11 +218,16 @@ void Trainer::Impl::trainLoop() {
         const double lr = schedule->learningRate(index);
         const double m = schedule->momentum(index);
         const FraLossTerms terms = stepper->run(v1, v2, lr, m);
-        const torch::Tensor values =
+        torch::Tensor values =
             torch::stack({terms.total.detach().to(torch::kFloat32), terms.lossC.detach().to(torch::kFloat32),
                           terms.lossR.detach().to(torch::kFloat32), terms.lossG.detach().to(torch::kFloat32),
-                          terms.lossL.detach().to(torch::kFloat32)})
+                          terms.lossL.detach().to(torch::kFloat32), torch::full({}, stopRequested ? 1.0f : 0.0f, torch::kFloat32)})
                 .to(torch::kCPU, torch::kDouble);
+        if (ranks) {  // the losses of the combined batch, and whether any rank was asked to stop
+            ranks->allReduceSumInPlace(values);
+            stopAgreed = values[5].item<double>() > 0;
+            values.narrow(0, 0, 5).div_(static_cast<double>(worldSize()));
+        }
         const auto v = values.accessor<double, 1>();
         const auto finished = std::chrono::steady_clock::now();
         const double seconds = std::chrono::duration<double>(finished - started).count();
@@ -203,10 +244,10 @@ void Trainer::Impl::trainLoop() {
         record.lossL = v[4];
         record.lr = lr;
         record.momentum = m;
-        record.imagesPerSecond = batchSize / seconds;
+        record.imagesPerSecond = static_cast<double>(config.data.batchSize) / seconds;
         record.dataWaitSeconds = std::chrono::duration<double>(loaded - started).count();
         if (!std::isfinite(record.loss)) {
-            const std::string last = lastCheckpointStep >= 0 ? run->checkpointPath(lastCheckpointStep).string() : "none";
+            const std::string last = lastCheckpointStep >= 0 && run ? run->checkpointPath(lastCheckpointStep).string() : "none";
             char text[256];
             std::snprintf(text, sizeof text, "non-finite loss at step %lld (L_c=%g, L_r=%g): run stopped; last good checkpoint: ",
                           static_cast<long long>(step.load()), record.lossC, record.lossR);
@@ -215,7 +256,7 @@ void Trainer::Impl::trainLoop() {
             setState(RunState::Failed, text + last);
             return;
         }
-        metrics.append(record);
+        if (metrics) metrics->append(record);
         status.step = step;
         for (auto* o : observers) o->onStep(record);
 
@@ -224,13 +265,15 @@ void Trainer::Impl::trainLoop() {
     }
 
     if (lastCheckpointStep != step) writeCheckpoint();
+    if (ranks) ranks->barrier();  // leave together: no rank sees the others vanish
     if (step >= endStep) {
         if (config.run.heatmapEvery > 0 && step % config.run.heatmapEvery != 0) snapshotHeatmaps();
         log("info", "finished at step " + std::to_string(step.load()));
         setState(RunState::Finished, step >= schedule->totalSteps() ? "schedule complete"
                                                                      : "reached run.max_steps = " + std::to_string(endStep));
     } else {
-        log("info", "stopped at step " + std::to_string(step.load()) + "; resume with `fra resume " + run->root().string() + "`");
+        log("info", "stopped at step " + std::to_string(step.load()) + "; resume with `fra resume " +
+                        (run ? run->root().string() : std::string("RUN")) + "`");
         setState(RunState::Stopped, "stopped at step " + std::to_string(step.load()));
     }
 }
@@ -243,6 +286,9 @@ void Trainer::Impl::threadMain() {
         if (const auto* ce = dynamic_cast<const c10::Error*>(&e)) what = ce->what_without_backtrace();
         const auto nl = what.find('\n');
         if (nl != std::string::npos) what = what.substr(0, nl);
+        if (ranks && !dynamic_cast<const FraError*>(&e))  // a collective failed: another rank died or hangs
+            what = "rank " + std::to_string(ranks->rank()) + " lost the other ranks (" + what +
+                   "); restart all ranks with `fra resume` to continue from the last checkpoint";
         try {
             log("error", what);
             setState(RunState::Failed, what);
@@ -297,6 +343,11 @@ std::unique_ptr<Trainer> Trainer::create(const FraConfig& config, const fs::path
     impl->folder = std::make_unique<ImageFolder>(config.data.root);
     requireTrainableData(*impl->folder, config);
 
+    impl->joinRanks();
+    if (!impl->writer()) {  // rank > 0: the same model and data, no files
+        impl->buildModel(BatchLoader::stepsPerEpochFor(impl->folder->size(), config.data.batchSize));
+        return std::unique_ptr<Trainer>(new Trainer(std::move(impl)));
+    }
     std::error_code ec;
     const bool existed = fs::exists(runDir, ec);
     impl->run = std::make_unique<RunDirectory>(RunDirectory::create(runDir, ConfigSchema::instance().toJson(config)));
@@ -321,14 +372,20 @@ std::unique_ptr<Trainer> Trainer::create(const FraConfig& config, const fs::path
 std::unique_ptr<Trainer> Trainer::resume(const fs::path& runDir, std::int64_t maxSteps) {
     auto impl = std::make_unique<Impl>();
     impl->run = std::make_unique<RunDirectory>(RunDirectory::open(runDir));
-    impl->lock = std::make_unique<RunLock>(runDir);
     FraConfig config = loadConfigFile(impl->run->configFile());
+    impl->config = config;
+    impl->joinRanks();
+    if (impl->writer()) impl->lock = std::make_unique<RunLock>(runDir);
     ConfigSchema::instance().requireValid(config, impl->run->configFile().string());
     if (maxSteps > 0 && maxSteps != config.run.maxSteps) {
-        impl->run->appendLog("info", "run.max_steps changed from " + std::to_string(config.run.maxSteps) + " to " +
-                                         std::to_string(maxSteps));
+        if (impl->writer()) {
+            impl->run->appendLog("info", "run.max_steps changed from " + std::to_string(config.run.maxSteps) + " to " +
+                                             std::to_string(maxSteps));
+            FraConfig changed = config;
+            changed.run.maxSteps = maxSteps;
+            writeFileAtomically(impl->run->configFile(), ConfigSchema::instance().toJson(changed).dump(2) + "\n");
+        }
         config.run.maxSteps = maxSteps;
-        writeFileAtomically(impl->run->configFile(), ConfigSchema::instance().toJson(config).dump(2) + "\n");
     }
     impl->config = config;
     impl->device = deviceFor(config);
@@ -347,12 +404,13 @@ std::unique_ptr<Trainer> Trainer::resume(const fs::path& runDir, std::int64_t ma
         impl->skipped.insert(ts.skippedImages.begin(), ts.skippedImages.end());
         impl->trainingSeconds = ts.trainingSeconds;
         impl->lastCheckpointStep = from;
-        impl->run->appendLog("info", "resuming from " + latest->path.string() + " (step " + std::to_string(from) + ")");
-    } else {
+        if (impl->writer()) impl->run->appendLog("info", "resuming from " + latest->path.string() + " (step " + std::to_string(from) + ")");
+    } else if (impl->writer()) {
         impl->run->appendLog("info", "no checkpoint yet: restarting from step 0 with the run's seed");
     }
     impl->step = from;
     impl->firstStep = from;
+    if (!impl->writer()) return std::unique_ptr<Trainer>(new Trainer(std::move(impl)));
     MetricsWriter::truncateAfter(impl->run->metricsFile(), from);
     impl->run->truncateHeatmapsAfter(from);
     impl->probes = ProbeSet::load(*impl->run);
@@ -417,7 +475,11 @@ std::int64_t Trainer::step() const { return impl_->step; }
 std::int64_t Trainer::firstStep() const { return impl_->firstStep; }
 std::int64_t Trainer::endStep() const { return impl_->endStep; }
 std::int64_t Trainer::totalSteps() const { return impl_->schedule->totalSteps(); }
-const RunDirectory& Trainer::run() const { return *impl_->run; }
+const RunDirectory& Trainer::run() const {
+    if (!impl_->run) throw FraError("this rank does not write the run directory");
+    return *impl_->run;
+}
+bool Trainer::writesRun() const { return impl_->writer(); }
 const FraConfig& Trainer::config() const { return impl_->config; }
 
 }  // namespace fra

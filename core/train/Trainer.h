@@ -44,7 +44,9 @@ public:
     std::int64_t firstStep() const;   // where this session started (the checkpoint step on resume)
     std::int64_t endStep() const;     // where it will stop
     std::int64_t totalSteps() const;  // the whole schedule
-    const RunDirectory& run() const;
+    const RunDirectory& run() const;  // only for writesRun()
+    // False on data-parallel ranks other than 0: they train but write nothing.
+    bool writesRun() const;
     const FraConfig& config() const;
     std::string lastMessage() const;
 

@@ -16,5 +16,7 @@ ProcessResult runProcess(const std::vector<std::string>& argv);
 pid_t spawnProcess(const std::vector<std::string>& argv, const std::string& logFile);
 int waitProcess(pid_t pid);
 
+std::string readFile(const std::string& path);
+
 // Lines of a text, without the trailing empty one.
 std::vector<std::string> lines(const std::string& text);

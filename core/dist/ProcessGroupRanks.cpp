@@ -1,0 +1,89 @@
+#include "dist/ProcessGroupRanks.h"
+
+#include "util/FraError.h"
+
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+
+#include <cstdlib>
+
+namespace fra {
+
+namespace {
+
+void allReduce(c10d::ProcessGroup& group, torch::Tensor& t) {
+    std::vector<torch::Tensor> tensors{t};
+    group.allreduce(tensors)->wait();
+}
+
+// y = mean over ranks of x; the backward all-reduces the incoming gradient the same way
+// (with the trainer's gradient averaging this gives the single-process gradient).
+struct AllReduceMean : public torch::autograd::Function<AllReduceMean> {
+    static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x, int64_t groupAddress, int64_t world) {
+        ctx->saved_data["group"] = groupAddress;
+        ctx->saved_data["world"] = world;
+        torch::Tensor y = x.detach().clone().contiguous();
+        allReduce(*reinterpret_cast<c10d::ProcessGroup*>(groupAddress), y);
+        return y.div_(static_cast<double>(world));
+    }
+    static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx, torch::autograd::variable_list grads) {
+        auto* group = reinterpret_cast<c10d::ProcessGroup*>(ctx->saved_data["group"].toInt());
+        torch::Tensor g = grads[0].contiguous().clone();
+        allReduce(*group, g);
+        g.div_(static_cast<double>(ctx->saved_data["world"].toInt()));
+        return {g, torch::Tensor(), torch::Tensor()};
+    }
+};
+
+}  // namespace
+
+ProcessGroupRanks::ProcessGroupRanks(const DistributedEnv& env, std::chrono::milliseconds timeout) : env_(env) {
+    try {
+        c10d::TCPStoreOptions options;
+        options.port = static_cast<std::uint16_t>(env.masterPort);
+        options.isServer = env.rank == 0;
+        options.numWorkers = env.worldSize;
+        options.timeout = timeout;
+        store_ = c10::make_intrusive<c10d::TCPStore>(env.masterAddress, options);
+        auto glooOptions = c10d::ProcessGroupGloo::Options::create(timeout);
+        // One machine (loopback master): talk over loopback. Several: the interface named by
+        // GLOO_SOCKET_IFNAME, as with torchrun, else the one this host's name resolves to.
+        const bool loopback = env.masterAddress == "localhost" || env.masterAddress.rfind("127.", 0) == 0;
+        const char* ifname = std::getenv("GLOO_SOCKET_IFNAME");
+        glooOptions->devices.push_back(loopback ? c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1")
+                                       : ifname && *ifname ? c10d::ProcessGroupGloo::createDeviceForInterface(ifname)
+                                                           : c10d::ProcessGroupGloo::createDefaultDevice());
+        group_ = c10::make_intrusive<c10d::ProcessGroupGloo>(store_, env.rank, env.worldSize, glooOptions);
+    } catch (const std::exception& e) {
+        throw FraError("cannot join the process group at " + env.masterAddress + ":" + std::to_string(env.masterPort) + " as rank " +
+                       std::to_string(env.rank) + " of " + std::to_string(env.worldSize) + ": " +
+                       std::string(e.what()).substr(0, std::string(e.what()).find('\n')));
+    }
+}
+
+ProcessGroupRanks::~ProcessGroupRanks() = default;
+
+torch::Tensor ProcessGroupRanks::mean(const torch::Tensor& perRankMean) const {
+    return AllReduceMean::apply(perRankMean, reinterpret_cast<int64_t>(group_.get()), static_cast<int64_t>(env_.worldSize));
+}
+
+torch::Tensor ProcessGroupRanks::sum(const torch::Tensor& value) const {
+    torch::Tensor t = value.detach().clone().contiguous();
+    allReduce(*group_, t);
+    return t;
+}
+
+void ProcessGroupRanks::allReduceSumInPlace(torch::Tensor& t) const { allReduce(*group_, t); }
+
+void ProcessGroupRanks::broadcastInPlace(torch::Tensor& t, int root) const {
+    std::vector<torch::Tensor> tensors{t};
+    c10d::BroadcastOptions options;
+    options.rootRank = root;
+    group_->broadcast(tensors, options)->wait();
+}
+
+void ProcessGroupRanks::barrier() const { group_->barrier()->wait(); }
+
+c10::intrusive_ptr<c10d::ProcessGroup> ProcessGroupRanks::processGroup() const { return group_; }
+
+}  // namespace fra
