@@ -12,4 +12,5 @@ void addExportCommand(CLI::App& app, CommandAction& action);
 void addBenchCommand(CLI::App& app, CommandAction& action);
 void addConfigCommands(CLI::App& app, CommandAction& action);    // presets, config
 void addSamplesCommand(CLI::App& app, CommandAction& action);
+void addPrepareCommand(CLI::App& app, CommandAction& action);
 void addDownstreamCommands(CLI::App& app, CommandAction& action);  // datasets, finetune, eval, compare

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
     addConfigCommands(app, action);
     addSamplesCommand(app, action);
     addDownstreamCommands(app, action);
+    addPrepareCommand(app, action);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

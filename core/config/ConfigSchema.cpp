@@ -54,7 +54,9 @@ ConfigSchema::ConfigSchema() {
         FRA_CONFIG_FIELD("optim.epochs", optim.epochs, "Total epochs of the schedule", {1, 100000}),
         FRA_CONFIG_FIELD("optim.cosine_granularity", optim.cosineGranularity, "Cosine decay per 'epoch' (code) or per 'iteration' (paper)", {}, {"epoch", "iteration"}),
 
-        FRA_CONFIG_FIELD("data.root", data.root, "Folder of face images (searched recursively)"),
+        FRA_CONFIG_FIELD("data.root", data.root, "Folder of face images (searched recursively), or a prepared store file"),
+        FRA_CONFIG_FIELD("data.format", data.format, "folder: decode and augment on CPU threads; prepared: a `fra prepare` store, augmented on the device", {},
+                         {"folder", "prepared"}),
         FRA_CONFIG_FIELD("data.image_size", data.imageSize, "Side of the square training views in pixels", {32, 1024}),
         FRA_CONFIG_FIELD("data.batch_size", data.batchSize, "Images per step (each seen as two views)", {2, 65536}),
         FRA_CONFIG_FIELD("data.workers", data.workers, "Decoding and augmentation threads", {1, 256}),

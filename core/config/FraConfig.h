@@ -58,7 +58,8 @@ struct ViewAugmentConfig {
 };
 
 struct DataConfig {
-    std::string root;                          // image folder (searched recursively)
+    std::string root;                          // image folder (searched recursively), or a prepared store file
+    std::string format = "folder";             // folder | prepared (`fra prepare`: augmentation on the device)
     int imageSize = 224;
     int batchSize = 256;
     int workers = 2;

@@ -1,11 +1,13 @@
 #pragma once
+#include "data/ViewParams.h"
+
 #include <cstdint>
 #include <vector>
 
 namespace fra {
 
 // Two augmented views of `size` images, as planar float32 NCHW buffers ready to be wrapped by
-// a tensor without copying.
+// a tensor without copying (or, from a prepared store, raw pixels to augment on the device).
 struct Batch {
     std::int64_t step = 0;
     int size = 0;
@@ -13,6 +15,13 @@ struct Batch {
     std::vector<float> view1;
     std::vector<float> view2;
     std::vector<std::int64_t> fileIndices;  // which image filled each slot (after skipping bad ones)
+
+    // Batches from a prepared store are augmented on the compute device instead: the raw
+    // pixels (size x rawSize x rawSize x 3, uint8 RGB) and each view's random decisions.
+    int rawSize = 0;
+    std::vector<std::uint8_t> raw;
+    std::vector<ViewParams> params1, params2;
+    bool augmentOnDevice() const { return rawSize > 0; }
 
     std::size_t floatsPerImage() const { return 3u * static_cast<std::size_t>(imageSize) * imageSize; }
 };

@@ -1,6 +1,7 @@
 #include "data/BatchLoader.h"
 
 #include "data/ImageDecoder.h"
+#include "data/PreparedStore.h"
 #include "data/TwoViewAugmenter.h"
 #include "util/FraError.h"
 #include "util/SeedSequence.h"
@@ -20,22 +21,65 @@ std::int64_t BatchLoader::stepsPerEpochFor(std::size_t images, int batchSize) {
 BatchLoader::BatchLoader(ImageFolder folder, const DataConfig& config, std::uint64_t seed, std::int64_t firstStep, int shardIndex,
                          int shardCount)
     : folder_(std::move(folder)),
+      datasetSize_(folder_.size()),
       config_(config),
       seed_(seed),
       shardIndex_(shardIndex),
       shardCount_(shardCount),
-      stepsPerEpoch_(stepsPerEpochFor(folder_.size(), config.batchSize)),
+      stepsPerEpoch_(stepsPerEpochFor(datasetSize_, config.batchSize)),
       augmenter_(std::make_unique<TwoViewAugmenter>(config)),
       decoder_(std::make_unique<ImageDecoder>(config.minImageSide)),
       nextToBuild_(firstStep),
       nextToHand_(firstStep) {
-    if (shardCount_ < 1 || shardIndex_ < 0 || shardIndex_ >= shardCount_ || config.batchSize % shardCount_ != 0)
-        throw FraError("data.batch_size = " + std::to_string(config.batchSize) + " cannot be split over " + std::to_string(shardCount_) +
+    start(firstStep);
+}
+
+BatchLoader::BatchLoader(std::shared_ptr<const PreparedStore> store, const DataConfig& config, std::uint64_t seed, std::int64_t firstStep,
+                         int shardIndex, int shardCount)
+    : folder_(store->file().parent_path(), {}),
+      store_(std::move(store)),
+      datasetSize_(store_->size()),
+      config_(config),
+      seed_(seed),
+      shardIndex_(shardIndex),
+      shardCount_(shardCount),
+      stepsPerEpoch_(stepsPerEpochFor(datasetSize_, config.batchSize)),
+      augmenter_(std::make_unique<TwoViewAugmenter>(config)),
+      decoder_(std::make_unique<ImageDecoder>(config.minImageSide)),
+      nextToBuild_(firstStep),
+      nextToHand_(firstStep) {
+    start(firstStep);
+}
+
+void BatchLoader::start(std::int64_t) {
+    if (shardCount_ < 1 || shardIndex_ < 0 || shardIndex_ >= shardCount_ || config_.batchSize % shardCount_ != 0)
+        throw FraError("data.batch_size = " + std::to_string(config_.batchSize) + " cannot be split over " + std::to_string(shardCount_) +
                        " ranks");
     if (stepsPerEpoch_ < 1)
-        throw FraError("data folder '" + folder_.root().string() + "' has " + std::to_string(folder_.size()) +
-                       " images, fewer than one batch of " + std::to_string(config.batchSize));
-    for (int i = 0; i < std::max(1, config.workers); ++i) workers_.emplace_back([this] { workerLoop(); });
+        throw FraError("data '" + (store_ ? store_->file().string() : folder_.root().string()) + "' has " + std::to_string(datasetSize_) +
+                       " images, fewer than one batch of " + std::to_string(config_.batchSize));
+    for (int i = 0; i < std::max(1, config_.workers); ++i) workers_.emplace_back([this] { workerLoop(); });
+}
+
+std::string BatchLoader::describe(std::int64_t index) const {
+    return store_ ? store_->file().string() + "#" + std::to_string(index) + " (" + store_->source(static_cast<std::size_t>(index)) + ")"
+                  : folder_.path(static_cast<std::size_t>(index)).string();
+}
+
+bool BatchLoader::fillFromStore(std::int64_t file, std::uint64_t viewSeed, Batch& batch, int slot, std::string& problem) {
+    const std::uint8_t* pixels = nullptr;
+    try {
+        pixels = store_->image(static_cast<std::size_t>(file), /*verify=*/true);
+    } catch (const FraError& e) {
+        problem = e.what();
+        return false;
+    }
+    const std::size_t bytes = store_->bytesPerImage();
+    std::copy(pixels, pixels + bytes, batch.raw.begin() + static_cast<std::ptrdiff_t>(slot * bytes));
+    const int s = store_->imageSize();
+    batch.params1[slot] = augmenter_->drawParams(deriveSeed(viewSeed, {0}), 0, s, s);
+    batch.params2[slot] = augmenter_->drawParams(deriveSeed(viewSeed, {1}), 1, s, s);
+    return true;
 }
 
 BatchLoader::~BatchLoader() {
@@ -94,7 +138,7 @@ std::shared_ptr<const std::vector<std::int64_t>> BatchLoader::permutation(std::i
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = permutations_.find(epoch);
     if (it != permutations_.end()) return it->second;
-    auto perm = std::make_shared<std::vector<std::int64_t>>(folder_.size());
+    auto perm = std::make_shared<std::vector<std::int64_t>>(datasetSize_);
     std::iota(perm->begin(), perm->end(), 0);
     std::uint64_t state = deriveSeed(seed_, {kPermutationTag, static_cast<std::uint64_t>(epoch)});
     for (std::size_t i = perm->size(); i > 1; --i) {  // Fisher-Yates with a portable generator
@@ -115,11 +159,24 @@ bool BatchLoader::fillSlot(std::int64_t epoch, std::int64_t position, std::uint6
             std::lock_guard<std::mutex> lock(mutex_);
             if (badFiles_.count(file)) continue;
         }
+        if (store_) {
+            std::string problem;
+            if (fillFromStore(file, viewSeed, batch, slot, problem)) {
+                batch.fileIndices[slot] = file;
+                return true;
+            }
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (badFiles_.insert(file).second) {
+                newlySkipped_.push_back({describe(file), problem});
+                ++skippedTotal_;
+            }
+            continue;
+        }
         DecodedImage image = decoder_->decode(folder_.path(static_cast<std::size_t>(file)));
         if (!image.ok()) {
             std::lock_guard<std::mutex> lock(mutex_);
             if (badFiles_.insert(file).second) {
-                newlySkipped_.push_back({folder_.path(static_cast<std::size_t>(file)).string(), image.problem});
+                newlySkipped_.push_back({describe(file), image.problem});
                 ++skippedTotal_;
             }
             continue;
@@ -138,8 +195,15 @@ std::shared_ptr<Batch> BatchLoader::build(std::int64_t step) {
     batch->step = step;
     batch->size = config_.batchSize / shardCount_;
     batch->imageSize = config_.imageSize;
-    batch->view1.resize(batch->size * batch->floatsPerImage());
-    batch->view2.resize(batch->size * batch->floatsPerImage());
+    if (store_) {
+        batch->rawSize = store_->imageSize();
+        batch->raw.resize(batch->size * store_->bytesPerImage());
+        batch->params1.resize(batch->size);
+        batch->params2.resize(batch->size);
+    } else {
+        batch->view1.resize(batch->size * batch->floatsPerImage());
+        batch->view2.resize(batch->size * batch->floatsPerImage());
+    }
     batch->fileIndices.assign(batch->size, -1);
     const std::int64_t epoch = step / stepsPerEpoch_;
     const std::int64_t first = (step % stepsPerEpoch_) * config_.batchSize + static_cast<std::int64_t>(shardIndex_) * batch->size;
@@ -147,8 +211,8 @@ std::shared_ptr<Batch> BatchLoader::build(std::int64_t step) {
         const std::uint64_t viewSeed =
             deriveSeed(seed_, {kViewTag, static_cast<std::uint64_t>(epoch), static_cast<std::uint64_t>(first + slot)});
         if (!fillSlot(epoch, first + slot, viewSeed, *batch, slot))
-            throw FraError("no readable image in data folder '" + folder_.root().string() + "' (all " +
-                           std::to_string(folder_.size()) + " files were skipped)");
+            throw FraError("no readable image in '" + (store_ ? store_->file().string() : folder_.root().string()) + "' (all " +
+                           std::to_string(datasetSize_) + " images were skipped)");
     }
     return batch;
 }

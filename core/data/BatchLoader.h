@@ -17,6 +17,7 @@ namespace fra {
 
 class TwoViewAugmenter;
 class ImageDecoder;
+class PreparedStore;
 
 struct SkippedImage {
     std::string path;
@@ -36,6 +37,9 @@ public:
     // of one process.
     BatchLoader(ImageFolder folder, const DataConfig& config, std::uint64_t seed, std::int64_t firstStep, int shardIndex = 0,
                 int shardCount = 1);
+    // From a prepared store: batches carry raw pixels and view parameters (Batch::augmentOnDevice).
+    BatchLoader(std::shared_ptr<const PreparedStore> store, const DataConfig& config, std::uint64_t seed, std::int64_t firstStep,
+                int shardIndex = 0, int shardCount = 1);
     ~BatchLoader();
     BatchLoader(const BatchLoader&) = delete;
     BatchLoader& operator=(const BatchLoader&) = delete;
@@ -45,8 +49,9 @@ public:
     std::shared_ptr<Batch> next();
 
     std::int64_t stepsPerEpoch() const { return stepsPerEpoch_; }
-    std::size_t datasetSize() const { return folder_.size(); }
-    const ImageFolder& folder() const { return folder_; }
+    std::size_t datasetSize() const { return datasetSize_; }
+    const ImageFolder& folder() const { return folder_; }  // empty for a prepared store
+    std::string describe(std::int64_t index) const;     // path of a sample, for messages
 
     // Images skipped since the last call (each file is reported once per loader).
     std::vector<SkippedImage> takeSkipped();
@@ -60,7 +65,12 @@ private:
     std::shared_ptr<const std::vector<std::int64_t>> permutation(std::int64_t epoch);
     bool fillSlot(std::int64_t epoch, std::int64_t position, std::uint64_t viewSeed, Batch& batch, int slot);
 
+    void start(std::int64_t firstStep);
+    bool fillFromStore(std::int64_t file, std::uint64_t viewSeed, Batch& batch, int slot, std::string& problem);
+
     ImageFolder folder_;
+    std::shared_ptr<const PreparedStore> store_;
+    std::size_t datasetSize_;
     DataConfig config_;
     std::uint64_t seed_;
     int shardIndex_, shardCount_;

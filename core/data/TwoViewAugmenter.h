@@ -1,6 +1,7 @@
 #pragma once
 #include "config/FraConfig.h"
 #include "data/ViewParams.h"
+#include "data/ViewSampler.h"
 
 #include <cstdint>
 #include <opencv2/core.hpp>
@@ -14,7 +15,9 @@ class TwoViewAugmenter {
 public:
     explicit TwoViewAugmenter(const DataConfig& config);
 
-    ViewParams drawParams(std::uint64_t seed, int view, int imageWidth, int imageHeight) const;
+    ViewParams drawParams(std::uint64_t seed, int view, int imageWidth, int imageHeight) const {
+        return sampler_.draw(seed, view, imageWidth, imageHeight);
+    }
 
     // Applies `params` and writes the normalised view as planar CHW floats (3 x size x size).
     void render(const cv::Mat& rgb, const ViewParams& params, float* chwOut) const;
@@ -31,6 +34,7 @@ public:
 
 private:
     DataConfig config_;
+    ViewSampler sampler_;
 };
 
 }  // namespace fra

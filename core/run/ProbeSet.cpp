@@ -2,6 +2,7 @@
 
 #include "data/ImageDecoder.h"
 #include "data/ImageFolder.h"
+#include "data/PreparedStore.h"
 #include "data/TwoViewAugmenter.h"
 #include "run/RunDirectory.h"
 #include "util/AtomicFile.h"
@@ -24,7 +25,6 @@ ProbeSet ProbeSet::create(const ImageFolder& folder, const RunDirectory& run, in
     ProbeSet set;
     const ImageDecoder decoder(minImageSide);
     const std::size_t n = folder.size();
-    json index = json::array();
     // Round-robin over the top-level folders (sources, people, videos), evenly spaced inside
     // each, so a pool dominated by one video still gives varied probe faces.
     std::map<std::string, std::vector<std::size_t>> groups;
@@ -56,22 +56,43 @@ ProbeSet ProbeSet::create(const ImageFolder& folder, const RunDirectory& run, in
         if (!used.insert(candidate).second) continue;
         const DecodedImage image = decoder.decode(folder.path(candidate));
         if (!image.ok()) continue;
-        const cv::Mat crop = TwoViewAugmenter::centerCrop(image.rgb, imageSize);
-        char name[32];
-        std::snprintf(name, sizeof name, "probe_%02zu.png", set.images.size());
-        const fs::path file = run.probesDir() / name;
-        cv::Mat bgr;
-        cv::cvtColor(crop, bgr, cv::COLOR_RGB2BGR);
-        std::vector<uchar> png;
-        cv::imencode(".png", bgr, png);
-        writeFileAtomically(file, std::string(png.begin(), png.end()));
-        set.images.push_back(crop);
-        set.sources.push_back(folder.relative(candidate));
-        set.files.push_back(file);
-        index.push_back({{"file", name}, {"source", folder.relative(candidate)}});
+        set.add(image.rgb, imageSize, folder.relative(candidate), run);
     }
-    writeFileAtomically(run.probesDir() / "index.json", index.dump(2) + "\n");
+    set.writeIndex(run);
     return set;
+}
+
+ProbeSet ProbeSet::create(const PreparedStore& store, const RunDirectory& run, int count, int imageSize) {
+    ProbeSet set;
+    const std::size_t n = store.size();
+    for (int j = 0; j < count && static_cast<std::size_t>(j) < n; ++j) {
+        const std::size_t i = static_cast<std::size_t>(j) * n / static_cast<std::size_t>(count);
+        const cv::Mat rgb(store.imageSize(), store.imageSize(), CV_8UC3, const_cast<std::uint8_t*>(store.image(i)));
+        set.add(rgb, imageSize, store.source(i), run);
+    }
+    set.writeIndex(run);
+    return set;
+}
+
+void ProbeSet::add(const cv::Mat& rgb, int imageSize, const std::string& source, const RunDirectory& run) {
+    const cv::Mat crop = TwoViewAugmenter::centerCrop(rgb, imageSize);
+    char name[32];
+    std::snprintf(name, sizeof name, "probe_%02zu.png", images.size());
+    const fs::path file = run.probesDir() / name;
+    cv::Mat bgr;
+    cv::cvtColor(crop, bgr, cv::COLOR_RGB2BGR);
+    std::vector<uchar> png;
+    cv::imencode(".png", bgr, png);
+    writeFileAtomically(file, std::string(png.begin(), png.end()));
+    images.push_back(crop);
+    sources.push_back(source);
+    files.push_back(file);
+}
+
+void ProbeSet::writeIndex(const RunDirectory& run) const {
+    json index = json::array();
+    for (std::size_t i = 0; i < files.size(); ++i) index.push_back({{"file", files[i].filename().string()}, {"source", sources[i]}});
+    writeFileAtomically(run.probesDir() / "index.json", index.dump(2) + "\n");
 }
 
 ProbeSet ProbeSet::load(const RunDirectory& run) {

@@ -7,6 +7,7 @@
 namespace fra {
 
 class ImageFolder;
+class PreparedStore;
 class RunDirectory;
 
 // The fixed faces whose heatmaps a run snapshots every M steps: picked once, spread evenly over
@@ -15,11 +16,16 @@ class RunDirectory;
 class ProbeSet {
 public:
     static ProbeSet create(const ImageFolder& folder, const RunDirectory& run, int count, int imageSize, int minImageSide);
+    static ProbeSet create(const PreparedStore& store, const RunDirectory& run, int count, int imageSize);
     static ProbeSet load(const RunDirectory& run);
 
     std::vector<cv::Mat> images;        // RGB, imageSize x imageSize
     std::vector<std::string> sources;   // relative paths in the data folder
     std::vector<std::filesystem::path> files;
+
+private:
+    void add(const cv::Mat& rgb, int imageSize, const std::string& source, const RunDirectory& run);
+    void writeIndex(const RunDirectory& run) const;
 };
 
 }  // namespace fra

@@ -5,6 +5,8 @@
 #include "config/PresetLibrary.h"
 #include "data/BatchLoader.h"
 #include "data/ImageFolder.h"
+#include "data/PreparedStore.h"
+#include "data/TensorAugmenter.h"
 #include "dist/DistributedEnv.h"
 #include "dist/GradientSync.h"
 #include "dist/ProcessGroupRanks.h"
@@ -38,7 +40,9 @@ struct Trainer::Impl {
     FraConfig config;
     std::unique_ptr<RunDirectory> run;
     std::unique_ptr<RunLock> lock;
-    std::unique_ptr<ImageFolder> folder;
+    std::unique_ptr<ImageFolder> folder;           // data.format = folder
+    std::shared_ptr<const PreparedStore> store;    // data.format = prepared
+    std::unique_ptr<TensorAugmenter> deviceAugmenter;
     torch::Device device{torch::kCPU};
     std::unique_ptr<ProcessGroupRanks> ranks;      // several data-parallel processes (outlives the two below)
     std::unique_ptr<TrainStep> stepper;
@@ -194,7 +198,11 @@ struct Trainer::Impl {
 void Trainer::Impl::trainLoop() {
     applyThreads();
     cv::setNumThreads(0);  // the loader's workers are the parallelism; OpenCV's own pool would compete
-    BatchLoader loader(*folder, config.data, config.run.seed, step, ranks ? ranks->rank() : 0, worldSize());
+    const int shard = ranks ? ranks->rank() : 0;
+    std::unique_ptr<BatchLoader> loaderOwner =
+        store ? std::make_unique<BatchLoader>(store, config.data, config.run.seed, step, shard, worldSize())
+              : std::make_unique<BatchLoader>(*folder, config.data, config.run.seed, step, shard, worldSize());
+    BatchLoader& loader = *loaderOwner;
     std::unique_ptr<MetricsWriter> metrics = writer() ? std::make_unique<MetricsWriter>(run->metricsFile()) : nullptr;
     bool stopAgreed = false;  // with several ranks a stop takes effect on all of them at the same step
     StepRecord record;
@@ -212,8 +220,17 @@ void Trainer::Impl::trainLoop() {
         const auto loaded = std::chrono::steady_clock::now();
         reportSkipped(loader);
 
-        const torch::Tensor v1 = torch::from_blob(batch->view1.data(), {batchSize, 3, size, size}, torch::kFloat32).to(device);
-        const torch::Tensor v2 = torch::from_blob(batch->view2.data(), {batchSize, 3, size, size}, torch::kFloat32).to(device);
+        torch::Tensor v1, v2;
+        if (batch->augmentOnDevice()) {  // prepared store: raw pixels to the device, both views made there
+            torch::Tensor raw = torch::from_blob(batch->raw.data(), {batchSize, batch->rawSize, batch->rawSize, 3}, torch::kUInt8);
+            if (device.is_cuda()) raw = raw.pin_memory();
+            raw = raw.to(device, /*non_blocking=*/true);
+            v1 = deviceAugmenter->apply(raw, batch->params1);
+            v2 = deviceAugmenter->apply(raw, batch->params2);
+        } else {
+            v1 = torch::from_blob(batch->view1.data(), {batchSize, 3, size, size}, torch::kFloat32).to(device);
+            v2 = torch::from_blob(batch->view2.data(), {batchSize, 3, size, size}, torch::kFloat32).to(device);
+        }
         const std::int64_t index = step;
         const double lr = schedule->learningRate(index);
         const double m = schedule->momentum(index);
@@ -326,10 +343,29 @@ torch::Device deviceFor(const FraConfig& config) {
     return torch::Device(torch::kCPU);
 }
 
-void requireTrainableData(const ImageFolder& folder, const FraConfig& config) {
-    if (BatchLoader::stepsPerEpochFor(folder.size(), config.data.batchSize) < 1)
-        throw FraError("data folder '" + folder.root().string() + "' has " + std::to_string(folder.size()) +
-                       " images, fewer than one batch (data.batch_size = " + std::to_string(config.data.batchSize) + ")");
+// Opens config.data.root as an image folder or a prepared store; returns the image count.
+std::size_t openData(Trainer::Impl& impl, const FraConfig& config) {
+    std::size_t images;
+    std::string what;
+    if (config.data.format == "prepared") {
+        impl.store = std::make_shared<const PreparedStore>(config.data.root);
+        impl.deviceAugmenter = std::make_unique<TensorAugmenter>(config.data);
+        images = impl.store->size();
+        what = "prepared store '" + config.data.root + "'";
+    } else {
+        impl.folder = std::make_unique<ImageFolder>(config.data.root);
+        images = impl.folder->size();
+        what = "data folder '" + impl.folder->root().string() + "'";
+    }
+    if (BatchLoader::stepsPerEpochFor(images, config.data.batchSize) < 1)
+        throw FraError(what + " has " + std::to_string(images) + " images, fewer than one batch (data.batch_size = " +
+                       std::to_string(config.data.batchSize) + ")");
+    return images;
+}
+
+ProbeSet createProbes(const Trainer::Impl& impl, const RunDirectory& run, const FraConfig& config) {
+    if (impl.store) return ProbeSet::create(*impl.store, run, config.run.probeImages, config.data.imageSize);
+    return ProbeSet::create(*impl.folder, run, config.run.probeImages, config.data.imageSize, config.data.minImageSide);
 }
 
 }  // namespace
@@ -340,12 +376,10 @@ std::unique_ptr<Trainer> Trainer::create(const FraConfig& config, const fs::path
     auto impl = std::make_unique<Impl>();
     impl->config = config;
     impl->device = deviceFor(config);
-    impl->folder = std::make_unique<ImageFolder>(config.data.root);
-    requireTrainableData(*impl->folder, config);
-
+    const std::size_t images = openData(*impl, config);
     impl->joinRanks();
     if (!impl->writer()) {  // rank > 0: the same model and data, no files
-        impl->buildModel(BatchLoader::stepsPerEpochFor(impl->folder->size(), config.data.batchSize));
+        impl->buildModel(BatchLoader::stepsPerEpochFor(images, config.data.batchSize));
         return std::unique_ptr<Trainer>(new Trainer(std::move(impl)));
     }
     std::error_code ec;
@@ -355,12 +389,11 @@ std::unique_ptr<Trainer> Trainer::create(const FraConfig& config, const fs::path
         impl->lock = std::make_unique<RunLock>(runDir);
         impl->status = impl->run->readStatus();
         impl->status.pid = ::getpid();
-        impl->buildModel(BatchLoader::stepsPerEpochFor(impl->folder->size(), config.data.batchSize));
-        impl->probes = ProbeSet::create(*impl->folder, *impl->run, config.run.probeImages, config.data.imageSize,
-                                        config.data.minImageSide);
+        impl->buildModel(BatchLoader::stepsPerEpochFor(images, config.data.batchSize));
+        impl->probes = createProbes(*impl, *impl->run, config);
         impl->run->writeStatus(impl->status);
         impl->run->appendLog("info", "created run (preset '" + config.preset + "', data '" + config.data.root + "', " +
-                                         std::to_string(impl->folder->size()) + " images)");
+                                         std::to_string(images) + " images)");
     } catch (...) {
         impl->lock.reset();
         impl->run->removeCreated(existed);  // existed means: existed and was empty
@@ -389,9 +422,8 @@ std::unique_ptr<Trainer> Trainer::resume(const fs::path& runDir, std::int64_t ma
     }
     impl->config = config;
     impl->device = deviceFor(config);
-    impl->folder = std::make_unique<ImageFolder>(config.data.root);
-    requireTrainableData(*impl->folder, config);
-    impl->buildModel(BatchLoader::stepsPerEpochFor(impl->folder->size(), config.data.batchSize));
+    const std::size_t images = openData(*impl, config);
+    impl->buildModel(BatchLoader::stepsPerEpochFor(images, config.data.batchSize));
     impl->status = impl->run->readStatus();
     impl->status.pid = ::getpid();
     impl->status.host = hostName();
@@ -415,8 +447,7 @@ std::unique_ptr<Trainer> Trainer::resume(const fs::path& runDir, std::int64_t ma
     impl->run->truncateHeatmapsAfter(from);
     impl->probes = ProbeSet::load(*impl->run);
     if (impl->probes.images.empty() && config.run.probeImages > 0)
-        impl->probes = ProbeSet::create(*impl->folder, *impl->run, config.run.probeImages, config.data.imageSize,
-                                        config.data.minImageSide);
+        impl->probes = createProbes(*impl, *impl->run, config);
     impl->status.checkpointStep = impl->lastCheckpointStep;
     impl->status.step = from;
     impl->run->writeStatus(impl->status);

@@ -7,6 +7,7 @@
 #include "model/CrossRankOps.h"
 #include "train/Checkpoint.h"
 #include "train/TrainStep.h"
+#include "data/PreparedStoreWriter.h"
 #include "train/Trainer.h"
 #include "util/FraError.h"
 
@@ -219,4 +220,28 @@ TEST(Trainer, RefusesToTrainARunThatAnotherTrainerHolds) {
     fra::FraConfig config = tinyTrainingConfig((dir / "data").string());
     auto trainer = fra::Trainer::create(config, dir / "run");
     EXPECT_THROW(fra::Trainer::resume(dir / "run"), fra::FraError);
+}
+
+TEST(Trainer, TrainsFromAPreparedStoreWithDeviceAugmentation) {
+    TempDir dir;
+    testimages::writeFolder(dir / "data", 8, 48);
+    fra::PreparedStoreWriter(dir / "data", dir / "faces.frastore", 40).run();
+    fra::FraConfig config = tinyTrainingConfig((dir / "faces.frastore").string());
+    config.data.format = "prepared";
+    config.run.maxSteps = 3;
+    auto trainer = fra::Trainer::create(config, dir / "run");
+    Recorder rec;
+    trainer->addObserver(&rec);
+    trainer->start();
+    ASSERT_EQ(trainer->wait(), fra::RunState::Finished) << trainer->lastMessage();
+    ASSERT_EQ(rec.steps.size(), 3u);
+    for (const auto& r : rec.steps) EXPECT_TRUE(std::isfinite(r.loss));
+    const auto run = fra::RunDirectory::open(dir / "run");
+    EXPECT_TRUE(fs::exists(run.probesDir() / "probe_02.png"));  // probes taken from the store
+    EXPECT_FALSE(rec.heatmaps.empty());
+    // a damaged store is refused before anything is written
+    std::ofstream(dir / "bad.frastore") << "nope";
+    config.data.root = (dir / "bad.frastore").string();
+    EXPECT_THROW(fra::Trainer::create(config, dir / "run2"), fra::FraError);
+    EXPECT_FALSE(fs::exists(dir / "run2"));
 }

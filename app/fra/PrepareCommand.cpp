@@ -1,0 +1,48 @@
+// `fra prepare`: a folder of faces into a memory-mapped prepared store for the GPU pipeline.
+#include "Commands.h"
+#include "data/PreparedStore.h"
+#include "data/PreparedStoreWriter.h"
+#include "util/FraError.h"
+
+#include <iostream>
+#include <unistd.h>
+
+namespace {
+struct PrepareOptions {
+    std::string data, out, verify;
+    int size = 128;
+    int minSide = 32;
+};
+}  // namespace
+
+void addPrepareCommand(CLI::App& app, CommandAction& action) {
+    auto o = std::make_shared<PrepareOptions>();
+    CLI::App* cmd = app.add_subcommand("prepare", "Decode and resize a face folder once into a prepared store (data.format=prepared)");
+    cmd->add_option("--data", o->data, "Folder of face images (recursive)")->check(CLI::ExistingDirectory);
+    cmd->add_option("--out", o->out, "Store file to write (resumes an interrupted <out>.partial)");
+    cmd->add_option("--size", o->size, "Stored side in pixels (views are cropped from it)")->check(CLI::Range(8, 4096))->capture_default_str();
+    cmd->add_option("--min-side", o->minSide, "Smaller images are skipped")->check(CLI::Range(1, 4096))->capture_default_str();
+    cmd->add_option("--verify", o->verify, "Check every checksum of an existing store instead")->check(CLI::ExistingFile);
+    cmd->footer("Train from it with: fra pretrain --data STORE --set data.format=prepared ...\n"
+                "Views are then augmented on the compute device (TensorAugmenter), from images already decoded.");
+    cmd->callback([o, &action] {
+        action = [o] {
+            if (!o->verify.empty()) {
+                const fra::PreparedStore store(o->verify);
+                store.verifyAll();
+                std::cout << o->verify << ": " << store.size() << " images of " << store.imageSize() << " px, every checksum matches" << std::endl;
+                return 0;
+            }
+            if (o->data.empty() || o->out.empty()) throw fra::FraError("prepare needs --data and --out (or --verify)");
+            const bool tty = ::isatty(STDERR_FILENO);
+            fra::PreparedStoreWriter writer(o->data, o->out, o->size, o->minSide);
+            const fra::PrepareReport r = writer.run([tty](std::size_t done, std::size_t total) {
+                std::cerr << (tty ? "\r" : "") << "prepared " << done << "/" << total << (tty ? "" : "\n") << std::flush;
+            });
+            if (tty) std::cerr << "\n";
+            std::cout << "wrote " << r.written << " images (" << r.skipped << " skipped" << (r.resumedFrom ? ", resumed at file " + std::to_string(r.resumedFrom) : "")
+                      << ") to " << o->out << std::endl;
+            return 0;
+        };
+    });
+}
