@@ -20,25 +20,17 @@ std::int64_t BatchLoader::stepsPerEpochFor(std::size_t images, int batchSize) {
 
 BatchLoader::BatchLoader(ImageFolder folder, const DataConfig& config, std::uint64_t seed, std::int64_t firstStep, int shardIndex,
                          int shardCount)
-    : folder_(std::move(folder)),
-      datasetSize_(folder_.size()),
-      config_(config),
-      seed_(seed),
-      shardIndex_(shardIndex),
-      shardCount_(shardCount),
-      stepsPerEpoch_(stepsPerEpochFor(datasetSize_, config.batchSize)),
-      augmenter_(std::make_unique<TwoViewAugmenter>(config)),
-      decoder_(std::make_unique<ImageDecoder>(config.minImageSide)),
-      nextToBuild_(firstStep),
-      nextToHand_(firstStep) {
-    start(firstStep);
-}
+    : BatchLoader(folder, nullptr, folder.size(), config, seed, firstStep, shardIndex, shardCount) {}
 
 BatchLoader::BatchLoader(std::shared_ptr<const PreparedStore> store, const DataConfig& config, std::uint64_t seed, std::int64_t firstStep,
                          int shardIndex, int shardCount)
-    : folder_(store->file().parent_path(), {}),
+    : BatchLoader(ImageFolder(store->file().parent_path(), {}), store, store->size(), config, seed, firstStep, shardIndex, shardCount) {}
+
+BatchLoader::BatchLoader(ImageFolder folder, std::shared_ptr<const PreparedStore> store, std::size_t size, const DataConfig& config,
+                         std::uint64_t seed, std::int64_t firstStep, int shardIndex, int shardCount)
+    : folder_(std::move(folder)),
       store_(std::move(store)),
-      datasetSize_(store_->size()),
+      datasetSize_(size),
       config_(config),
       seed_(seed),
       shardIndex_(shardIndex),
@@ -48,10 +40,6 @@ BatchLoader::BatchLoader(std::shared_ptr<const PreparedStore> store, const DataC
       decoder_(std::make_unique<ImageDecoder>(config.minImageSide)),
       nextToBuild_(firstStep),
       nextToHand_(firstStep) {
-    start(firstStep);
-}
-
-void BatchLoader::start(std::int64_t) {
     if (shardCount_ < 1 || shardIndex_ < 0 || shardIndex_ >= shardCount_ || config_.batchSize % shardCount_ != 0)
         throw FraError("data.batch_size = " + std::to_string(config_.batchSize) + " cannot be split over " + std::to_string(shardCount_) +
                        " ranks");

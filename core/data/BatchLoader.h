@@ -65,7 +65,8 @@ private:
     std::shared_ptr<const std::vector<std::int64_t>> permutation(std::int64_t epoch);
     bool fillSlot(std::int64_t epoch, std::int64_t position, std::uint64_t viewSeed, Batch& batch, int slot);
 
-    void start(std::int64_t firstStep);
+    BatchLoader(ImageFolder folder, std::shared_ptr<const PreparedStore> store, std::size_t size, const DataConfig& config,
+                std::uint64_t seed, std::int64_t firstStep, int shardIndex, int shardCount);
     bool fillFromStore(std::int64_t file, std::uint64_t viewSeed, Batch& batch, int slot, std::string& problem);
 
     ImageFolder folder_;

@@ -13,18 +13,6 @@
 
 namespace fra {
 
-namespace {
-struct Header {
-    char magic[8];
-    std::uint32_t version;
-    std::uint32_t imageSize;
-    std::uint64_t count;
-    std::uint64_t indexOffset;
-    std::uint64_t indexBytes;
-    std::uint32_t headerCrc;  // of the fields above
-};
-}  // namespace
-
 std::uint32_t PreparedStore::crc32(const std::uint8_t* data, std::size_t bytes) {
     return static_cast<std::uint32_t>(::crc32(::crc32(0L, Z_NULL, 0), data, static_cast<uInt>(bytes)));
 }
@@ -47,11 +35,11 @@ PreparedStore::PreparedStore(const std::filesystem::path& file) : file_(file) {
     }
     map_ = static_cast<const std::uint8_t*>(m);
     try {
-        Header h{};
+        PreparedStoreHeader h{};
         std::memcpy(&h, map_, sizeof h);
         if (std::memcmp(h.magic, kMagic, 8) != 0) throw fail("not a prepared store (bad magic)");
         if (h.version != kVersion) throw fail("format version " + std::to_string(h.version) + ", this program reads " + std::to_string(kVersion));
-        if (crc32(map_, offsetof(Header, headerCrc)) != h.headerCrc) throw fail("corrupted header (checksum mismatch)");
+        if (crc32(map_, offsetof(PreparedStoreHeader, headerCrc)) != h.headerCrc) throw fail("corrupted header (checksum mismatch)");
         count_ = h.count;
         imageSize_ = static_cast<int>(h.imageSize);
         const std::size_t expected = kHeaderBytes + count_ * (4 + bytesPerImage()) + h.indexBytes;

@@ -13,6 +13,17 @@ namespace fra {
 //   index: JSON {"sources": [...], "skipped": [{"path", "reason"}...], "image_size": S}
 // Written by PreparedStoreWriter (`fra prepare`), resumable; a truncated or corrupted file is
 // refused with an error naming the file (and the image, for a checksum mismatch).
+// The fixed part of the 4096-byte header, as written on disk (little-endian x86-64 layout).
+struct PreparedStoreHeader {
+    char magic[8];
+    std::uint32_t version;
+    std::uint32_t imageSize;
+    std::uint64_t count;
+    std::uint64_t indexOffset;
+    std::uint64_t indexBytes;
+    std::uint32_t headerCrc;  // CRC32 of the fields above
+};
+
 class PreparedStore {
 public:
     static constexpr std::size_t kHeaderBytes = 4096;

@@ -86,22 +86,14 @@ PrepareReport PreparedStoreWriter::run(const std::function<void(std::size_t, std
     // index, then the header that makes the file valid, then the rename
     const std::string index = nlohmann::json{{"sources", sources}, {"skipped", skipped}, {"image_size", imageSize_}}.dump();
     std::fwrite(index.data(), 1, index.size(), data);
-    struct {
-        char magic[8];
-        std::uint32_t version;
-        std::uint32_t imageSize;
-        std::uint64_t count;
-        std::uint64_t indexOffset;
-        std::uint64_t indexBytes;
-        std::uint32_t headerCrc;
-    } header{};
+    PreparedStoreHeader header{};
     std::memcpy(header.magic, PreparedStore::kMagic, 8);
     header.version = PreparedStore::kVersion;
     header.imageSize = static_cast<std::uint32_t>(imageSize_);
     header.count = sources.size();
     header.indexOffset = PreparedStore::kHeaderBytes + sources.size() * record;
     header.indexBytes = index.size();
-    header.headerCrc = PreparedStore::crc32(reinterpret_cast<const std::uint8_t*>(&header), offsetof(decltype(header), headerCrc));
+    header.headerCrc = PreparedStore::crc32(reinterpret_cast<const std::uint8_t*>(&header), offsetof(PreparedStoreHeader, headerCrc));
     std::vector<char> block(PreparedStore::kHeaderBytes, 0);
     std::memcpy(block.data(), &header, sizeof header);
     std::fseek(data, 0, SEEK_SET);

@@ -1,6 +1,8 @@
 #include "config/ConfigSchema.h"
 #include "util/FraError.h"
 
+#include "support/Errors.h"
+
 #include <gtest/gtest.h>
 
 using fra::ConfigSchema;
@@ -10,14 +12,6 @@ using nlohmann::json;
 namespace {
 const ConfigSchema& schema() { return ConfigSchema::instance(); }
 
-std::string errorOf(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const fra::FraError& e) {
-        return e.what();
-    }
-    return "";
-}
 }  // namespace
 
 TEST(ConfigSchema, DefaultsAreTheAuthorsCode) {

@@ -8,20 +8,11 @@
 #include "util/FraError.h"
 
 #include <fstream>
+#include "support/Errors.h"
+
 #include <gtest/gtest.h>
 
 namespace fs = std::filesystem;
-
-namespace {
-std::string errorOf(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const fra::FraError& e) {
-        return e.what();
-    }
-    return "";
-}
-}  // namespace
 
 TEST(PreparedStore, RoundTripsPixelsSourcesAndSkips) {
     TempDir dir;
