@@ -3,12 +3,17 @@
 #include <QObject>
 #include <QString>
 #include <QVector>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
 #include <thread>
 
 namespace fraui {
 
 // Heatmaps of any images under a trained checkpoint (an opened image, downstream faces, a
-// second checkpoint to compare), computed by the core on a worker thread.
+// second checkpoint to compare), computed by the core on one worker thread; requests queue up
+// and never block the caller.
 class HeatmapInference : public QObject {
     Q_OBJECT
 public:
@@ -25,6 +30,11 @@ signals:
     void failed(const QString& tag, const QString& message);
 
 private:
+    void work();
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<std::function<void()>> jobs_;
+    bool stopping_ = false;
     std::thread worker_;
 };
 

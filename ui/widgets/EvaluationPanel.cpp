@@ -1,6 +1,11 @@
 #include "widgets/EvaluationPanel.h"
 
 #include "bridge/EvaluationBridge.h"
+#include "bridge/HeatmapInference.h"
+#include "config/FraConfig.h"
+#include "downstream/FacePreprocessor.h"
+#include "util/QtImage.h"
+#include "widgets/HeatmapPane.h"
 #include "data/RunCatalog.h"
 #include "downstream/ComparisonTable.h"
 #include "downstream/DatasetRegistry.h"
@@ -13,6 +18,8 @@
 #include <QDirIterator>
 #include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
+#include <QScrollArea>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -41,8 +48,8 @@ std::vector<fra::FieldSpec> evalFields() {
 }
 }  // namespace
 
-EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, QWidget* parent)
-    : QWidget(parent), bridge_(bridge), catalog_(catalog) {
+EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, HeatmapInference* inference, QWidget* parent)
+    : QWidget(parent), bridge_(bridge), catalog_(catalog), inference_(inference), faces_(new HeatmapPane) {
     auto* split = new QSplitter(Qt::Horizontal);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(split);
@@ -112,6 +119,28 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
     launchLayout->addWidget(log_);
     split->addWidget(launch);
 
+    // middle: the pre-trained model's facial regions over this dataset's test faces
+    auto* regions = new QWidget;
+    auto* regionsLayout = new QVBoxLayout(regions);
+    auto* showFaces = new QPushButton("Facial regions on test faces");
+    showFaces->setToolTip("Heatmaps of the selected FRA run over 8 test faces of the dataset");
+    regionsLayout->addWidget(showFaces);
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(faces_);
+    scroll->setWidgetResizable(true);
+    regionsLayout->addWidget(scroll, 1);
+    split->addWidget(regions);
+    connect(showFaces, &QPushButton::clicked, this, &EvaluationPanel::showDatasetHeatmaps);
+    connect(inference_, &HeatmapInference::computed, this,
+            [this](const QString& tag, const QVector<float>& maps, int n, int k, int h, int w, qint64 step) {
+                if (tag != "evaluation-faces") return;
+                faces_->showMaps(property("evaluation-faces").value<QVector<QImage>>(), maps, n, k, h, w,
+                                 QString("%1 on %2 (checkpoint step %3)").arg(QFileInfo(model_->currentText()).fileName(), datasetSpec()).arg(step));
+            });
+    connect(inference_, &HeatmapInference::failed, this, [this](const QString& tag, const QString& message) {
+        if (tag == "evaluation-faces") log_->appendPlainText("facial regions: " + message);
+    });
+
     // right: comparison
     auto* compare = new QWidget;
     auto* compareLayout = new QVBoxLayout(compare);
@@ -175,6 +204,7 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
     });
     connect(bridge_, &EvaluationBridge::started, this, [this](const QString& dir) {
         currentDir_ = dir;
+        if (!model_->currentText().startsWith("random:")) showDatasetHeatmaps();
         curves_->graph(0)->data()->clear();
         curves_->graph(1)->data()->clear();
         log_->clear();
@@ -207,6 +237,26 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
                                         : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + "/fra-workbench/samples";
     for (const auto& [format, task] : {std::pair<QString, QString>{"pts", "landmarks-dlib68"}, {"folder", "johns-identity"}})
         if (QDir(pool + "/tasks/" + task).exists()) setDataset(format, pool + "/tasks/" + task);
+}
+
+void EvaluationPanel::showDatasetHeatmaps() {
+    if (model_->currentText().startsWith("random:")) return;
+    try {
+        const fra::DownstreamDataset d = bridge_->registry().load(datasetSpec().toStdString());
+        const auto& test = d.split("test");
+        const fra::DataConfig defaults;
+        const fra::FacePreprocessor crop(160, 0.25, defaults.mean, defaults.std);
+        QVector<QImage> images;
+        for (std::size_t i = 0; i < test.size() && images.size() < 8; i += std::max<std::size_t>(1, test.size() / 8)) {
+            const cv::Mat face = crop.crop(test[i], nullptr);
+            if (!face.empty()) images << toQImage(face);
+        }
+        if (images.isEmpty()) return;
+        setProperty("evaluation-faces", QVariant::fromValue(images));
+        inference_->compute(model_->currentText(), images, "evaluation-faces");
+    } catch (const std::exception& e) {
+        log_->appendPlainText(QString("facial regions: %1").arg(e.what()));
+    }
 }
 
 void EvaluationPanel::loadPreset(const QString& name) {

@@ -16,6 +16,8 @@ namespace fraui {
 
 class ConfigForm;
 class EvaluationBridge;
+class HeatmapInference;
+class HeatmapPane;
 class RunCatalog;
 
 // Downstream evaluation and checkpoint comparison: launch a linear probe, a fine-tuning or the
@@ -25,7 +27,7 @@ class RunCatalog;
 class EvaluationPanel : public QWidget {
     Q_OBJECT
 public:
-    EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, QWidget* parent = nullptr);
+    EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, HeatmapInference* inference, QWidget* parent = nullptr);
 
     void setSelectedRuns(const QStringList& runs);
     QTableWidget* table() const { return table_; }
@@ -36,8 +38,13 @@ public:
     void setModel(const QString& model);
     void setProtocol(const QString& protocol);
     ConfigForm* form() const { return form_; }
+    HeatmapPane* datasetHeatmaps() const { return faces_; }
 
 public slots:
+    // The facial regions of a pre-trained run over test faces of the chosen dataset (shown when an
+    // evaluation of an FRA run starts, and on demand).
+    void showDatasetHeatmaps();
+
     void start();
     void refreshComparison();
 
@@ -60,6 +67,8 @@ private:
     QCustomPlot* bars_;
     std::vector<nlohmann::json> results_;
     QString currentDir_;
+    HeatmapInference* inference_;
+    HeatmapPane* faces_;
 };
 
 }  // namespace fraui

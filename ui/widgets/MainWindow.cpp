@@ -59,7 +59,7 @@ MainWindow::MainWindow(QWidget* parent)
     launch_ = new LaunchPanel(queue_);
     plots_ = new PlotPanel;
     heatmaps_ = new HeatmapPanel(inference_);
-    evaluation_ = new EvaluationPanel(evaluations_, catalog_);
+    evaluation_ = new EvaluationPanel(evaluations_, catalog_, inference_);
     log_ = new QPlainTextEdit;
     log_->setReadOnly(true);
     log_->setMaximumBlockCount(5000);

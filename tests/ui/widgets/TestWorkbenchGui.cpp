@@ -4,6 +4,8 @@
 #include "support/TempDir.h"
 #include "support/TestImages.h"
 #include "widgets/ConfigForm.h"
+#include "widgets/EvaluationPanel.h"
+#include "widgets/HeatmapPane.h"
 #include "widgets/HeatmapPanel.h"
 #include "widgets/LaunchPanel.h"
 #include "widgets/MainWindow.h"
@@ -85,6 +87,20 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(window.catalog()->rowOf(run) >= 0, 10000);
         QTRY_COMPARE_WITH_TIMEOUT(window.catalog()->data(window.catalog()->index(window.catalog()->rowOf(run), fraui::RunCatalog::State)).toString(),
                                   QString("finished"), 10000);
+        // heatmaps of any image under the run's checkpoint, computed off the GUI thread
+        window.heatmapPanel()->openImages({QString::fromStdString((dir / "faces" / "face_003.jpg").string())});
+        QTRY_COMPARE_WITH_TIMEOUT(window.heatmapPanel()->primary()->faces().size(), 1, 30000);
+        QCOMPARE(window.heatmapPanel()->primary()->regions(), 4);
+        // and over the test faces of a downstream dataset, in the evaluation view
+        for (const char* split : {"train", "test"})
+            for (const char* cls : {"a", "b"}) testimages::writeFolder(dir / "downstream" / split / cls, 3, 40);
+        fraui::EvaluationPanel* evaluation = window.evaluationPanel();
+        evaluation->setDataset("folder", QString::fromStdString((dir / "downstream").string()));
+        evaluation->setModel(run);
+        evaluation->showDatasetHeatmaps();
+        QTRY_VERIFY_WITH_TIMEOUT(evaluation->datasetHeatmaps()->faces().size() >= 4, 30000);
+        QCOMPARE(evaluation->datasetHeatmaps()->regions(), 4);
+        window.heatmapPanel()->setRun(run);
         window.saveScreenshots(FRA_TEST_ARTIFACTS "/workbench");
         QVERIFY(QFile::exists(FRA_TEST_ARTIFACTS "/workbench/monitor.png"));
         QVERIFY(QFile::exists(FRA_TEST_ARTIFACTS "/workbench/heatmaps.png"));
