@@ -47,6 +47,7 @@ std::string summary(const json& result) {
     if (m.contains("top1")) s += "top-1 " + percent(m["top1"]) + " %, mean class accuracy " + percent(m["mean_class_accuracy"]) + " %";
     else if (m.contains("mean_accuracy")) s += "mean attribute accuracy " + percent(m["mean_accuracy"]) + " %";
     else s += "NME " + percent(m["nme"]) + " %, FR@0.1 " + percent(m["fr@0.1"]) + " %, AUC@0.1 " + std::to_string(m["auc@0.1"].get<double>());
+    if (m.contains("mean_shape_nme")) s += " (mean-shape floor: NME " + percent(m["mean_shape_nme"]) + " %)";
     return s;
 }
 

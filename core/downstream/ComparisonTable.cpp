@@ -28,7 +28,7 @@ std::vector<std::string> metricsFor(const nlohmann::json& result) {
     const std::string primary = result.value("primary_metric", "");
     std::vector<std::string> out{primary};
     if (primary == "nme") {
-        for (const char* extra : {"nme_common", "nme_challenge", "fr@0.1", "auc@0.1"})
+        for (const char* extra : {"nme_common", "nme_challenge", "fr@0.1", "auc@0.1", "mean_shape_nme"})
             if (result.at("metrics").contains(extra)) out.push_back(extra);
     }
     return out;
@@ -70,7 +70,7 @@ ComparisonTable ComparisonTable::fromResults(const std::vector<nlohmann::json>& 
             c.protocol = r.value("protocol", "");
             c.metric = metric;
             c.id = c.dataset + "/" + c.protocol + "/" + metric;
-            c.higherIsBetter = metric.rfind("nme", 0) != 0 && metric != "fr@0.1";
+            c.higherIsBetter = metric.find("nme") == std::string::npos && metric != "fr@0.1";
             c.percent = metric != "auc@0.1";
             if (!columnIndex.count(c.id)) {
                 columnIndex[c.id] = t.columns_.size();

@@ -91,8 +91,15 @@ json runHeatmapQuality(const std::string& model, const std::string& datasetSpec,
     std::vector<double> nme;
     for (std::size_t i = 0; i < test.centroids.size(); ++i) nme.push_back(normalisedMeanError(regression.predict(test.centroids[i]), test.landmarks[i], g));
     const LandmarkMetrics m = landmarkMetrics(nme, test.subsets, 0.1);
+    // The floor any read-out must beat: predicting the mean training shape for every face. Heatmaps
+    // that carry no positional information (nearly uniform maps) score exactly this.
+    std::vector<float> meanShape(train.landmarks[0].size(), 0.0f);
+    for (const auto& l : train.landmarks)
+        for (std::size_t j = 0; j < l.size(); ++j) meanShape[j] += l[j] / static_cast<float>(train.landmarks.size());
+    std::vector<double> baseline;
+    for (const auto& l : test.landmarks) baseline.push_back(normalisedMeanError(meanShape, l, g));
     json metrics{{"nme", m.nme}, {"fr@0.1", m.failureRate}, {"auc@0.1", m.auc}, {"faces", nme.size()},
-                 {"regions", train.centroids[0].size() / 2}};
+                 {"regions", train.centroids[0].size() / 2}, {"mean_shape_nme", landmarkMetrics(baseline, {}, 0.1).nme}};
     for (const auto& [subset, value] : m.nmeBySubset) metrics["nme_" + subset] = value;
     json result = config;
     result["metrics"] = metrics;

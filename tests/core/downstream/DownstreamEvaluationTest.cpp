@@ -136,5 +136,6 @@ TEST(DownstreamEvaluation, LandmarksAndTheHeatmapReadOutOfAnFraRun) {
     EXPECT_EQ(readout["metrics"]["regions"], 4);
     EXPECT_EQ(readout["train_faces"], 24);
     EXPECT_TRUE(std::isfinite(readout["metrics"]["nme"].get<double>()));
+    EXPECT_GT(readout["metrics"]["mean_shape_nme"].get<double>(), 0.0);  // the floor it is compared with
     EXPECT_THROW(fra::runHeatmapQuality("random:resnet18", spec, d, lp, dir / "x"), std::exception);
 }
