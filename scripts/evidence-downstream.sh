@@ -2,7 +2,8 @@
 # Evidence for the downstream evaluation (README, "Downstream evidence"): pre-trains cpu-r18 FRA
 # and the GC-only BYOL preset on the sample pool for the same fixed budget (a complete 9-epoch
 # schedule, 414 steps, about 25 minutes each on 2 cores), then compares FRA, BYOL and a random
-# initialisation by linear probe on the pool's two sample tasks, plus FRA's heatmap read-out.
+# initialisation by linear probe (cpu-lp) and fine-tuning (cpu-ft) on the pool's two sample tasks,
+# plus FRA's heatmap read-out. Finished evaluations are reused, so an interrupted run continues.
 #   scripts/evidence-downstream.sh [OUT]    (default runs/evidence-<time>)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,5 +23,5 @@ for preset in cpu-r18 cpu-r18-byol; do
 done
 "$fra" compare --models "$out/fra" "$out/byol" random:resnet18 \
   --datasets "folder:$pool/tasks/johns-identity" "pts:$pool/tasks/landmarks-dlib68" \
-  --protocols lp --heatmap-quality --eval-preset cpu-lp --out "$out/compare" --quiet
+  --protocols lp ft --heatmap-quality --out "$out/compare" --quiet
 echo "table: $out/compare/table.md"

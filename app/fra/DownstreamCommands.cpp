@@ -19,15 +19,16 @@ using nlohmann::json;
 namespace {
 
 struct EvalOptions {
-    std::string preset = "cpu-lp";
+    std::string preset;  // empty: cpu-<protocol>, so one compare can mix lp and ft
     std::vector<std::string> assignments;
     void addTo(CLI::App& cmd) {
-        cmd.add_option("--eval-preset", preset, "Evaluation recipe (resources/eval-presets: paper-ft, paper-lp, cpu-ft, cpu-lp)")
-            ->capture_default_str();
+        cmd.add_option("--eval-preset", preset,
+                       "Evaluation recipe (resources/eval-presets: paper-ft, paper-lp, cpu-ft, cpu-lp); default cpu-<protocol>");
         cmd.add_option("--set", assignments, "Override one evaluation setting, e.g. --set epochs=20 (repeatable)");
     }
     fra::EvalConfig build(const std::string& protocol = "") const {
-        fra::EvalConfig c = fra::EvalSchema::instance().resolvePreset(preset);
+        const std::string name = !preset.empty() ? preset : protocol == "ft" ? "cpu-ft" : "cpu-lp";
+        fra::EvalConfig c = fra::EvalSchema::instance().resolvePreset(name);
         if (!protocol.empty()) fra::EvalSchema::instance().applyAssignment(c, "protocol=" + protocol);
         for (const auto& a : assignments) fra::EvalSchema::instance().applyAssignment(c, a);
         fra::EvalSchema::instance().requireValid(c, "evaluation settings");
@@ -124,7 +125,7 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
     CLI::App* finetune = app.add_subcommand("finetune", "Linear probe or fine-tune a pre-trained backbone on a downstream dataset");
     finetune->add_option("model", ft->model, "Run folder, checkpoint, or random:resnet18|34|50")->required();
     finetune->add_option("--dataset", ft->dataset, "FORMAT:PATH (see `fra datasets`)")->required();
-    finetune->add_option("--protocol", ft->protocol, "lp or ft (default: the preset's)")->check(CLI::IsMember({"lp", "ft"}));
+    finetune->add_option("--protocol", ft->protocol, "lp or ft (default: the preset's; lp without --eval-preset)")->check(CLI::IsMember({"lp", "ft"}));
     finetune->add_option("--out", ft->out, "Where evaluations of models outside a run folder go");
     finetune->add_flag("--quiet,-q", ft->quiet, "Print only the result");
     ft->eval.addTo(*finetune);
