@@ -7,7 +7,6 @@
 #include <fstream>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <opencv2/core.hpp>
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -21,20 +20,6 @@ ProcessResult runFra(std::vector<std::string> args) {
 std::string slurp(const fs::path& file) {
     std::ifstream in(file);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// `folder` layout (split/class/image): two classes told apart by colour.
-fs::path colourFolders(const fs::path& root) {
-    for (const std::string split : {"train", "test"})
-        for (int c = 0; c < 2; ++c)
-            for (int i = 0; i < (split == "train" ? 8 : 4); ++i) {
-                cv::Mat img = testimages::syntheticRgb(40, 40, static_cast<unsigned>(i + 50 * c));
-                img = 0.3 * img + 0.7 * cv::Mat(40, 40, CV_8UC3, c == 0 ? cv::Scalar(230, 20, 20) : cv::Scalar(20, 20, 230));
-                const fs::path f = root / split / (c == 0 ? "red" : "blue") / ("img" + std::to_string(i) + ".png");
-                fs::create_directories(f.parent_path());
-                testimages::writeImage(f, img);
-            }
-    return root;
 }
 
 const std::vector<std::string> kSmall = {"--set", "image_size=32", "--set", "batch_size=8", "--set", "epochs=2",
@@ -56,7 +41,7 @@ void expectOneLineError(const ProcessResult& r, const std::string& fragment) {
 
 TEST(DownstreamCli, DatasetsFinetuneAndCompareWriteTheirFiles) {
     TempDir dir;
-    const std::string spec = "folder:" + colourFolders(dir / "colours").string();
+    const std::string spec = "folder:" + testimages::writeColourClassFolders(dir / "colours", 8, 4).string();
 
     const ProcessResult formats = runFra({"datasets"});
     ASSERT_EQ(formats.exitCode, 0) << formats.err;
@@ -102,7 +87,7 @@ TEST(DownstreamCli, DatasetsFinetuneAndCompareWriteTheirFiles) {
 
 TEST(DownstreamCli, BadDatasetsAndModelsGiveOneLine) {
     TempDir dir;
-    const std::string spec = "folder:" + colourFolders(dir / "colours").string();
+    const std::string spec = "folder:" + testimages::writeColourClassFolders(dir / "colours", 8, 4).string();
     expectOneLineError(runFra({"datasets", "nosuchformat:" + (dir / "colours").string()}), "nosuchformat");
     expectOneLineError(runFra({"datasets", "folder:" + (dir / "missing").string()}), "missing");
     expectOneLineError(runFra(withSmall({"finetune", (dir / "norun").string(), "--dataset", spec})), "norun");

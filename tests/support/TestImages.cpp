@@ -37,6 +37,19 @@ std::filesystem::path writeFolder(const std::filesystem::path& dir, int count, i
     return dir;
 }
 
+std::filesystem::path writeColourClassFolders(const std::filesystem::path& root, int trainPerClass, int testPerClass) {
+    for (const std::string split : {"train", "test"})
+        for (int c = 0; c < 2; ++c)
+            for (int i = 0; i < (split == "train" ? trainPerClass : testPerClass); ++i) {
+                cv::Mat img = syntheticRgb(40, 40, static_cast<unsigned>(i + 50 * c));
+                img = 0.3 * img + 0.7 * cv::Mat(40, 40, CV_8UC3, c == 0 ? cv::Scalar(230, 20, 20) : cv::Scalar(20, 20, 230));
+                const std::filesystem::path f = root / split / (c == 0 ? "red" : "blue") / ("img" + std::to_string(i) + ".png");
+                std::filesystem::create_directories(f.parent_path());
+                writeImage(f, img);
+            }
+    return root;
+}
+
 void writeTruncatedJpeg(const std::filesystem::path& file) {
     std::vector<uchar> bytes;
     cv::imencode(".jpg", syntheticRgb(64, 64, 99), bytes);

@@ -22,20 +22,6 @@ const fra::DatasetRegistry& registry() {
     return r;
 }
 
-// Two classes told apart by colour: any backbone, even a random one, separates them.
-fs::path colourDataset(const fs::path& root) {
-    for (const std::string split : {"train", "test"})
-        for (int c = 0; c < 2; ++c)
-            for (int i = 0; i < (split == "train" ? 12 : 6); ++i) {
-                cv::Mat img = testimages::syntheticRgb(40, 40, static_cast<unsigned>(i + 50 * c));
-                img = 0.3 * img + 0.7 * cv::Mat(40, 40, CV_8UC3, c == 0 ? cv::Scalar(230, 20, 20) : cv::Scalar(20, 20, 230));
-                const fs::path f = root / split / (c == 0 ? "red" : "blue") / ("img" + std::to_string(i) + ".png");
-                fs::create_directories(f.parent_path());
-                testimages::writeImage(f, img);
-            }
-    return root;
-}
-
 // A dark blob at a random place; its 68 "landmarks" are a fixed pattern around it.
 fs::path landmarkDataset(const fs::path& root) {
     for (const std::string split : {"train", "test"})
@@ -76,7 +62,7 @@ fra::EvalConfig small(const std::string& protocol) {
 
 TEST(DownstreamEvaluation, LinearProbeLearnsAnEasyTaskAndWritesItsFolder) {
     TempDir dir;
-    const std::string spec = "folder:" + colourDataset(dir / "colours").string();
+    const std::string spec = "folder:" + testimages::writeColourClassFolders(dir / "colours", 12, 6).string();
     const fra::DownstreamDataset d = registry().load(spec);
     const fs::path out = fra::DownstreamEvaluation::evalDirFor("random:resnet18", d, "lp", dir / "evals");
     EXPECT_EQ(out, dir / "evals" / "random-resnet18" / "eval" / "folder-colours-lp");
@@ -98,7 +84,7 @@ TEST(DownstreamEvaluation, LinearProbeLearnsAnEasyTaskAndWritesItsFolder) {
 
 TEST(DownstreamEvaluation, FineTuningRunsAndReportsUnreadableImages) {
     TempDir dir;
-    const std::string spec = "folder:" + colourDataset(dir / "colours").string();
+    const std::string spec = "folder:" + testimages::writeColourClassFolders(dir / "colours", 12, 6).string();
     const fra::DownstreamDataset d = registry().load(spec);
     fs::remove(dir / "colours" / "test" / "red" / "img0.png");  // vanishes after loading
     fra::DownstreamEvaluation evaluation({"random:resnet18", spec, small("ft"), dir / "ft"}, d);
