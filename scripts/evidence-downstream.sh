@@ -5,6 +5,8 @@
 # initialisation by linear probe (cpu-lp) and fine-tuning (cpu-ft) on the pool's two sample tasks,
 # plus FRA's heatmap read-out. Finished evaluations are reused, so an interrupted run continues.
 #   scripts/evidence-downstream.sh [OUT]    (default runs/evidence-<time>)
+# EXTRA_EVAL_SEEDS="1 2" repeats every evaluation with those evaluation seeds (same checkpoints)
+# in OUT/eval-seed-N/, to show how much the evaluation alone varies.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 fra="$root/build/app/fra/fra"
@@ -25,3 +27,16 @@ done
   --datasets "folder:$pool/tasks/johns-identity" "pts:$pool/tasks/landmarks-dlib68" \
   --protocols lp ft --heatmap-quality --out "$out/compare" --quiet
 echo "table: $out/compare/table.md"
+for seed in ${EXTRA_EVAL_SEEDS:-}; do
+  again="$out/eval-seed-$seed"
+  for name in fra byol; do  # the same checkpoint, hard-linked, without the seed-0 evaluations
+    mkdir -p "$again/$name/checkpoints"
+    cp "$out/$name/config.json" "$out/$name/run.json" "$again/$name/"
+    last=$(ls "$out/$name/checkpoints" | sort | tail -1)
+    ln -f "$out/$name/checkpoints/$last" "$again/$name/checkpoints/$last"
+  done
+  "$fra" compare --models "$again/fra" "$again/byol" random:resnet18 \
+    --datasets "folder:$pool/tasks/johns-identity" "pts:$pool/tasks/landmarks-dlib68" \
+    --protocols lp ft --set seed="$seed" --out "$again/compare" --quiet
+  echo "table (evaluation seed $seed): $again/compare/table.md"
+done
