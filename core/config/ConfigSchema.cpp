@@ -99,19 +99,6 @@ ConfigSchema::ConfigSchema() {
 
 #undef FRA_CONFIG_FIELD
 
-json ConfigSchema::toJson(const FraConfig& config) const {
-    json out = Schema<FraConfig>::toJson(config);
-    if (!config.preset.empty()) out["preset"] = config.preset;
-    return out;
-}
-
-bool ConfigSchema::applyExtra(FraConfig& config, const std::string& key, const json& value, const std::string& source) const {
-    if (key != "preset") return false;
-    if (!value.is_string()) throw FraError(source + ": field 'preset' must be a string");
-    config.preset = value.get<std::string>();
-    return true;
-}
-
 void ConfigSchema::crossFieldIssues(const FraConfig& c, std::vector<ConfigIssue>& issues) const {
     if (c.data.cropScaleMin > c.data.cropScaleMax)
         issues.push_back({"data.crop_scale_min", "must not exceed data.crop_scale_max"});

@@ -10,11 +10,9 @@ using ConfigField = Field<FraConfig>;
 class ConfigSchema : public Schema<FraConfig> {
 public:
     static const ConfigSchema& instance();
-    nlohmann::json toJson(const FraConfig& config) const;  // fields plus "preset"
 
 protected:
     void crossFieldIssues(const FraConfig& config, std::vector<ConfigIssue>& issues) const override;
-    bool applyExtra(FraConfig& config, const std::string& key, const nlohmann::json& value, const std::string& source) const override;
 
 private:
     ConfigSchema();

@@ -43,7 +43,8 @@ Field<Config> makeField(std::string key, Access access, std::string help, Range 
 }
 
 // The single description of every field of a settings struct: JSON files, `--set key=value`,
-// the frozen copy in a run directory and the GUI's forms all go through it.
+// the frozen copy in a run directory and the GUI's forms all go through it. `Config` also has a
+// `std::string preset` (the preset it came from), carried as the key "preset" beside the fields.
 template <typename Config>
 class Schema {
 public:
@@ -64,6 +65,7 @@ public:
                 if (ch == '.') ch = '/';
             out[nlohmann::json::json_pointer(pointer)] = f.get(config);
         }
+        if (!config.preset.empty()) out["preset"] = config.preset;
         return out;
     }
 
@@ -111,15 +113,17 @@ public:
 
 protected:
     virtual void crossFieldIssues(const Config&, std::vector<ConfigIssue>&) const {}
-    // Keys outside the fields that a file may carry (e.g. "preset"); return true if handled.
-    virtual bool applyExtra(Config&, const std::string&, const nlohmann::json&, const std::string&) const { return false; }
     std::vector<Field<Config>> fields_;
 
 private:
     void applyFlattened(Config& config, const nlohmann::json& patch, const std::string& prefix, const std::string& source) const {
         for (auto it = patch.begin(); it != patch.end(); ++it) {
             const std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
-            if (applyExtra(config, key, it.value(), source)) continue;
+            if (key == "preset") {
+                if (!it.value().is_string()) throw FraError(source + ": field 'preset' must be a string");
+                config.preset = it.value().template get<std::string>();
+                continue;
+            }
             const Field<Config>* field = find(key);
             if (!field) {
                 if (it.value().is_object()) {

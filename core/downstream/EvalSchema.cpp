@@ -40,19 +40,6 @@ EvalSchema::EvalSchema() {
 
 #undef FRA_EVAL_FIELD
 
-json EvalSchema::toJson(const EvalConfig& config) const {
-    json out = Schema<EvalConfig>::toJson(config);
-    if (!config.preset.empty()) out["preset"] = config.preset;
-    return out;
-}
-
-bool EvalSchema::applyExtra(EvalConfig& config, const std::string& key, const json& value, const std::string& source) const {
-    if (key != "preset") return false;
-    if (!value.is_string()) throw FraError(source + ": field 'preset' must be a string");
-    config.preset = value.get<std::string>();
-    return true;
-}
-
 void EvalSchema::crossFieldIssues(const EvalConfig& c, std::vector<ConfigIssue>& issues) const {
     if (c.warmupEpochs >= c.epochs) issues.push_back({"warmup_epochs", "must be smaller than epochs"});
     if (c.minLr > c.lr) issues.push_back({"min_lr", "must not exceed lr"});

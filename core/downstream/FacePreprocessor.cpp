@@ -98,18 +98,23 @@ bool FacePreprocessor::prepare(const DownstreamSample& sample, bool augment, std
             for (int c = 0; c < 3; ++c)
                 chw[c * plane + static_cast<std::size_t>(y) * size_ + x] = static_cast<float>((row[3 * x + c] / 255.0 - mean_[c]) / std_[c]);
     }
-    if (landmarksOut)
-        for (std::size_t i = 0; i + 1 < sample.landmarks.size(); i += 2) {
-            landmarksOut[i] = static_cast<float>((sample.landmarks[i] - square.x) / square.width);
-            landmarksOut[i + 1] = static_cast<float>((sample.landmarks[i + 1] - square.y) / square.height);
-        }
+    if (landmarksOut) landmarksIn(square, sample, landmarksOut);
     return true;
 }
 
-cv::Mat FacePreprocessor::crop(const DownstreamSample& sample, std::string* problem) const {
+void FacePreprocessor::landmarksIn(const cv::Rect2d& square, const DownstreamSample& sample, float* out) {
+    for (std::size_t i = 0; i + 1 < sample.landmarks.size(); i += 2) {
+        out[i] = static_cast<float>((sample.landmarks[i] - square.x) / square.width);
+        out[i + 1] = static_cast<float>((sample.landmarks[i + 1] - square.y) / square.height);
+    }
+}
+
+cv::Mat FacePreprocessor::crop(const DownstreamSample& sample, std::string* problem, float* landmarksOut) const {
     const cv::Mat rgb = load(sample, problem);
     if (rgb.empty()) return {};
-    return warpSquare(rgb, faceSquare(sample, rgb.size()), size_, false);
+    const cv::Rect2d square = faceSquare(sample, rgb.size());
+    if (landmarksOut) landmarksIn(square, sample, landmarksOut);
+    return warpSquare(rgb, square, size_, false);
 }
 
 }  // namespace fra

@@ -21,13 +21,15 @@ public:
                  std::string* problem) const;
 
     // The square crop of the face in RGB (size x size), e.g. for heatmaps; empty on failure.
-    cv::Mat crop(const DownstreamSample& sample, std::string* problem) const;
+    // With `landmarksOut`, also the landmarks in [0, 1] crop coordinates, as `prepare` gives them.
+    cv::Mat crop(const DownstreamSample& sample, std::string* problem, float* landmarksOut = nullptr) const;
 
     int imageSize() const { return size_; }
 
 private:
     cv::Mat load(const DownstreamSample& sample, std::string* problem) const;
     cv::Rect2d faceSquare(const DownstreamSample& sample, const cv::Size& imageSize) const;
+    static void landmarksIn(const cv::Rect2d& square, const DownstreamSample& sample, float* out);
     int size_;
     double margin_;
     std::array<double, 3> mean_, std_;

@@ -30,32 +30,26 @@ struct Readout {
 Readout readout(const LoadedModel& loaded, const FacePreprocessor& pre, const std::vector<DownstreamSample>& split, int landmarkCount,
                 std::size_t& unreadable) {
     Readout out;
-    const int size = pre.imageSize();
-    std::vector<float> scratch(3u * size * size), normalised(2u * landmarkCount);
+    std::vector<float> normalised(2u * landmarkCount);
     std::vector<cv::Mat> crops;
-    std::vector<const DownstreamSample*> pending;
     auto flush = [&] {
         if (crops.empty()) return;
         const NpyArray maps = computeHeatmaps(*loaded.model, crops, loaded.config.data);
         const int k = static_cast<int>(maps.shape[1]), h = static_cast<int>(maps.shape[2]), w = static_cast<int>(maps.shape[3]);
-        for (std::size_t i = 0; i < crops.size(); ++i) {
+        for (std::size_t i = 0; i < crops.size(); ++i)
             out.centroids.push_back(heatmapCentroids(maps.data.data() + i * static_cast<std::size_t>(k) * h * w, k, h, w));
-            pre.prepare(*pending[i], false, 0, scratch.data(), normalised.data(), nullptr);
-            out.landmarks.push_back(normalised);
-            out.subsets.push_back(pending[i]->subset);
-        }
         crops.clear();
-        pending.clear();
     };
     for (const auto& s : split) {
         std::string problem;
-        cv::Mat crop = pre.crop(s, &problem);
+        cv::Mat crop = pre.crop(s, &problem, normalised.data());
         if (crop.empty()) {
             ++unreadable;
             continue;
         }
+        out.landmarks.push_back(normalised);
+        out.subsets.push_back(s.subset);
         crops.push_back(crop);
-        pending.push_back(&s);
         if (crops.size() == 32) flush();
     }
     flush();

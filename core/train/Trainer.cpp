@@ -238,7 +238,7 @@ void Trainer::Impl::trainLoop() {
         torch::Tensor values =
             torch::stack({terms.total.detach().to(torch::kFloat32), terms.lossC.detach().to(torch::kFloat32),
                           terms.lossR.detach().to(torch::kFloat32), terms.lossG.detach().to(torch::kFloat32),
-                          terms.lossL.detach().to(torch::kFloat32), torch::full({}, stopRequested ? 1.0f : 0.0f, torch::kFloat32)})
+                          terms.lossL.detach().to(torch::kFloat32), torch::full({}, stopRequested ? 1.0f : 0.0f, terms.total.options().dtype(torch::kFloat32))})
                 .to(torch::kCPU, torch::kDouble);
         if (ranks) {  // the losses of the combined batch, and whether any rank was asked to stop
             ranks->allReduceSumInPlace(values);

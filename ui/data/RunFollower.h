@@ -31,7 +31,7 @@ public slots:
 signals:
     void recordsAppended(const QString& runPath, const QVector<fra::StepRecord>& records, bool reset);
     void statusChanged(const QString& runPath, const QString& state, const QString& message, qint64 step, qint64 totalSteps, bool live);
-    void heatmapsChanged(const QString& runPath, int snapshots);
+    void heatmapsChanged(const QString& runPath);
 
 private:
     struct Followed;

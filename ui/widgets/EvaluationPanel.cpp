@@ -19,7 +19,6 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QScrollArea>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -29,9 +28,11 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QTableWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
@@ -185,8 +186,13 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
             datasetInfo_->setText(e.what());
         }
     };
-    connect(folder_, &QComboBox::currentTextChanged, this, describe);
-    connect(format_, &QComboBox::currentTextChanged, this, describe);
+    // loading a dataset walks its folder: once typing (or a format + folder change) has settled
+    auto* describeLater = new QTimer(this);
+    describeLater->setSingleShot(true);
+    describeLater->setInterval(300);
+    connect(describeLater, &QTimer::timeout, this, describe);
+    connect(folder_, &QComboBox::currentTextChanged, describeLater, qOverload<>(&QTimer::start));
+    connect(format_, &QComboBox::currentTextChanged, describeLater, qOverload<>(&QTimer::start));
     connect(preset_, &QComboBox::currentTextChanged, this, &EvaluationPanel::loadPreset);
     connect(start_, &QPushButton::clicked, this, &EvaluationPanel::start);
     connect(stop_, &QPushButton::clicked, bridge_, &EvaluationBridge::stop);

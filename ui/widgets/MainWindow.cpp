@@ -130,7 +130,7 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(bridge_, &TrainingBridge::finished, this, &MainWindow::onTrainingFinished);
     connect(follower_, &RunFollower::recordsAppended, plots_, &PlotPanel::appendRecords, Qt::QueuedConnection);
-    connect(follower_, &RunFollower::heatmapsChanged, heatmaps_, [this](const QString& path, int) { heatmaps_->snapshotsChanged(path); },
+    connect(follower_, &RunFollower::heatmapsChanged, heatmaps_, [this](const QString& path) { heatmaps_->snapshotsChanged(path); },
             Qt::QueuedConnection);
 
     buildMenus();
