@@ -16,13 +16,15 @@ int main(int argc, char** argv) {
     app.failure_message([](const CLI::App*, const CLI::Error& e) { return std::string("fra: error: ") + e.what() + "\n"; });
     CommandAction action;
     addPretrainCommands(app, action);
-    addHeatmapsCommand(app, action);
     addExportCommand(app, action);
     addBenchCommand(app, action);
     addConfigCommands(app, action);
+#ifndef FRA_NO_OPENCV
+    addHeatmapsCommand(app, action);
     addSamplesCommand(app, action);
     addDownstreamCommands(app, action);
     addPrepareCommand(app, action);
+#endif
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -6,9 +6,14 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
+#include <chrono>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <type_traits>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #define FRA_TORCH_AT_LEAST(major, minor) \
     (TORCH_VERSION_MAJOR > (major) || (TORCH_VERSION_MAJOR == (major) && TORCH_VERSION_MINOR >= (minor)))
@@ -61,6 +66,24 @@ private:
     bool previous_ = false;
 };
 
+// TF32 off for matrix products and convolutions while it lives (exact fp32 comparisons).
+class Tf32Off {
+public:
+    Tf32Off() : cublas_(at::globalContext().allowTF32CuBLAS()), cudnn_(at::globalContext().allowTF32CuDNN()) {
+        at::globalContext().setAllowTF32CuBLAS(false);
+        at::globalContext().setAllowTF32CuDNN(false);
+    }
+    ~Tf32Off() {
+        at::globalContext().setAllowTF32CuBLAS(cublas_);
+        at::globalContext().setAllowTF32CuDNN(cudnn_);
+    }
+    Tf32Off(const Tf32Off&) = delete;
+    Tf32Off& operator=(const Tf32Off&) = delete;
+
+private:
+    bool cublas_, cudnn_;
+};
+
 // State of the default CPU generator (dropout in the query decoder, initialisation): saved in
 // checkpoints so a resumed run draws the same random numbers as an uninterrupted one.
 inline torch::Tensor cpuGeneratorState() {
@@ -86,6 +109,62 @@ auto optimizerStateKey(Optimizer& optimizer, const torch::Tensor& p) {
         return s.str();
     } else {
         return static_cast<Key>(p.unsafeGetTensorImpl());
+    }
+}
+
+// c10d (torch's distributed library) is used through these two templates, instantiated by the
+// .cpp files that include its headers, so this header needs none of them. The c10d types are
+// template parameters: the branches a version lacks are never compiled.
+
+// Up to 1.13 a Gloo process group was itself the c10d::ProcessGroup that collectives and the
+// Reducer take. Since 2.0 it is a Backend inside a ProcessGroup: wrap it, serving CPU and CUDA
+// tensors (Gloo reduces both). The ProcessGroup's constructor lost its Options argument in 2.x.
+template <typename ProcessGroup, typename Store, typename BackendPtr>
+c10::intrusive_ptr<ProcessGroup> asProcessGroup(const c10::intrusive_ptr<Store>& store, int rank, int size, const BackendPtr& backend,
+                                                std::chrono::milliseconds timeout) {
+    using BackendImpl = typename BackendPtr::element_type;
+    if constexpr (std::is_base_of_v<ProcessGroup, BackendImpl>) {
+        (void)store, (void)rank, (void)size, (void)timeout;
+        return backend;
+    } else {
+        c10::intrusive_ptr<ProcessGroup> group;
+        if constexpr (std::is_constructible_v<ProcessGroup, c10::intrusive_ptr<Store>, int, int>) {
+            group = c10::make_intrusive<ProcessGroup>(store, rank, size);
+            group->setDefaultBackend(ProcessGroup::BackendType::GLOO);
+        } else {
+            group = c10::make_intrusive<ProcessGroup>(store, rank, size, c10::make_intrusive<typename ProcessGroup::Options>("gloo", timeout));
+        }
+        using Backend = typename decltype(std::declval<ProcessGroup&>().getDefaultBackend())::element_type;
+        const c10::intrusive_ptr<Backend> base = backend;
+        for (const auto device : {c10::DeviceType::CPU, c10::DeviceType::CUDA})
+            group->setBackend(device, ProcessGroup::BackendType::GLOO, base);
+        return group;
+    }
+}
+
+// c10d::Reducer (bucketed gradient all-reduce overlapped with backward, as in DDP) gained and
+// lost constructor arguments across versions; every form gets the same buckets and settings.
+template <typename Reducer, typename Group>
+std::unique_ptr<Reducer> makeReducer(std::vector<at::Tensor> params, std::vector<std::vector<size_t>> buckets, const std::vector<size_t>& limits,
+                                     const Group& group, const std::vector<bool>& sparse, int64_t bucketCap, bool findUnused,
+                                     const std::unordered_map<size_t, std::string>& names, int64_t firstBucketCap) {
+    using Params = std::vector<at::Tensor>;
+    using Buckets = std::vector<std::vector<size_t>>;
+    using Names = std::unordered_map<size_t, std::string>;
+    using Sparse = std::vector<bool>;
+    constexpr bool asView = false;
+    if constexpr (std::is_constructible_v<Reducer, Params, Buckets, const std::vector<size_t>&, Group, Sparse, int64_t, bool, bool, Names, int64_t>) {
+        return std::make_unique<Reducer>(std::move(params), std::move(buckets), limits, group, sparse, bucketCap, findUnused, asView, names,
+                                         firstBucketCap);
+    } else if constexpr (std::is_constructible_v<Reducer, Params, Buckets, Group, Sparse, int64_t, bool, bool, Names, int64_t, bool, bool>) {
+        return std::make_unique<Reducer>(std::move(params), std::move(buckets), group, sparse, bucketCap, findUnused, asView, names,
+                                         firstBucketCap, /*skip_all_reduce_unused_params=*/false, /*use_python_reducer=*/false);
+    } else {
+        static_assert(std::is_constructible_v<Reducer, Params, Buckets, Group, Sparse, int64_t, bool, bool, Names, int64_t, bool, bool,
+                                              std::vector<int64_t>>,
+                      "unknown c10d::Reducer constructor: add this LibTorch's form to compat::makeReducer");
+        return std::make_unique<Reducer>(std::move(params), std::move(buckets), group, sparse, bucketCap, findUnused, asView, names,
+                                         firstBucketCap, false, false, /*bucket_bytes_cap_list=*/std::vector<int64_t>{});
     }
 }
 

@@ -87,6 +87,7 @@ ConfigSchema::ConfigSchema() {
         FRA_CONFIG_FIELD("run.threads", run.threads, "Compute threads (0 = all cores)", {0, 1024}),
         FRA_CONFIG_FIELD("run.device", run.device, "Compute device", {}, {"cpu", "cuda"}),
         FRA_CONFIG_FIELD("run.precision", run.precision, "fp32, or bf16 autocast (mixed precision)", {}, {"fp32", "bf16"}),
+        FRA_CONFIG_FIELD("run.channels_last", run.channelsLast, "Channels-last (NHWC) backbone and inputs: faster bf16 convolutions on GPUs"),
         FRA_CONFIG_FIELD("run.max_steps", run.maxSteps, "Stop after this many steps (0 = the whole schedule)", {0, 1e15}),
         FRA_CONFIG_FIELD("run.heatmap_every", run.heatmapEvery, "M: heatmap snapshot of the probe faces every M steps (0 = never)", {0, 1e9}),
         FRA_CONFIG_FIELD("run.checkpoint_every", run.checkpointEvery, "Checkpoint every this many steps (0 = only at the end)", {0, 1e9}),

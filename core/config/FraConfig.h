@@ -90,6 +90,7 @@ struct RunConfig {
     int threads = 0;                           // 0 = all cores
     std::string device = "cpu";                // cpu | cuda
     std::string precision = "fp32";            // fp32 | bf16 (autocast)
+    bool channelsLast = false;                 // NHWC convolutions (cuDNN's fast layout for bf16 on GPUs)
     std::int64_t maxSteps = 0;                 // stop after this many steps (0 = the full schedule)
     int heatmapEvery = 100;                    // M: heatmap snapshot of the probe images every M steps
     int checkpointEvery = 500;

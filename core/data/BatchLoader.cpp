@@ -1,8 +1,10 @@
 #include "data/BatchLoader.h"
 
-#include "data/ImageDecoder.h"
 #include "data/PreparedStore.h"
+#ifndef FRA_NO_OPENCV
+#include "data/ImageDecoder.h"
 #include "data/TwoViewAugmenter.h"
+#endif
 #include "util/FraError.h"
 #include "util/SeedSequence.h"
 
@@ -36,10 +38,19 @@ BatchLoader::BatchLoader(ImageFolder folder, std::shared_ptr<const PreparedStore
       shardIndex_(shardIndex),
       shardCount_(shardCount),
       stepsPerEpoch_(stepsPerEpochFor(datasetSize_, config.batchSize)),
-      augmenter_(std::make_unique<TwoViewAugmenter>(config)),
-      decoder_(std::make_unique<ImageDecoder>(config.minImageSide)),
+      sampler_(config),
       nextToBuild_(firstStep),
       nextToHand_(firstStep) {
+    if (!store_) {
+#ifdef FRA_NO_OPENCV
+        throw FraError("data '" + folder_.root().string() +
+                       "' is an image folder, and this build of fra has no OpenCV to decode it: write a prepared store with "
+                       "`fra prepare` on a machine with OpenCV and train from that (data.format=prepared)");
+#else
+        augmenter_ = std::make_shared<TwoViewAugmenter>(config);
+        decoder_ = std::make_shared<ImageDecoder>(config.minImageSide);
+#endif
+    }
     if (shardCount_ < 1 || shardIndex_ < 0 || shardIndex_ >= shardCount_ || config_.batchSize % shardCount_ != 0)
         throw FraError("data.batch_size = " + std::to_string(config_.batchSize) + " cannot be split over " + std::to_string(shardCount_) +
                        " ranks");
@@ -65,8 +76,8 @@ bool BatchLoader::fillFromStore(std::int64_t file, std::uint64_t viewSeed, Batch
     const std::size_t bytes = store_->bytesPerImage();
     std::copy(pixels, pixels + bytes, batch.raw.begin() + static_cast<std::ptrdiff_t>(slot * bytes));
     const int s = store_->imageSize();
-    batch.params1[slot] = augmenter_->drawParams(deriveSeed(viewSeed, {0}), 0, s, s);
-    batch.params2[slot] = augmenter_->drawParams(deriveSeed(viewSeed, {1}), 1, s, s);
+    batch.params1[slot] = sampler_.draw(deriveSeed(viewSeed, {0}), 0, s, s);
+    batch.params2[slot] = sampler_.draw(deriveSeed(viewSeed, {1}), 1, s, s);
     return true;
 }
 
@@ -160,6 +171,7 @@ bool BatchLoader::fillSlot(std::int64_t epoch, std::int64_t position, std::uint6
             }
             continue;
         }
+#ifndef FRA_NO_OPENCV
         DecodedImage image = decoder_->decode(folder_.path(static_cast<std::size_t>(file)));
         if (!image.ok()) {
             std::lock_guard<std::mutex> lock(mutex_);
@@ -174,6 +186,7 @@ bool BatchLoader::fillSlot(std::int64_t epoch, std::int64_t position, std::uint6
         augmenter_->makeView(image.rgb, deriveSeed(viewSeed, {1}), 1, batch.view2.data() + offset);
         batch.fileIndices[slot] = file;
         return true;
+#endif
     }
     return false;
 }

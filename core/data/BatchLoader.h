@@ -2,6 +2,7 @@
 #include "config/FraConfig.h"
 #include "data/Batch.h"
 #include "data/ImageFolder.h"
+#include "data/ViewSampler.h"
 
 #include <condition_variable>
 #include <cstdint>
@@ -76,8 +77,10 @@ private:
     std::uint64_t seed_;
     int shardIndex_, shardCount_;
     std::int64_t stepsPerEpoch_;
-    std::unique_ptr<TwoViewAugmenter> augmenter_;
-    std::unique_ptr<ImageDecoder> decoder_;
+    ViewSampler sampler_;
+    // image folders only; shared_ptr because a build without OpenCV never completes these types
+    std::shared_ptr<TwoViewAugmenter> augmenter_;
+    std::shared_ptr<ImageDecoder> decoder_;
 
     mutable std::mutex mutex_;
     std::condition_variable workAvailable_;

@@ -1,5 +1,6 @@
 #include "data/TensorAugmenter.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace F = torch::nn::functional;
@@ -7,13 +8,16 @@ namespace F = torch::nn::functional;
 namespace fra {
 
 namespace {
-torch::Tensor perSample(const std::vector<double>& v, const torch::Tensor& like) {
-    return torch::tensor(v, torch::kFloat64).to(like.device(), torch::kFloat32).view({-1, 1, 1, 1});
-}
-torch::Tensor mask(const std::vector<bool>& v, const torch::Tensor& like) {
-    std::vector<std::uint8_t> bytes(v.begin(), v.end());
-    return torch::tensor(bytes, torch::kUInt8).to(like.device(), torch::kBool).view({-1, 1, 1, 1});
-}
+// Columns of the per-sample parameter table that apply() uploads in one copy.
+enum Column : int {
+    kTheta = 0,                  // 6: affine crop/resize/flip
+    kBrightness = 6, kContrast, kSaturation, kHue,
+    kJitterAt = 10,              // 16: sample does jitter op `op` at position `position` (10 + 4 * position + op)
+    kGray = 26, kSolarize, kSigma,
+    kMean = 29,                  // 3
+    kStd = 32,                   // 3
+    kColumns = 35
+};
 }  // namespace
 
 TensorAugmenter::TensorAugmenter(const DataConfig& config) : config_(config) {}
@@ -63,34 +67,54 @@ torch::Tensor TensorAugmenter::apply(const torch::Tensor& images, const std::vec
     TORCH_CHECK(static_cast<std::size_t>(b) == params.size(), "one ViewParams per image");
     torch::Tensor x = images.permute({0, 3, 1, 2}).to(torch::kFloat32).div(255.0);
 
-    // crop, resize and flip: output pixel centres mapped into the crop box (align_corners=false)
-    std::vector<float> theta;
-    for (const auto& p : params) {
+    // Every per-sample parameter goes to the device in one table, through pinned memory and
+    // without blocking: a pageable or blocking copy would make the host wait for the device.
+    torch::Tensor table = torch::zeros({b, kColumns}, torch::kFloat32);
+    float* row = table.data_ptr<float>();
+    bool anyJitterAt[16] = {};
+    double maxSigma = 0;
+    for (std::int64_t i = 0; i < b; ++i, row += kColumns) {
+        const ViewParams& p = params[i];
+        // crop, resize and flip: output pixel centres mapped into the crop box (align_corners=false)
         const double sx = static_cast<double>(p.cropWidth) / s, sy = static_cast<double>(p.cropHeight) / s;
         const double cx = (2.0 * p.cropX + p.cropWidth) / s - 1.0, cy = (2.0 * p.cropY + p.cropHeight) / s - 1.0;
-        theta.insert(theta.end(), {static_cast<float>(p.flip ? -sx : sx), 0.f, static_cast<float>(cx), 0.f, static_cast<float>(sy),
-                                   static_cast<float>(cy)});
+        const float theta[6] = {static_cast<float>(p.flip ? -sx : sx), 0.f, static_cast<float>(cx), 0.f, static_cast<float>(sy),
+                                static_cast<float>(cy)};
+        std::copy(theta, theta + 6, row + kTheta);
+        row[kBrightness] = static_cast<float>(p.jitter ? p.brightness : 1.0);
+        row[kContrast] = static_cast<float>(p.jitter ? p.contrast : 1.0);
+        row[kSaturation] = static_cast<float>(p.jitter ? p.saturation : 1.0);
+        row[kHue] = static_cast<float>(p.jitter ? p.hue : 0.0);
+        if (p.jitter)
+            for (int position = 0; position < 4; ++position) {
+                const int at = 4 * position + p.jitterOrder[position];
+                row[kJitterAt + at] = 1.f;
+                anyJitterAt[at] = true;
+            }
+        row[kGray] = p.grayscale ? 1.f : 0.f;
+        row[kSolarize] = p.solarize ? 1.f : 0.f;
+        row[kSigma] = static_cast<float>(p.blur ? p.blurSigma : 0.0);
+        maxSigma = std::max(maxSigma, static_cast<double>(row[kSigma]));
+        for (int c = 0; c < 3; ++c) {
+            row[kMean + c] = static_cast<float>(config_.mean[c]);
+            row[kStd + c] = static_cast<float>(config_.std[c]);
+        }
     }
-    const torch::Tensor affine = torch::tensor(theta).view({b, 2, 3}).to(x.device());
-    const torch::Tensor grid = F::affine_grid(affine, {b, 3, out, out}, /*align_corners=*/false);
+    if (x.is_cuda()) table = table.pin_memory();
+    table = table.to(x.device(), /*non_blocking=*/true);
+    auto column = [&](int c, int width = 1) { return table.narrow(1, c, width); };
+    auto perSample = [&](int c) { return column(c).view({-1, 1, 1, 1}); };
+    auto mask = [&](int c) { return (column(c) > 0.5f).view({-1, 1, 1, 1}); };
+
+    const torch::Tensor grid = F::affine_grid(column(kTheta, 6).reshape({b, 2, 3}), {b, 3, out, out}, /*align_corners=*/false);
     x = F::grid_sample(x, grid, F::GridSampleFuncOptions().mode(torch::kBilinear).padding_mode(torch::kBorder).align_corners(false));
 
     // colour jitter, each sample in its own order of the four operations
-    std::vector<double> bright(b, 1), contr(b, 1), satur(b, 1), shift(b, 0);
-    for (std::int64_t i = 0; i < b; ++i)
-        if (params[i].jitter) {
-            bright[i] = params[i].brightness;
-            contr[i] = params[i].contrast;
-            satur[i] = params[i].saturation;
-            shift[i] = params[i].hue;
-        }
-    const torch::Tensor fb = perSample(bright, x), fc = perSample(contr, x), fs = perSample(satur, x), fh = perSample(shift, x);
+    const torch::Tensor fb = perSample(kBrightness), fc = perSample(kContrast), fs = perSample(kSaturation), fh = perSample(kHue);
     for (int position = 0; position < 4; ++position) {
         for (int op = 0; op < 4; ++op) {
-            std::vector<bool> here(b);
-            bool any = false;
-            for (std::int64_t i = 0; i < b; ++i) any |= here[i] = params[i].jitter && params[i].jitterOrder[position] == op;
-            if (!any) continue;
+            const int at = 4 * position + op;
+            if (!anyJitterAt[at]) continue;
             torch::Tensor changed;
             switch (op) {
             case 0: changed = brightness(x, fb); break;
@@ -98,25 +122,16 @@ torch::Tensor TensorAugmenter::apply(const torch::Tensor& images, const std::vec
             case 2: changed = saturation(x, fs); break;
             default: changed = hue(x, fh); break;
             }
-            x = torch::where(mask(here, x), changed, x);
+            x = torch::where(mask(kJitterAt + at), changed, x);
         }
     }
-
-    std::vector<bool> toGray(b), toSolar(b);
-    std::vector<double> sigma(b, 0);
-    for (std::int64_t i = 0; i < b; ++i) {
-        toGray[i] = params[i].grayscale;
-        toSolar[i] = params[i].solarize;
-        sigma[i] = params[i].blur ? params[i].blurSigma : 0.0;
-    }
-    x = torch::where(mask(toGray, x), gray(x).expand_as(x), x);
+    x = torch::where(mask(kGray), gray(x).expand_as(x), x);
 
     // Gaussian blur with per-sample sigma: a separable grouped convolution, one kernel per image
-    const double maxSigma = *std::max_element(sigma.begin(), sigma.end());
     if (maxSigma > 0) {
         const int radius = static_cast<int>(std::ceil(3.0 * maxSigma));
         const torch::Tensor taps = torch::arange(-radius, radius + 1, x.options());
-        const torch::Tensor sig = perSample(sigma, x).view({-1, 1});
+        const torch::Tensor sig = column(kSigma);
         torch::Tensor kernel = torch::exp(-taps.pow(2).unsqueeze(0) / (2 * sig.clamp_min(1e-6).pow(2)));
         kernel = torch::where(taps.abs().unsqueeze(0) <= torch::ceil(3 * sig), kernel, torch::zeros_like(kernel));  // OpenCV's support
         kernel = kernel / kernel.sum(1, true);
@@ -130,11 +145,9 @@ torch::Tensor TensorAugmenter::apply(const torch::Tensor& images, const std::vec
         x = y.view({b, 3, out, out});
     }
     const double threshold = config_.solarizeThreshold / 255.0;
-    x = torch::where(mask(toSolar, x) & (x >= threshold - 1e-6), 1.0 - x, x);
+    x = torch::where(mask(kSolarize) & (x >= threshold - 1e-6), 1.0 - x, x);
 
-    const torch::Tensor mean = torch::tensor({config_.mean[0], config_.mean[1], config_.mean[2]}, torch::kFloat64).to(x.device(), torch::kFloat32);
-    const torch::Tensor std = torch::tensor({config_.std[0], config_.std[1], config_.std[2]}, torch::kFloat64).to(x.device(), torch::kFloat32);
-    return ((x - mean.view({1, 3, 1, 1})) / std.view({1, 3, 1, 1})).contiguous();
+    return ((x - column(kMean, 3).view({b, 3, 1, 1})) / column(kStd, 3).view({b, 3, 1, 1})).contiguous();
 }
 
 }  // namespace fra

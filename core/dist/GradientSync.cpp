@@ -1,5 +1,6 @@
 #include "dist/GradientSync.h"
 
+#include "compat/TorchCompat.h"
 #include "dist/ProcessGroupRanks.h"
 
 #include <torch/csrc/distributed/c10d/reducer.hpp>
@@ -20,9 +21,8 @@ GradientSync::GradientSync(const std::vector<torch::Tensor>& parameters, const P
         parameters, {static_cast<std::size_t>(c10d::kDefaultFirstBucketBytes), static_cast<std::size_t>(c10d::kDefaultBucketBytesCap)},
         sparse, order);
     std::unordered_map<std::size_t, std::string> names;
-    impl_->reducer = std::make_unique<c10d::Reducer>(parameters, buckets, limits, ranks.processGroup(), sparse,
-                                                     c10d::kDefaultBucketBytesCap, findUnused, /*gradient_as_bucket_view=*/false, names,
-                                                     c10d::kDefaultFirstBucketBytes);
+    impl_->reducer = compat::makeReducer<c10d::Reducer>(parameters, buckets, limits, ranks.processGroup(), sparse, c10d::kDefaultBucketBytesCap,
+                                                        findUnused, names, c10d::kDefaultFirstBucketBytes);
 }
 
 GradientSync::~GradientSync() = default;

@@ -1,5 +1,6 @@
 #include "dist/ProcessGroupRanks.h"
 
+#include "compat/TorchCompat.h"
 #include "util/FraError.h"
 
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
@@ -53,7 +54,8 @@ ProcessGroupRanks::ProcessGroupRanks(const DistributedEnv& env, std::chrono::mil
         glooOptions->devices.push_back(loopback ? c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1")
                                        : ifname && *ifname ? c10d::ProcessGroupGloo::createDeviceForInterface(ifname)
                                                            : c10d::ProcessGroupGloo::createDefaultDevice());
-        group_ = c10::make_intrusive<c10d::ProcessGroupGloo>(store_, env.rank, env.worldSize, glooOptions);
+        group_ = compat::asProcessGroup<c10d::ProcessGroup>(
+            store_, env.rank, env.worldSize, c10::make_intrusive<c10d::ProcessGroupGloo>(store_, env.rank, env.worldSize, glooOptions), timeout);
     } catch (const std::exception& e) {
         throw FraError("cannot join the process group at " + env.masterAddress + ":" + std::to_string(env.masterPort) + " as rank " +
                        std::to_string(env.rank) + " of " + std::to_string(env.worldSize) + ": " +

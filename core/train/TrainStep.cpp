@@ -10,8 +10,13 @@ namespace fra {
 
 TrainStep::TrainStep(const FraConfig& config, torch::Device device, const CrossRankOps& ranks)
     : config_(config), device_(device), ranks_(ranks) {
+    if (device_.is_cuda()) at::globalContext().setBenchmarkCuDNN(true);  // fixed shapes: let cuDNN time its algorithms once
     model_ = FraModel(config);
     model_->to(device_);
+    if (config.run.channelsLast) {
+        model_->online->backbone->toChannelsLast();
+        model_->momentum->backbone->toChannelsLast();
+    }
     model_->train();
     if (ranks_.worldSize() > 1) useCrossRankBatchNorm(*model_, &ranks_);
     optimizer_ = std::make_unique<Lars>(larsParameterGroups(splitForLars(*model_), config.optim, config.optim.lr),
@@ -26,7 +31,10 @@ FraLossTerms TrainStep::run(const torch::Tensor& view1, const torch::Tensor& vie
     FraLossTerms terms;
     {
         compat::AutocastGuard autocast(device_, config_.run.precision == "bf16");
-        terms = model_->forward(view1, view2, ranks_);
+        if (config_.run.channelsLast)
+            terms = model_->forward(view1.contiguous(torch::MemoryFormat::ChannelsLast), view2.contiguous(torch::MemoryFormat::ChannelsLast), ranks_);
+        else
+            terms = model_->forward(view1, view2, ranks_);
     }
     model_->zero_grad(/*set_to_none=*/true);
     if (gradientSync_) gradientSync_->beforeBackward(terms.total);

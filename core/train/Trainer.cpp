@@ -14,11 +14,9 @@
 #include "optim/TrainingSchedule.h"
 #include "run/MetricsLog.h"
 #include "run/NpyFile.h"
-#include "run/ProbeSet.h"
 #include "run/RunDirectory.h"
 #include "run/RunLock.h"
 #include "train/Checkpoint.h"
-#include "train/HeatmapProbe.h"
 #include "train/TrainStep.h"
 #include "util/AtomicFile.h"
 #include "util/FraError.h"
@@ -27,10 +25,17 @@
 #include <cmath>
 #include <condition_variable>
 #include <mutex>
-#include <opencv2/core.hpp>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unistd.h>
+
+#ifndef FRA_NO_OPENCV
+#include "run/ProbeSet.h"
+#include "train/HeatmapProbe.h"
+
+#include <opencv2/core.hpp>
+#endif
 
 namespace fs = std::filesystem;
 
@@ -48,7 +53,9 @@ struct Trainer::Impl {
     std::unique_ptr<TrainStep> stepper;
     std::unique_ptr<GradientSync> gradientSync;   // hooks into stepper's parameters: destroyed first
     std::unique_ptr<TrainingSchedule> schedule;
-    ProbeSet probes;
+#ifndef FRA_NO_OPENCV
+    ProbeSet probes;  // a build without OpenCV takes no heatmap snapshots
+#endif
     std::vector<TrainingObserver*> observers;
 
     std::thread thread;
@@ -154,6 +161,7 @@ struct Trainer::Impl {
     }
 
     void snapshotHeatmaps() {
+#ifndef FRA_NO_OPENCV
         if (!writer() || probes.images.empty() || !stepper->model()->online->withRegions()) return;
         NpyArray maps = computeHeatmaps(*stepper->model(), probes.images, config.data);
         const fs::path file = run->heatmapPath(step);
@@ -168,6 +176,7 @@ struct Trainer::Impl {
         snap.maps = std::move(maps.data);
         snap.file = file.string();
         for (auto* o : observers) o->onHeatmaps(snap);
+#endif
     }
 
     // Returns false when paused and then asked to stop.
@@ -191,13 +200,77 @@ struct Trainer::Impl {
         }
     }
 
+    struct InFlightStep {
+        std::int64_t index = 0;
+        double lr = 0, momentum = 0;
+        torch::Tensor values;  // on the device: total, L_c, L_r, L_g, L_l, stop asked
+        std::chrono::steady_clock::time_point started, loaded;
+    };
+    std::chrono::steady_clock::time_point lastFinished{};
+
+    bool pauseOrStopAsked() {
+        std::lock_guard<std::mutex> guard(mutex);
+        return pauseRequested || stopRequested;
+    }
+
+    // Reads one step's losses, records it, and takes the snapshots and checkpoints due after it.
+    // False when the loss is not finite: the run has failed.
+    bool finishStep(InFlightStep& done, MetricsWriter* metrics, bool& stopAgreed) {
+        torch::Tensor values = done.values.to(torch::kCPU, torch::kDouble);
+        if (ranks) {  // the losses of the combined batch, and whether any rank was asked to stop
+            ranks->allReduceSumInPlace(values);
+            stopAgreed = values[5].item<double>() > 0;
+            values.narrow(0, 0, 5).div_(static_cast<double>(worldSize()));
+        }
+        const auto v = values.accessor<double, 1>();
+        const auto finished = std::chrono::steady_clock::now();
+        // with the next step already queued, a step's time is the time since the previous one ended
+        const double seconds = std::chrono::duration<double>(finished - std::max(done.started, lastFinished)).count();
+        lastFinished = finished;
+        trainingSeconds += seconds;
+        step = done.index + 1;
+
+        StepRecord record;
+        record.step = step;
+        record.epoch = schedule->epochOf(done.index);
+        record.time = unixNow();
+        record.loss = v[0];
+        record.lossC = v[1];
+        record.lossR = v[2];
+        record.lossG = v[3];
+        record.lossL = v[4];
+        record.lr = done.lr;
+        record.momentum = done.momentum;
+        record.imagesPerSecond = static_cast<double>(config.data.batchSize) / seconds;
+        record.dataWaitSeconds = std::chrono::duration<double>(done.loaded - done.started).count();
+        if (!std::isfinite(record.loss)) {
+            const std::string last = lastCheckpointStep >= 0 && run ? run->checkpointPath(lastCheckpointStep).string() : "none";
+            char text[256];
+            std::snprintf(text, sizeof text, "non-finite loss at step %lld (L_c=%g, L_r=%g): run stopped; last good checkpoint: ",
+                          static_cast<long long>(step.load()), record.lossC, record.lossR);
+            step = done.index;  // the weights of this step are not kept
+            log("error", text + last);
+            setState(RunState::Failed, text + last);
+            return false;
+        }
+        if (metrics) metrics->append(record);
+        status.step = step;
+        for (auto* o : observers) o->onStep(record);
+
+        if (config.run.heatmapEvery > 0 && step % config.run.heatmapEvery == 0) snapshotHeatmaps();
+        if (config.run.checkpointEvery > 0 && step % config.run.checkpointEvery == 0) writeCheckpoint();
+        return true;
+    }
+
     void trainLoop();
     void threadMain();
 };
 
 void Trainer::Impl::trainLoop() {
     applyThreads();
+#ifndef FRA_NO_OPENCV
     cv::setNumThreads(0);  // the loader's workers are the parallelism; OpenCV's own pool would compete
+#endif
     const int shard = ranks ? ranks->rank() : 0;
     std::unique_ptr<BatchLoader> loaderOwner =
         store ? std::make_unique<BatchLoader>(store, config.data, config.run.seed, step, shard, worldSize())
@@ -205,7 +278,6 @@ void Trainer::Impl::trainLoop() {
     BatchLoader& loader = *loaderOwner;
     std::unique_ptr<MetricsWriter> metrics = writer() ? std::make_unique<MetricsWriter>(run->metricsFile()) : nullptr;
     bool stopAgreed = false;  // with several ranks a stop takes effect on all of them at the same step
-    StepRecord record;
     const auto batchSize = config.data.batchSize / worldSize(), size = config.data.imageSize;
     setState(RunState::Running, "");
     log("info", "training steps " + std::to_string(step.load()) + " to " + std::to_string(endStep) + " of " +
@@ -213,11 +285,24 @@ void Trainer::Impl::trainLoop() {
                     std::to_string(schedule->stepsPerEpoch()) + " steps per epoch) on " + status.device);
     if (step == 0 && config.run.heatmapEvery > 0 && writer() && run->heatmapSnapshots().empty()) snapshotHeatmaps();
 
-    while (step < endStep) {
+    // A step's loss values are read (a host synchronisation) only after the next step has been
+    // queued, so the device never idles while the host builds and launches the next step. Steps
+    // whose end needs the weights (heatmaps, checkpoints, the last step), a pause or stop, and
+    // every step of a multi-process run (the ranks agree on stopping through those values) are
+    // finished at once.
+    std::optional<InFlightStep> pending;
+    auto finishPending = [&] {
+        InFlightStep done = std::move(*pending);
+        pending.reset();
+        return finishStep(done, metrics.get(), stopAgreed);
+    };
+    while (step + (pending ? 1 : 0) < endStep) {
+        if (pending && pauseOrStopAsked() && !finishPending()) return;
         if (ranks ? stopAgreed : (stopRequested || !waitWhilePaused())) break;
-        const auto started = std::chrono::steady_clock::now();
+        InFlightStep current;
+        current.started = std::chrono::steady_clock::now();
         const std::shared_ptr<Batch> batch = loader.next();
-        const auto loaded = std::chrono::steady_clock::now();
+        current.loaded = std::chrono::steady_clock::now();
         reportSkipped(loader);
 
         torch::Tensor v1, v2;
@@ -231,55 +316,22 @@ void Trainer::Impl::trainLoop() {
             v1 = torch::from_blob(batch->view1.data(), {batchSize, 3, size, size}, torch::kFloat32).to(device);
             v2 = torch::from_blob(batch->view2.data(), {batchSize, 3, size, size}, torch::kFloat32).to(device);
         }
-        const std::int64_t index = step;
-        const double lr = schedule->learningRate(index);
-        const double m = schedule->momentum(index);
-        const FraLossTerms terms = stepper->run(v1, v2, lr, m);
-        torch::Tensor values =
-            torch::stack({terms.total.detach().to(torch::kFloat32), terms.lossC.detach().to(torch::kFloat32),
-                          terms.lossR.detach().to(torch::kFloat32), terms.lossG.detach().to(torch::kFloat32),
-                          terms.lossL.detach().to(torch::kFloat32), torch::full({}, stopRequested ? 1.0f : 0.0f, terms.total.options().dtype(torch::kFloat32))})
-                .to(torch::kCPU, torch::kDouble);
-        if (ranks) {  // the losses of the combined batch, and whether any rank was asked to stop
-            ranks->allReduceSumInPlace(values);
-            stopAgreed = values[5].item<double>() > 0;
-            values.narrow(0, 0, 5).div_(static_cast<double>(worldSize()));
-        }
-        const auto v = values.accessor<double, 1>();
-        const auto finished = std::chrono::steady_clock::now();
-        const double seconds = std::chrono::duration<double>(finished - started).count();
-        trainingSeconds += seconds;
-        step = index + 1;
-
-        record.step = step;
-        record.epoch = schedule->epochOf(index);
-        record.time = unixNow();
-        record.loss = v[0];
-        record.lossC = v[1];
-        record.lossR = v[2];
-        record.lossG = v[3];
-        record.lossL = v[4];
-        record.lr = lr;
-        record.momentum = m;
-        record.imagesPerSecond = static_cast<double>(config.data.batchSize) / seconds;
-        record.dataWaitSeconds = std::chrono::duration<double>(loaded - started).count();
-        if (!std::isfinite(record.loss)) {
-            const std::string last = lastCheckpointStep >= 0 && run ? run->checkpointPath(lastCheckpointStep).string() : "none";
-            char text[256];
-            std::snprintf(text, sizeof text, "non-finite loss at step %lld (L_c=%g, L_r=%g): run stopped; last good checkpoint: ",
-                          static_cast<long long>(step.load()), record.lossC, record.lossR);
-            step = index;  // the weights of this step are not kept
-            log("error", text + last);
-            setState(RunState::Failed, text + last);
-            return;
-        }
-        if (metrics) metrics->append(record);
-        status.step = step;
-        for (auto* o : observers) o->onStep(record);
-
-        if (config.run.heatmapEvery > 0 && step % config.run.heatmapEvery == 0) snapshotHeatmaps();
-        if (config.run.checkpointEvery > 0 && step % config.run.checkpointEvery == 0) writeCheckpoint();
+        current.index = step + (pending ? 1 : 0);
+        current.lr = schedule->learningRate(current.index);
+        current.momentum = schedule->momentum(current.index);
+        const FraLossTerms terms = stepper->run(v1, v2, current.lr, current.momentum);
+        current.values = torch::stack({terms.total.detach().to(torch::kFloat32), terms.lossC.detach().to(torch::kFloat32),
+                                       terms.lossR.detach().to(torch::kFloat32), terms.lossG.detach().to(torch::kFloat32),
+                                       terms.lossL.detach().to(torch::kFloat32),
+                                       torch::full({}, stopRequested ? 1.0f : 0.0f, terms.total.options().dtype(torch::kFloat32))});
+        if (pending && !finishPending()) return;
+        pending = std::move(current);
+        const std::int64_t done = pending->index + 1;
+        const bool needsWeights = done >= endStep || (config.run.heatmapEvery > 0 && done % config.run.heatmapEvery == 0) ||
+                                  (config.run.checkpointEvery > 0 && done % config.run.checkpointEvery == 0);
+        if ((ranks || needsWeights) && !finishPending()) return;
     }
+    if (pending && !finishPending()) return;
 
     if (lastCheckpointStep != step) writeCheckpoint();
     if (ranks) ranks->barrier();  // leave together: no rank sees the others vanish
@@ -363,9 +415,14 @@ std::size_t openData(Trainer::Impl& impl, const FraConfig& config) {
     return images;
 }
 
-ProbeSet createProbes(const Trainer::Impl& impl, const RunDirectory& run, const FraConfig& config) {
-    if (impl.store) return ProbeSet::create(*impl.store, run, config.run.probeImages, config.data.imageSize);
-    return ProbeSet::create(*impl.folder, run, config.run.probeImages, config.data.imageSize, config.data.minImageSide);
+void createProbes(Trainer::Impl& impl, const RunDirectory& run, const FraConfig& config) {
+#ifdef FRA_NO_OPENCV
+    if (config.run.heatmapEvery > 0)
+        run.appendLog("info", "this build has no OpenCV: no heatmap snapshots (run `fra heatmaps` on a checkpoint elsewhere)");
+#else
+    impl.probes = impl.store ? ProbeSet::create(*impl.store, run, config.run.probeImages, config.data.imageSize)
+                             : ProbeSet::create(*impl.folder, run, config.run.probeImages, config.data.imageSize, config.data.minImageSide);
+#endif
 }
 
 }  // namespace
@@ -390,7 +447,7 @@ std::unique_ptr<Trainer> Trainer::create(const FraConfig& config, const fs::path
         impl->status = impl->run->readStatus();
         impl->status.pid = ::getpid();
         impl->buildModel(BatchLoader::stepsPerEpochFor(images, config.data.batchSize));
-        impl->probes = createProbes(*impl, *impl->run, config);
+        createProbes(*impl, *impl->run, config);
         impl->run->writeStatus(impl->status);
         impl->run->appendLog("info", "created run (preset '" + config.preset + "', data '" + config.data.root + "', " +
                                          std::to_string(images) + " images)");
@@ -445,9 +502,11 @@ std::unique_ptr<Trainer> Trainer::resume(const fs::path& runDir, std::int64_t ma
     if (!impl->writer()) return std::unique_ptr<Trainer>(new Trainer(std::move(impl)));
     MetricsWriter::truncateAfter(impl->run->metricsFile(), from);
     impl->run->truncateHeatmapsAfter(from);
+#ifndef FRA_NO_OPENCV
     impl->probes = ProbeSet::load(*impl->run);
     if (impl->probes.images.empty() && config.run.probeImages > 0)
-        impl->probes = createProbes(*impl, *impl->run, config);
+#endif
+        createProbes(*impl, *impl->run, config);
     impl->status.checkpointStep = impl->lastCheckpointStep;
     impl->status.step = from;
     impl->run->writeStatus(impl->status);

@@ -27,7 +27,7 @@ void expectOneLineError(const ProcessResult& r, const std::string& fragment) {
 TEST(Cli, HelpForEveryCommand) {
     for (const std::vector<std::string> args : std::vector<std::vector<std::string>>{
              {"--help"}, {"pretrain", "--help"}, {"resume", "--help"}, {"heatmaps", "--help"}, {"export", "--help"},
-             {"bench", "step", "--help"}, {"bench", "data", "--help"}, {"presets", "--help"}, {"config", "--help"},
+             {"bench", "step", "--help"}, {"bench", "data", "--help"}, {"bench", "parity", "--help"}, {"bench", "train", "--help"}, {"presets", "--help"}, {"config", "--help"},
              {"samples", "crop", "--help"}}) {
         const ProcessResult r = runFra(args);
         EXPECT_EQ(r.exitCode, 0) << args[0];

@@ -1,0 +1,45 @@
+#include "model/CrossRankOps.h"
+#include "support/TinyConfig.h"
+#include "train/TrainStep.h"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+std::unique_ptr<fra::TrainStep> makeStep(bool channelsLast) {
+    fra::FraConfig config = tinyTrainingConfig("unused");
+    config.model.decoderDropout = 0.0;
+    config.run.channelsLast = channelsLast;
+    torch::manual_seed(7);
+    return std::make_unique<fra::TrainStep>(config, torch::Device(torch::kCPU), fra::CrossRankOps::singleProcess());
+}
+
+}  // namespace
+
+// The same weights and inputs give the same losses and the same update in either memory layout
+// (up to the reordering of float sums in the convolutions).
+TEST(TrainStep, ChannelsLastTrainsLikeTheDefaultLayout) {
+    torch::manual_seed(3);
+    const torch::Tensor x1 = torch::randn({4, 3, 32, 32}), x2 = torch::randn({4, 3, 32, 32});
+    auto plain = makeStep(false), nhwc = makeStep(true);
+    const torch::Tensor conv = nhwc->model()->online->backbone->named_parameters()["conv1.weight"];
+    EXPECT_TRUE(conv.is_contiguous(torch::MemoryFormat::ChannelsLast));
+    EXPECT_FALSE(conv.is_contiguous());
+
+    const fra::FraLossTerms a = plain->run(x1, x2, 0.05, 0.99), b = nhwc->run(x1, x2, 0.05, 0.99);
+    EXPECT_NEAR(a.total.item<double>(), b.total.item<double>(), 1e-5 * std::abs(a.total.item<double>()));
+    EXPECT_NEAR(a.lossR.item<double>(), b.lossR.item<double>(), 1e-5 * std::abs(a.lossR.item<double>()));
+
+    auto afterPlain = plain->model()->named_parameters(), afterNhwc = nhwc->model()->named_parameters();
+    double worst = 0;
+    std::string worstName;
+    for (const auto& p : afterPlain) {
+        const torch::Tensor other = afterNhwc[p.key()];
+        // relative to the parameter, or to 1e-3 for parameters that are still about zero (BN biases)
+        const double rel = ((p.value() - other).norm() / p.value().norm().clamp_min(1e-3)).item<double>();
+        if (rel > worst) worst = rel, worstName = p.key();
+    }
+    EXPECT_LT(worst, 1e-3) << "largest relative difference of a parameter after one step: " << worstName;
+    const fra::FraLossTerms second = plain->run(x1, x2, 0.05, 0.99);
+    EXPECT_NE(second.total.item<double>(), a.total.item<double>());  // the step did train
+}
