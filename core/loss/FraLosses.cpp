@@ -69,4 +69,23 @@ torch::Tensor semanticRelation(const torch::Tensor& onlineDots, const torch::Ten
     return loss;
 }
 
+torch::Tensor meanPairwiseCosine(const torch::Tensor& embeddings) {
+    torch::NoGradGuard noGrad;
+    const auto k = embeddings.size(0);
+    if (k < 2) return torch::ones({}, embeddings.options().dtype(torch::kFloat32));
+    const torch::Tensor e = F::normalize(embeddings.to(torch::kFloat32), F::NormalizeFuncOptions().dim(-1));
+    const torch::Tensor cosines = torch::matmul(e, e.t());  // K x K, ones on the diagonal
+    return (cosines.sum() - cosines.diagonal().sum()) / static_cast<double>(k * (k - 1));
+}
+
+torch::Tensor normalisedAssignmentEntropy(const torch::Tensor& dots, double temperature) {
+    torch::NoGradGuard noGrad;
+    const auto k = dots.size(1);
+    if (k < 2) return torch::zeros({}, dots.options().dtype(torch::kFloat32));
+    const torch::Tensor logits = dots.to(torch::kFloat32) / temperature;
+    const torch::Tensor logP = torch::log_softmax(logits, 1);
+    const torch::Tensor entropy = -(logP.exp() * logP).sum(1);  // B x H x W
+    return entropy.mean() / std::log(static_cast<double>(k));
+}
+
 }  // namespace fra

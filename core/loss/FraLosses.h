@@ -33,4 +33,11 @@ torch::Tensor softCrossEntropy(const torch::Tensor& targetProbabilities, const t
 torch::Tensor semanticRelation(const torch::Tensor& onlineDots, const torch::Tensor& momentumDots, const LossConfig& config,
                                const CrossRankOps& ranks);
 
+// Diagnostics of whether the K regions have separated (no gradient; scalar tensors, no host sync).
+// Mean pairwise cosine similarity of K x D embeddings over the K(K-1)/2 pairs: 1 = all identical.
+torch::Tensor meanPairwiseCosine(const torch::Tensor& embeddings);
+// Mean over the B*H*W pixels of the entropy of softmax over k of dots / temperature (B x K x H x W),
+// divided by log K: 1 = every pixel assigned uniformly (identical regions), 0 = one-hot.
+torch::Tensor normalisedAssignmentEntropy(const torch::Tensor& dots, double temperature);
+
 }  // namespace fra

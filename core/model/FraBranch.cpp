@@ -39,6 +39,7 @@ BranchOutputs FraBranchImpl::project(const torch::Tensor& features, const torch:
     out.regions = regionProjector(regionVectors).transpose(1, 2);                     // B x K x D
     out.dots = dots.view({b, -1, h, w});
     out.heatmaps = heat.view({b, -1, h, w});
+    out.maskEmbeddings = maskEmbeddings.select(0, 0);
     return out;
 }
 

@@ -15,6 +15,7 @@ struct BranchOutputs {
     torch::Tensor regions;   // B x K x D: region projector of the K region vectors
     torch::Tensor dots;      // B x K x H x W: cosine of mask embeddings and projected pixels
     torch::Tensor heatmaps;  // B x K x H x W: softmax over regions (+1e-7)
+    torch::Tensor maskEmbeddings;  // K x D: the mask embeddings the heatmaps used (batch mean in training, proto at inference)
 };
 
 // One FRA branch: backbone, global/pixel/region projectors and the query decoder. The online

@@ -56,6 +56,11 @@ FraLossTerms FraModelImpl::forward(const torch::Tensor& view1, const torch::Tens
         out.lossC = out.lossC + lc.lambdaC * g + (1.0 - lc.lambdaC) * l;
     }
     out.total = out.lossC;
+    if (lc.localConsistency) {  // what L_r's student sees, also when SR is off
+        out.regionCosine = 0.5 * (meanPairwiseCosine(o1.maskEmbeddings) + meanPairwiseCosine(o2.maskEmbeddings));
+        out.heatmapEntropy = 0.5 * (normalisedAssignmentEntropy(o1.dots, lc.studentTemperature) +
+                                    normalisedAssignmentEntropy(o2.dots, lc.studentTemperature));
+    }
     if (lc.localConsistency && lc.semanticRelation) {
         out.lossR = 0.5 * (semanticRelation(o1.dots, t1.dots, lc, ranks) + semanticRelation(o2.dots, t2.dots, lc, ranks));
         out.total = out.total + lc.lambdaR * out.lossR;

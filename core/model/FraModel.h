@@ -16,6 +16,9 @@ struct FraLossTerms {
     torch::Tensor lossR;  // semantic relation (zero when SR is off)
     torch::Tensor lossG;  // global BYOL terms of both view pairs, unweighted
     torch::Tensor lossL;  // local region terms of both view pairs, unweighted (zero when LC is off)
+    // Region diagnostics (no gradient; undefined when LC is off), averaged over the two views:
+    torch::Tensor regionCosine;    // mean pairwise cosine of the online branch's K batch-mean mask embeddings (1 = identical)
+    torch::Tensor heatmapEntropy;  // mean per-pixel entropy of softmax_k(online dots / student temperature), over log K
 };
 
 // FRA: online branch + predictors trained by gradient, momentum branch by EMA.

@@ -4,6 +4,8 @@
 #include "util/FraError.h"
 
 #include <cerrno>
+#include <cmath>
+#include <limits>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -14,10 +16,14 @@ using nlohmann::json;
 namespace fra {
 
 json toJson(const StepRecord& r) {
-    return json{{"step", r.step},   {"epoch", r.epoch}, {"time", r.time},         {"loss", r.loss},
+    json j{{"step", r.step},   {"epoch", r.epoch}, {"time", r.time},         {"loss", r.loss},
                 {"l_c", r.lossC},   {"l_r", r.lossR},   {"l_g", r.lossG},         {"l_l", r.lossL},
                 {"lr", r.lr},       {"momentum", r.momentum}, {"img_per_s", r.imagesPerSecond},
                 {"data_wait_s", r.dataWaitSeconds}};
+    // the region diagnostics only where they exist (JSON has no NaN)
+    if (std::isfinite(r.regionCosine)) j["region_cos"] = r.regionCosine;
+    if (std::isfinite(r.heatmapEntropy)) j["heat_entropy"] = r.heatmapEntropy;
+    return j;
 }
 
 StepRecord stepRecordFromJson(const json& j) {
@@ -34,6 +40,9 @@ StepRecord stepRecordFromJson(const json& j) {
     r.momentum = j.value("momentum", 0.0);
     r.imagesPerSecond = j.value("img_per_s", 0.0);
     r.dataWaitSeconds = j.value("data_wait_s", 0.0);
+    const double absent = std::numeric_limits<double>::quiet_NaN();
+    r.regionCosine = j.contains("region_cos") && j["region_cos"].is_number() ? j["region_cos"].get<double>() : absent;
+    r.heatmapEntropy = j.contains("heat_entropy") && j["heat_entropy"].is_number() ? j["heat_entropy"].get<double>() : absent;
     return r;
 }
 

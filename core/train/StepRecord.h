@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <limits>
 
 namespace fra {
 
@@ -17,6 +18,9 @@ struct StepRecord {
     double momentum = 0;           // EMA momentum used after this step
     double imagesPerSecond = 0;    // images (each seen as two views) per second of this step
     double dataWaitSeconds = 0;    // time this step waited for its batch
+    // Region diagnostics (NaN when the run has no regions, i.e. LC off, or the log predates them):
+    double regionCosine = std::numeric_limits<double>::quiet_NaN();    // mean pairwise cosine of the K batch-mean mask embeddings (1 = identical)
+    double heatmapEntropy = std::numeric_limits<double>::quiet_NaN();  // mean per-pixel entropy of L_r's student assignment / log K (1 = uniform)
 };
 
 }  // namespace fra

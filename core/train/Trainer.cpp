@@ -203,7 +203,7 @@ struct Trainer::Impl {
     struct InFlightStep {
         std::int64_t index = 0;
         double lr = 0, momentum = 0;
-        torch::Tensor values;  // on the device: total, L_c, L_r, L_g, L_l, stop asked
+        torch::Tensor values;  // on the device: total, L_c, L_r, L_g, L_l, region cosine, heatmap entropy, stop asked
         std::chrono::steady_clock::time_point started, loaded;
     };
     std::chrono::steady_clock::time_point lastFinished{};
@@ -217,10 +217,11 @@ struct Trainer::Impl {
     // False when the loss is not finite: the run has failed.
     bool finishStep(InFlightStep& done, MetricsWriter* metrics, bool& stopAgreed) {
         torch::Tensor values = done.values.to(torch::kCPU, torch::kDouble);
+        constexpr int averaged = 7;  // entries 0..6 are averaged over ranks, entry 7 is the stop flag
         if (ranks) {  // the losses of the combined batch, and whether any rank was asked to stop
             ranks->allReduceSumInPlace(values);
-            stopAgreed = values[5].item<double>() > 0;
-            values.narrow(0, 0, 5).div_(static_cast<double>(worldSize()));
+            stopAgreed = values[averaged].item<double>() > 0;
+            values.narrow(0, 0, averaged).div_(static_cast<double>(worldSize()));
         }
         const auto v = values.accessor<double, 1>();
         const auto finished = std::chrono::steady_clock::now();
@@ -239,6 +240,8 @@ struct Trainer::Impl {
         record.lossR = v[2];
         record.lossG = v[3];
         record.lossL = v[4];
+        record.regionCosine = v[5];
+        record.heatmapEntropy = v[6];
         record.lr = done.lr;
         record.momentum = done.momentum;
         record.imagesPerSecond = static_cast<double>(config.data.batchSize) / seconds;
@@ -320,10 +323,15 @@ void Trainer::Impl::trainLoop() {
         current.lr = schedule->learningRate(current.index);
         current.momentum = schedule->momentum(current.index);
         const FraLossTerms terms = stepper->run(v1, v2, current.lr, current.momentum);
+        // one host copy for the losses, the region diagnostics (NaN without regions) and the stop flag
+        const auto scalarOptions = terms.total.options().dtype(torch::kFloat32);
+        const auto orNaN = [&](const torch::Tensor& t) {
+            return t.defined() ? t.detach().to(torch::kFloat32) : torch::full({}, std::nanf(""), scalarOptions);
+        };
         current.values = torch::stack({terms.total.detach().to(torch::kFloat32), terms.lossC.detach().to(torch::kFloat32),
                                        terms.lossR.detach().to(torch::kFloat32), terms.lossG.detach().to(torch::kFloat32),
-                                       terms.lossL.detach().to(torch::kFloat32),
-                                       torch::full({}, stopRequested ? 1.0f : 0.0f, terms.total.options().dtype(torch::kFloat32))});
+                                       terms.lossL.detach().to(torch::kFloat32), orNaN(terms.regionCosine), orNaN(terms.heatmapEntropy),
+                                       torch::full({}, stopRequested ? 1.0f : 0.0f, scalarOptions)});
         if (pending && !finishPending()) return;
         pending = std::move(current);
         const std::int64_t done = pending->index + 1;

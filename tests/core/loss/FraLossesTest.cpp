@@ -93,3 +93,44 @@ TEST(FraLosses, SemanticRelationCombinesTheTerms) {
     EXPECT_TRUE(on.grad().defined());
     EXPECT_FALSE(mo.grad().defined());
 }
+
+TEST(FraLosses, PairwiseCosineIsOneForIdenticalEmbeddingsAndZeroForOrthogonalOnes) {
+    // K identical rows (any scale) -> 1
+    const auto same = torch::tensor({1.0f, 2.0f, -1.0f}).repeat({5, 1}) * torch::arange(1, 6).unsqueeze(1);
+    EXPECT_NEAR(fra::meanPairwiseCosine(same).item<double>(), 1.0, 1e-6);
+    // K orthonormal rows -> 0
+    EXPECT_NEAR(fra::meanPairwiseCosine(torch::eye(4)).item<double>(), 0.0, 1e-6);
+    // by hand: e1, e2, (e1+e2)/sqrt2 -> pairs 0, 1/sqrt2, 1/sqrt2 -> mean sqrt2/3
+    EXPECT_NEAR(fra::meanPairwiseCosine(t({1, 0, 0, 1, 1, 1}, {3, 2})).item<double>(), std::sqrt(2.0) / 3, 1e-6);
+    // random distinct embeddings stay inside [-1, 1] and well below 1; no gradient is recorded
+    torch::manual_seed(4);
+    const auto random = torch::randn({8, 256}, torch::requires_grad());
+    const auto c = fra::meanPairwiseCosine(random);
+    EXPECT_FALSE(c.requires_grad());
+    EXPECT_GE(c.item<double>(), -1.0);
+    EXPECT_LT(std::abs(c.item<double>()), 0.2);
+}
+
+TEST(FraLosses, AssignmentEntropyIsOneForIdenticalRegionsAndNearZeroForSeparatedOnes) {
+    // identical regions: every pixel has the same dot with every region -> uniform -> 1
+    const auto identical = torch::rand({2, 1, 3, 3}).expand({2, 8, 3, 3});
+    EXPECT_NEAR(fra::normalisedAssignmentEntropy(identical, 0.1).item<double>(), 1.0, 1e-6);
+    // separated: pixel (u, v) has cosine 1 with one region and -1 with the others -> ~0 at t = 0.1
+    auto separated = -torch::ones({1, 4, 2, 2});
+    for (int k = 0; k < 4; ++k) separated[0][k][k / 2][k % 2] = 1.0;
+    const double sharp = fra::normalisedAssignmentEntropy(separated, 0.1).item<double>();
+    EXPECT_GE(sharp, 0.0);
+    EXPECT_LT(sharp, 1e-6);
+    // by hand, K = 2: logits 0 and log 3 -> p = (1/4, 3/4) -> H = -(.25 log .25 + .75 log .75), over log 2
+    const auto twoRegions = t({0.0f, static_cast<float>(std::log(3.0))}, {1, 2, 1, 1});
+    const double h = -(0.25 * std::log(0.25) + 0.75 * std::log(0.75)) / std::log(2.0);
+    EXPECT_NEAR(fra::normalisedAssignmentEntropy(twoRegions, 1.0).item<double>(), h, 1e-6);
+    // the temperature sharpens: at t = 0.1 the same cosines are assigned more decisively
+    torch::manual_seed(5);
+    const auto dots = torch::rand({2, 8, 4, 4}) * 0.2 - 0.1;
+    const double soft = fra::normalisedAssignmentEntropy(dots, 1.0).item<double>();
+    const double student = fra::normalisedAssignmentEntropy(dots, 0.1).item<double>();
+    EXPECT_LE(soft, 1.0 + 1e-6);
+    EXPECT_LT(student, soft);
+    EXPECT_GT(student, 0.0);
+}

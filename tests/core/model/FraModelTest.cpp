@@ -1,4 +1,5 @@
 #include "model/CrossRankOps.h"
+#include "loss/FraLosses.h"
 #include "model/FraModel.h"
 #include "optim/ParameterGroups.h"
 
@@ -124,6 +125,42 @@ TEST(FraModel, AblationsChangeTheArchitectureAndTheLoss) {
     const auto t2 = lc->forward(torch::randn({2, 3, 64, 64}), torch::randn({2, 3, 64, 64}), one());
     EXPECT_DOUBLE_EQ(t2.lossR.item<double>(), 0.0);
     EXPECT_NEAR(t2.total.item<double>(), 0.5 * t2.lossG.item<double>() + 0.5 * t2.lossL.item<double>(), 1e-5);
+}
+
+TEST(FraModel, ForwardReportsRegionDiagnosticsOfTheOnlineBranch) {
+    torch::manual_seed(6);
+    fra::FraConfig c = tinyConfig();
+    c.model.decoderDropout = 0;  // deterministic, so the branch can be re-run below
+    fra::FraModel model(c);
+    const auto v1 = torch::randn({3, 3, 64, 64}), v2 = torch::randn({3, 3, 64, 64});
+    const auto terms = model->forward(v1, v2, one());
+    ASSERT_TRUE(terms.regionCosine.defined());
+    ASSERT_TRUE(terms.heatmapEntropy.defined());
+    EXPECT_EQ(terms.regionCosine.dim(), 0);
+    EXPECT_FALSE(terms.regionCosine.requires_grad());
+    EXPECT_FALSE(terms.heatmapEntropy.requires_grad());
+    const double cosine = terms.regionCosine.item<double>(), entropy = terms.heatmapEntropy.item<double>();
+    EXPECT_GE(cosine, -1.0 - 1e-6);
+    EXPECT_LE(cosine, 1.0 + 1e-6);
+    EXPECT_GE(entropy, 0.0);
+    EXPECT_LE(entropy, 1.0 + 1e-6);
+    // the values are those of the online branch's batch-mean embeddings and student assignments
+    const auto o1 = model->online->forwardTraining(v1, one()), o2 = model->online->forwardTraining(v2, one());
+    ASSERT_EQ(o1.maskEmbeddings.sizes(), torch::IntArrayRef({4, 32}));
+    const double expectedCosine =
+        0.5 * (fra::meanPairwiseCosine(o1.maskEmbeddings) + fra::meanPairwiseCosine(o2.maskEmbeddings)).item<double>();
+    const double expectedEntropy = 0.5 * (fra::normalisedAssignmentEntropy(o1.dots, 0.1) +
+                                          fra::normalisedAssignmentEntropy(o2.dots, 0.1)).item<double>();
+    EXPECT_NEAR(cosine, expectedCosine, 1e-5);
+    EXPECT_NEAR(entropy, expectedEntropy, 1e-5);
+
+    fra::FraConfig byol = tinyConfig();
+    byol.loss.localConsistency = false;
+    byol.loss.semanticRelation = false;
+    fra::FraModel gc(byol);
+    const auto t = gc->forward(torch::randn({2, 3, 64, 64}), torch::randn({2, 3, 64, 64}), one());
+    EXPECT_FALSE(t.regionCosine.defined());  // no regions, nothing to report
+    EXPECT_FALSE(t.heatmapEntropy.defined());
 }
 
 TEST(FraModel, LarsExcludesBatchNormAndBiasesOnly) {

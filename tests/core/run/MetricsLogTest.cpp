@@ -1,7 +1,9 @@
 #include "run/MetricsLog.h"
 #include "support/TempDir.h"
 
+#include <cmath>
 #include <fstream>
+#include <string>
 #include <gtest/gtest.h>
 
 namespace {
@@ -69,4 +71,30 @@ TEST(MetricsLog, TruncateAfterKeepsOneContinuousCurve) {
     const auto all = fra::MetricsReader::readAll(dir / "m.jsonl");
     ASSERT_EQ(all.size(), 7u);
     for (std::size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i].step, static_cast<std::int64_t>(i + 1));
+}
+
+TEST(MetricsLog, RegionDiagnosticsAreWrittenOnlyWhereTheyExist) {
+    TempDir dir;
+    {
+        fra::MetricsWriter w(dir / "m.jsonl");
+        fra::StepRecord with = record(1);
+        with.regionCosine = 0.999;
+        with.heatmapEntropy = 0.97;
+        w.append(with);
+        w.append(record(2));  // no regions (BYOL): NaN, left out of the line
+    }
+    std::ifstream in(dir / "m.jsonl");
+    std::string first, second;
+    std::getline(in, first);
+    std::getline(in, second);
+    EXPECT_NE(first.find("\"region_cos\""), std::string::npos);
+    EXPECT_NE(first.find("\"heat_entropy\""), std::string::npos);
+    EXPECT_EQ(second.find("region_cos"), std::string::npos);
+    EXPECT_EQ(second.find("null"), std::string::npos);
+    const auto all = fra::MetricsReader::readAll(dir / "m.jsonl");
+    ASSERT_EQ(all.size(), 2u);
+    EXPECT_DOUBLE_EQ(all[0].regionCosine, 0.999);
+    EXPECT_DOUBLE_EQ(all[0].heatmapEntropy, 0.97);
+    EXPECT_TRUE(std::isnan(all[1].regionCosine));
+    EXPECT_TRUE(std::isnan(all[1].heatmapEntropy));
 }
