@@ -5,20 +5,25 @@
 # trainer from a prepared store, and the two Python references of ../shared/bench, all on this
 # machine in this run, so that every speed is a ratio measured side by side.
 #   scripts/gpu-check.sh OUT [PART ...]
-# PARTs (default: all, in this order): build parity step train refs
+# PARTs (default: all, in this order): build parity step-fra ref-fra train ref-data step-byol ref-byol
+#   step-backbone ref-backbone ref-fra-compiled step-fra-fp32
 # Environment:
 #   FRA_STORE=FILE   prepared store for `train` (made elsewhere with `fra prepare`, e.g. the sample pool)
 #   FRA_REFS=DIR     folder holding fra_ref.py and data_ref.py (default ../shared/bench)
 #   FRA_DEPS=DIR     prefix with nlohmann_json, CLI11 and zlib headers, for machines without them
 #   FRA_STEP_ITERS, FRA_TRAIN_STEPS   timed iterations (default 20 and 30)
-# Results: OUT/gpu-check.jsonl (one JSON object per line), build and run logs in OUT/.
+#   FRA_PART_TIMEOUT   seconds one part may take (default 300)
+#   FRA_WORK=DIR     each part's raw output (default OUT/parts)
+# Results: OUT/gpu-check.jsonl (one JSON object per line) and OUT/log; build log in OUT/build.log.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:?usage: scripts/gpu-check.sh OUT [PART ...]}
 shift
-parts=${*:-build parity step train refs}
+parts=${*:-build parity step-fra ref-fra train ref-data step-byol ref-byol step-backbone ref-backbone ref-fra-compiled step-fra-fp32}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
+work=${FRA_WORK:-$out/parts}
+mkdir -p "$work"
 results=$out/gpu-check.jsonl
 build=${FRA_CUDA_BUILD_DIR:-$root/build-cuda}
 fra=$build/app/fra/fra
@@ -34,20 +39,20 @@ record() {  # runs a command whose stdout ends with JSON lines; keeps those line
   local name=$1; shift
   note "$name: $*"
   local start=$(date +%s)
-  "$@" > "$out/$name.out" 2>> "$out/log"
+  timeout "${FRA_PART_TIMEOUT:-300}" "$@" > "$work/$name.out" 2>> "$out/log"
   local rc=$?
-  grep '^{' "$out/$name.out" | tee -a "$results"
+  grep '^{' "$work/$name.out" | tee -a "$results"
   echo "{\"part\":\"$name\",\"rc\":$rc,\"seconds\":$(( $(date +%s) - start ))}" | tee -a "$results"
   return $rc
 }
 gpu_memory_sampler() {  # peak of nvidia-smi's memory.used (MiB) while the given command runs
   local name=$1; shift
-  nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 200 > "$out/$name.mem" 2>/dev/null &
+  nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 200 > "$work/$name.mem" 2>/dev/null &
   local sampler=$!
   record "$name" "$@"
   local rc=$?
   kill $sampler 2>/dev/null; wait $sampler 2>/dev/null
-  echo "{\"part\":\"$name\",\"peak_gpu_memory_mib\":$(sort -n "$out/$name.mem" | tail -1 | tr -dc 0-9)}" | tee -a "$results"
+  echo "{\"part\":\"$name\",\"peak_gpu_memory_mib\":$(sort -n "$work/$name.mem" | tail -1 | tr -dc 0-9)}" | tee -a "$results"
   return $rc
 }
 
@@ -82,26 +87,22 @@ for part in $parts; do
     record parity-r18 "$fra" bench parity --preset cpu-r18 --set data.batch_size=32 --steps 3
     record parity-r50 "$fra" bench parity --preset paper-r50 --set data.batch_size=8 --set data.image_size=224 --steps 2
     ;;
-  step)
-    for mode in fra byol backbone; do
-      record "step-$mode" "$fra" bench step "${r50[@]}" --mode $mode --iters "$iters" --warmup 5
-    done
-    record step-fra-fp32 "$fra" bench step "${r50[@]}" --set run.precision=fp32 --mode fra --iters "$iters" --warmup 5
-    ;;
+  step-fra|step-byol|step-backbone)
+    gpu_memory_sampler "$part" "$fra" bench step "${r50[@]}" --mode "${part#step-}" --iters "$iters" --warmup 5 ;;
+  step-fra-fp32)
+    gpu_memory_sampler "$part" "$fra" bench step "${r50[@]}" --set run.precision=fp32 --mode fra --iters "$iters" --warmup 5 ;;
   train)
     if [ -z "${FRA_STORE:-}" ]; then echo '{"part":"train","skipped":"FRA_STORE not set"}' | tee -a "$results"; continue; fi
     gpu_memory_sampler train-store "$fra" bench train "${r50[@]}" --set data.format=prepared --set data.workers=8 \
-      --data "$FRA_STORE" --steps "$train_steps" --warmup 5
-    ;;
-  refs)
-    if [ ! -f "$refs/fra_ref.py" ]; then echo "{\"part\":\"refs\",\"skipped\":\"no $refs/fra_ref.py\"}" | tee -a "$results"; continue; fi
-    for mode in fra byol backbone; do
-      record "ref-$mode" $python "$refs/fra_ref.py" --mode $mode --bs 256 --res 224 --iters "$iters" --amp bf16
-    done
-    record ref-fra-compiled $python "$refs/fra_ref.py" --mode fra --bs 256 --res 224 --iters "$iters" --amp bf16 --compile
-    record ref-data $python "$refs/data_ref.py" 8192 --workers 16,8 --batch 256 --batches 20
-    ;;
-  *) echo "unknown part '$part' (build parity step train refs)" >&2; exit 2 ;;
+      --data "$FRA_STORE" --steps "$train_steps" --warmup 5 ;;
+  ref-*)
+    if [ ! -f "$refs/fra_ref.py" ]; then echo "{\"part\":\"$part\",\"skipped\":\"no $refs/fra_ref.py\"}" | tee -a "$results"; continue; fi
+    case $part in
+    ref-data) record "$part" $python "$refs/data_ref.py" 8192 --workers 16,8 --batch 256 --batches 20 ;;
+    ref-fra-compiled) record "$part" $python "$refs/fra_ref.py" --mode fra --bs 256 --res 224 --iters "$iters" --amp bf16 --compile ;;
+    *) record "$part" $python "$refs/fra_ref.py" --mode "${part#ref-}" --bs 256 --res 224 --iters "$iters" --amp bf16 ;;
+    esac ;;
+  *) echo "unknown part '$part'" >&2; exit 2 ;;
   esac
 done
 echo "results: $results"

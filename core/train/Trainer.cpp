@@ -413,6 +413,11 @@ std::size_t openData(Trainer::Impl& impl, const FraConfig& config) {
         images = impl.store->size();
         what = "prepared store '" + config.data.root + "'";
     } else {
+#ifdef FRA_NO_OPENCV
+        throw FraError("data '" + config.data.root +
+                       "' is read as an image folder (data.format=folder), and this build of fra has no OpenCV to decode images: "
+                       "write a prepared store with `fra prepare` on a machine with OpenCV and train from it with data.format=prepared");
+#endif
         impl.folder = std::make_unique<ImageFolder>(config.data.root);
         images = impl.folder->size();
         what = "data folder '" + impl.folder->root().string() + "'";
