@@ -4,6 +4,7 @@
 #include "util/FraError.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <mutex>
 #include <vector>
 
@@ -16,6 +17,8 @@ public:
     void onStep(const StepRecord& record) override {
         std::lock_guard<std::mutex> lock(mutex_);
         records_.push_back(record);
+        std::fprintf(stderr, "step %lld: %.1f images/s, batch wait %.1f ms\n", static_cast<long long>(record.step), record.imagesPerSecond,
+                     1000.0 * record.dataWaitSeconds);
     }
     std::vector<StepRecord> records() const {
         std::lock_guard<std::mutex> lock(mutex_);

@@ -3,8 +3,13 @@
 #include "compat/TorchCompat.h"
 #include "util/FraError.h"
 
-#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/ProcessGroup.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+// pip's torch ships c10d's headers but not Gloo's, which ProcessGroupGloo.hpp includes
+#if __has_include(<gloo/algorithm.h>)
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#define FRA_HAVE_GLOO 1
+#endif
 
 #include <cstdlib>
 
@@ -39,6 +44,11 @@ struct AllReduceMean : public torch::autograd::Function<AllReduceMean> {
 }  // namespace
 
 ProcessGroupRanks::ProcessGroupRanks(const DistributedEnv& env, std::chrono::milliseconds timeout) : env_(env) {
+#ifndef FRA_HAVE_GLOO
+    (void)timeout;
+    throw FraError("this build of fra has no Gloo process group (its LibTorch came without Gloo's headers, as pip's torch does): "
+                   "multi-process training needs a LibTorch that has them");
+#else
     try {
         c10d::TCPStoreOptions options;
         options.port = static_cast<std::uint16_t>(env.masterPort);
@@ -61,6 +71,7 @@ ProcessGroupRanks::ProcessGroupRanks(const DistributedEnv& env, std::chrono::mil
                        std::to_string(env.rank) + " of " + std::to_string(env.worldSize) + ": " +
                        std::string(e.what()).substr(0, std::string(e.what()).find('\n')));
     }
+#endif
 }
 
 ProcessGroupRanks::~ProcessGroupRanks() = default;

@@ -289,7 +289,7 @@ void Trainer::Impl::trainLoop() {
     if (step == 0 && config.run.heatmapEvery > 0 && writer() && run->heatmapSnapshots().empty()) snapshotHeatmaps();
 
     // A step's loss values are read (a host synchronisation) only after the next step has been
-    // queued, so the device never idles while the host builds and launches the next step. Steps
+    // queued, so a GPU never idles while the host builds and launches the next step. Steps
     // whose end needs the weights (heatmaps, checkpoints, the last step), a pause or stop, and
     // every step of a multi-process run (the ranks agree on stopping through those values) are
     // finished at once.
@@ -337,7 +337,8 @@ void Trainer::Impl::trainLoop() {
         const std::int64_t done = pending->index + 1;
         const bool needsWeights = done >= endStep || (config.run.heatmapEvery > 0 && done % config.run.heatmapEvery == 0) ||
                                   (config.run.checkpointEvery > 0 && done % config.run.checkpointEvery == 0);
-        if ((ranks || needsWeights) && !finishPending()) return;
+        // (on the CPU a step has run to its end when run() returns: nothing to overlap)
+        if ((ranks || needsWeights || !device.is_cuda()) && !finishPending()) return;
     }
     if (pending && !finishPending()) return;
 
