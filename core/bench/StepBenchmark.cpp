@@ -28,6 +28,7 @@ nlohmann::json runStepBenchmark(const StepBenchmarkOptions& options) {
     const int b = config.data.batchSize, s = config.data.imageSize;
     const torch::Tensor x1 = torch::randn({b, 3, s, s}, torch::TensorOptions().device(device));
     const torch::Tensor x2 = torch::randn({b, 3, s, s}, torch::TensorOptions().device(device));
+    if (cuda) at::globalContext().setBenchmarkCuDNN(true);
     auto sync = [&] {
         if (cuda) torch::cuda::synchronize();
     };
@@ -38,10 +39,12 @@ nlohmann::json runStepBenchmark(const StepBenchmarkOptions& options) {
     if (options.mode == "backbone") {
         backbone = ResNet(config.model.arch);
         backbone->to(device);
+        if (config.run.channelsLast) backbone->toChannelsLast();
         iteration = [&] {
             backbone->zero_grad(true);
             compat::AutocastGuard autocast(device, config.run.precision == "bf16");
-            torch::Tensor loss = backbone->forward(x1).to(torch::kFloat32).mean();
+            const torch::Tensor input = config.run.channelsLast ? x1.contiguous(torch::MemoryFormat::ChannelsLast) : x1;
+            torch::Tensor loss = backbone->forward(input).to(torch::kFloat32).mean();
             loss.backward();
             return loss;
         };
@@ -62,6 +65,7 @@ nlohmann::json runStepBenchmark(const StepBenchmarkOptions& options) {
             {"arch", config.model.arch},
             {"device", config.run.device},
             {"precision", config.run.precision},
+            {"channels_last", config.run.channelsLast},
             {"bs", b},
             {"res", s},
             {"threads", threads},

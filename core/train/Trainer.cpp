@@ -25,7 +25,6 @@
 #include <cmath>
 #include <condition_variable>
 #include <mutex>
-#include <optional>
 #include <set>
 #include <thread>
 #include <unistd.h>
@@ -200,22 +199,15 @@ struct Trainer::Impl {
         }
     }
 
-    struct InFlightStep {
+    struct StepOutcome {
         std::int64_t index = 0;
         double lr = 0, momentum = 0;
         torch::Tensor values;  // on the device: total, L_c, L_r, L_g, L_l, region cosine, heatmap entropy, stop asked
         std::chrono::steady_clock::time_point started, loaded;
     };
-    std::chrono::steady_clock::time_point lastFinished{};
-
-    bool pauseOrStopAsked() {
-        std::lock_guard<std::mutex> guard(mutex);
-        return pauseRequested || stopRequested;
-    }
-
     // Reads one step's losses, records it, and takes the snapshots and checkpoints due after it.
     // False when the loss is not finite: the run has failed.
-    bool finishStep(InFlightStep& done, MetricsWriter* metrics, bool& stopAgreed) {
+    bool finishStep(StepOutcome& done, MetricsWriter* metrics, bool& stopAgreed) {
         torch::Tensor values = done.values.to(torch::kCPU, torch::kDouble);
         constexpr int averaged = 7;  // entries 0..6 are averaged over ranks, entry 7 is the stop flag
         if (ranks) {  // the losses of the combined batch, and whether any rank was asked to stop
@@ -225,9 +217,7 @@ struct Trainer::Impl {
         }
         const auto v = values.accessor<double, 1>();
         const auto finished = std::chrono::steady_clock::now();
-        // with the next step already queued, a step's time is the time since the previous one ended
-        const double seconds = std::chrono::duration<double>(finished - std::max(done.started, lastFinished)).count();
-        lastFinished = finished;
+        const double seconds = std::chrono::duration<double>(finished - done.started).count();
         trainingSeconds += seconds;
         step = done.index + 1;
 
@@ -288,21 +278,9 @@ void Trainer::Impl::trainLoop() {
                     std::to_string(schedule->stepsPerEpoch()) + " steps per epoch) on " + status.device);
     if (step == 0 && config.run.heatmapEvery > 0 && writer() && run->heatmapSnapshots().empty()) snapshotHeatmaps();
 
-    // A step's loss values are read (a host synchronisation) only after the next step has been
-    // queued, so a GPU never idles while the host builds and launches the next step. Steps
-    // whose end needs the weights (heatmaps, checkpoints, the last step), a pause or stop, and
-    // every step of a multi-process run (the ranks agree on stopping through those values) are
-    // finished at once.
-    std::optional<InFlightStep> pending;
-    auto finishPending = [&] {
-        InFlightStep done = std::move(*pending);
-        pending.reset();
-        return finishStep(done, metrics.get(), stopAgreed);
-    };
-    while (step + (pending ? 1 : 0) < endStep) {
-        if (pending && pauseOrStopAsked() && !finishPending()) return;
+    while (step < endStep) {
         if (ranks ? stopAgreed : (stopRequested || !waitWhilePaused())) break;
-        InFlightStep current;
+        StepOutcome current;
         current.started = std::chrono::steady_clock::now();
         const std::shared_ptr<Batch> batch = loader.next();
         current.loaded = std::chrono::steady_clock::now();
@@ -319,7 +297,7 @@ void Trainer::Impl::trainLoop() {
             v1 = torch::from_blob(batch->view1.data(), {batchSize, 3, size, size}, torch::kFloat32).to(device);
             v2 = torch::from_blob(batch->view2.data(), {batchSize, 3, size, size}, torch::kFloat32).to(device);
         }
-        current.index = step + (pending ? 1 : 0);
+        current.index = step;
         current.lr = schedule->learningRate(current.index);
         current.momentum = schedule->momentum(current.index);
         const FraLossTerms terms = stepper->run(v1, v2, current.lr, current.momentum);
@@ -332,15 +310,8 @@ void Trainer::Impl::trainLoop() {
                                        terms.lossR.detach().to(torch::kFloat32), terms.lossG.detach().to(torch::kFloat32),
                                        terms.lossL.detach().to(torch::kFloat32), orNaN(terms.regionCosine), orNaN(terms.heatmapEntropy),
                                        torch::full({}, stopRequested ? 1.0f : 0.0f, scalarOptions)});
-        if (pending && !finishPending()) return;
-        pending = std::move(current);
-        const std::int64_t done = pending->index + 1;
-        const bool needsWeights = done >= endStep || (config.run.heatmapEvery > 0 && done % config.run.heatmapEvery == 0) ||
-                                  (config.run.checkpointEvery > 0 && done % config.run.checkpointEvery == 0);
-        // (on the CPU a step has run to its end when run() returns: nothing to overlap)
-        if ((ranks || needsWeights || !device.is_cuda()) && !finishPending()) return;
+        if (!finishStep(current, metrics.get(), stopAgreed)) return;
     }
-    if (pending && !finishPending()) return;
 
     if (lastCheckpointStep != step) writeCheckpoint();
     if (ranks) ranks->barrier();  // leave together: no rank sees the others vanish
