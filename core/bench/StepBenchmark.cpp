@@ -40,10 +40,10 @@ nlohmann::json runStepBenchmark(const StepBenchmarkOptions& options) {
         backbone = ResNet(config.model.arch);
         backbone->to(device);
         if (config.run.channelsLast) backbone->toChannelsLast();
-        iteration = [&] {
+        const torch::Tensor input = config.run.channelsLast ? x1.contiguous(torch::MemoryFormat::ChannelsLast) : x1;
+        iteration = [&, input] {
             backbone->zero_grad(true);
             compat::AutocastGuard autocast(device, config.run.precision == "bf16");
-            const torch::Tensor input = config.run.channelsLast ? x1.contiguous(torch::MemoryFormat::ChannelsLast) : x1;
             torch::Tensor loss = backbone->forward(input).to(torch::kFloat32).mean();
             loss.backward();
             return loss;
