@@ -8,8 +8,9 @@ namespace fraui {
 const QVector<RunSeries::Metric>& RunSeries::metrics() {
     static const QVector<Metric> all = {
         {"l_c", "Consistency L_c", true},    {"l_r", "Relation L_r", true},    {"loss", "Total loss L", true},
-        {"l_g", "Global terms L_g", true},   {"l_l", "Local terms L_l", true}, {"lr", "Learning rate", false},
-        {"momentum", "EMA momentum", false}, {"img_per_s", "Images / s", false}};
+        {"l_g", "Global terms L_g", true},   {"l_l", "Local terms L_l", true},
+        {"region_cos", "Region similarity (1 = identical)", false}, {"heat_entropy", "Heatmap entropy / log K", false},
+        {"lr", "Learning rate", false},      {"momentum", "EMA momentum", false}, {"img_per_s", "Images / s", false}};
     return all;
 }
 
@@ -20,6 +21,8 @@ double field(const fra::StepRecord& r, const QString& key) {
     if (key == "l_r") return r.lossR;
     if (key == "l_g") return r.lossG;
     if (key == "l_l") return r.lossL;
+    if (key == "region_cos") return r.regionCosine;
+    if (key == "heat_entropy") return r.heatmapEntropy;
     if (key == "lr") return r.lr;
     if (key == "momentum") return r.momentum;
     if (key == "img_per_s") return r.imagesPerSecond;

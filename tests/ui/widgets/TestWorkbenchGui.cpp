@@ -77,6 +77,7 @@ private slots:
         window.plotPanel()->redrawNow();
         QVERIFY(window.plotPanel()->plot("l_c")->drawnPoints() >= 6);
         QVERIFY(window.plotPanel()->plot("l_r")->drawnPoints() >= 6);
+        QVERIFY(window.plotPanel()->plot("region_cos")->drawnPoints() >= 6);  // the regions' diagnostics too
         // the heatmap view shows K = 4 regions over the 3 probe faces, newest snapshot
         QTRY_COMPARE_WITH_TIMEOUT(window.heatmapPanel()->primary()->currentStep(), qint64(6), 10000);
         QCOMPARE(window.heatmapPanel()->primary()->regions(), 4);
