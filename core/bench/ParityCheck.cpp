@@ -4,6 +4,7 @@
 #include "data/TensorAugmenter.h"
 #include "data/ViewSampler.h"
 #include "model/CrossRankOps.h"
+#include "model/ModuleState.h"
 #include "train/TrainStep.h"
 #include "util/FraError.h"
 
@@ -15,14 +16,6 @@
 namespace fra {
 
 namespace {
-
-void copyWeights(torch::nn::Module& from, torch::nn::Module& to) {
-    torch::NoGradGuard noGrad;
-    auto source = from.named_parameters(), target = to.named_parameters();
-    for (const auto& item : source) target[item.key()].copy_(item.value());
-    auto sourceBuffers = from.named_buffers(), targetBuffers = to.named_buffers();
-    for (const auto& item : sourceBuffers) targetBuffers[item.key()].copy_(item.value());
-}
 
 std::vector<double> lossValues(const FraLossTerms& terms) {
     std::vector<double> out;
@@ -66,7 +59,7 @@ nlohmann::json runParityCheck(const FraConfig& requested, int steps, double tole
 
     TrainStep onCpu(config, torch::Device(torch::kCPU), CrossRankOps::singleProcess());
     TrainStep onCuda(config, cuda, CrossRankOps::singleProcess());
-    copyWeights(*onCpu.model(), *onCuda.model());
+    copyParametersAndBuffers(*onCpu.model(), *onCuda.model());
 
     const char* names[] = {"loss", "loss_c", "loss_r", "loss_g", "loss_l"};
     std::vector<double> worst(5, 0.0);

@@ -1,5 +1,6 @@
 #include "bench/StepBenchmark.h"
 
+#include "bench/BenchSettings.h"
 #include "compat/TorchCompat.h"
 #include "model/CrossRankOps.h"
 #include "model/ResNet.h"
@@ -59,21 +60,16 @@ nlohmann::json runStepBenchmark(const StepBenchmarkOptions& options) {
     for (int i = 0; i < options.iterations; ++i) loss = iteration();
     sync();
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return {{"bench", "step"},
-            {"impl", "fra-cpp"},
-            {"mode", options.mode},
-            {"arch", config.model.arch},
-            {"device", config.run.device},
-            {"precision", config.run.precision},
-            {"channels_last", config.run.channelsLast},
-            {"bs", b},
-            {"res", s},
-            {"threads", threads},
-            {"iters", options.iterations},
-            {"img_per_s", b * options.iterations / elapsed},
-            {"ms_per_iter", 1000.0 * elapsed / options.iterations},
-            {"loss", loss.item<double>()},
-            {"libtorch", compat::torchVersion()}};
+    nlohmann::json out = trainingBenchSettings(config);
+    out.update({{"bench", "step"},
+                {"mode", options.mode},
+                {"threads", threads},
+                {"iters", options.iterations},
+                {"img_per_s", b * options.iterations / elapsed},
+                {"ms_per_iter", 1000.0 * elapsed / options.iterations},
+                {"loss", loss.item<double>()},
+                {"libtorch", compat::torchVersion()}});
+    return out;
 }
 
 }  // namespace fra

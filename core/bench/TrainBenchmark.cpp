@@ -1,5 +1,6 @@
 #include "bench/TrainBenchmark.h"
 
+#include "bench/BenchSettings.h"
 #include "train/Trainer.h"
 #include "util/FraError.h"
 
@@ -58,22 +59,17 @@ nlohmann::json runTrainBenchmark(FraConfig config, int steps, int warmupSteps, c
     const double seconds = records.back().time - first.time;
     double wait = 0;
     for (std::size_t i = static_cast<std::size_t>(warmupSteps); i < records.size(); ++i) wait += records[i].dataWaitSeconds;
-    return {{"bench", "train"},
-            {"impl", "fra-cpp"},
-            {"data_format", config.data.format},
-            {"arch", config.model.arch},
-            {"device", config.run.device},
-            {"precision", config.run.precision},
-            {"channels_last", config.run.channelsLast},
-            {"bs", config.data.batchSize},
-            {"res", config.data.imageSize},
-            {"workers", config.data.workers},
-            {"steps", steps},
-            {"warmup_steps", warmupSteps},
-            {"img_per_s", config.data.batchSize * steps / seconds},
-            {"ms_per_step", 1000.0 * seconds / steps},
-            {"mean_batch_wait_ms", 1000.0 * wait / steps},
-            {"last_loss", records.back().loss}};
+    nlohmann::json out = trainingBenchSettings(config);
+    out.update({{"bench", "train"},
+                {"data_format", config.data.format},
+                {"workers", config.data.workers},
+                {"steps", steps},
+                {"warmup_steps", warmupSteps},
+                {"img_per_s", config.data.batchSize * steps / seconds},
+                {"ms_per_step", 1000.0 * seconds / steps},
+                {"mean_batch_wait_ms", 1000.0 * wait / steps},
+                {"last_loss", records.back().loss}});
+    return out;
 }
 
 }  // namespace fra

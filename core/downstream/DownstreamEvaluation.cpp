@@ -8,6 +8,7 @@
 #include "downstream/FacePreprocessor.h"
 #include "downstream/Metrics.h"
 #include "model/FraModel.h"
+#include "model/ModuleState.h"
 #include "run/RunDirectory.h"
 #include "train/ModelLoader.h"
 #include "util/AtomicFile.h"
@@ -50,11 +51,7 @@ Backbone buildModel(const std::string& spec, const DownstreamDataset& d, const E
     out.mean = loaded.config.data.mean;
     out.std = loaded.config.data.std;
     out.model = DownstreamModel(loaded.config.model.arch, d.task, static_cast<int>(d.outputs()), linear, c.headDropout, c.headChannels);
-    torch::NoGradGuard noGrad;
-    auto target = out.model->backbone->named_parameters();
-    for (const auto& item : loaded.model->online->backbone->named_parameters()) target[item.key()].copy_(item.value());
-    auto buffers = out.model->backbone->named_buffers();
-    for (const auto& item : loaded.model->online->backbone->named_buffers()) buffers[item.key()].copy_(item.value());
+    copyParametersAndBuffers(*loaded.model->online->backbone, *out.model->backbone);
     return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include "loss/FraLosses.h"
 #include "model/CrossRankOps.h"
+#include "model/ModuleState.h"
 
 namespace fra {
 
@@ -13,15 +14,8 @@ FraModelImpl::FraModelImpl(const FraConfig& config) : config_(config) {
     globalPredictor = register_module("global_predictor", Mlp1d(d, hidden, d));
     if (regions) regionPredictor = register_module("region_predictor", Mlp1d(d, hidden, d));
 
-    torch::NoGradGuard noGrad;
-    const auto src = online->named_parameters(), dst = momentum->named_parameters();
-    for (const auto& item : src) {
-        dst[item.key()].copy_(item.value());
-        dst[item.key()].set_requires_grad(false);
-    }
-    const auto srcBuffers = online->named_buffers();
-    auto dstBuffers = momentum->named_buffers();
-    for (const auto& item : srcBuffers) dstBuffers[item.key()].copy_(item.value());
+    copyParametersAndBuffers(*online, *momentum);
+    for (auto& p : momentum->parameters()) p.set_requires_grad(false);
 }
 
 FraLossTerms FraModelImpl::forward(const torch::Tensor& view1, const torch::Tensor& view2, const CrossRankOps& ranks) {

@@ -199,62 +199,6 @@ struct Trainer::Impl {
         }
     }
 
-    struct StepOutcome {
-        std::int64_t index = 0;
-        double lr = 0, momentum = 0;
-        torch::Tensor values;  // on the device: total, L_c, L_r, L_g, L_l, region cosine, heatmap entropy, stop asked
-        std::chrono::steady_clock::time_point started, loaded;
-    };
-    // Reads one step's losses, records it, and takes the snapshots and checkpoints due after it.
-    // False when the loss is not finite: the run has failed.
-    bool finishStep(StepOutcome& done, MetricsWriter* metrics, bool& stopAgreed) {
-        torch::Tensor values = done.values.to(torch::kCPU, torch::kDouble);
-        constexpr int averaged = 7;  // entries 0..6 are averaged over ranks, entry 7 is the stop flag
-        if (ranks) {  // the losses of the combined batch, and whether any rank was asked to stop
-            ranks->allReduceSumInPlace(values);
-            stopAgreed = values[averaged].item<double>() > 0;
-            values.narrow(0, 0, averaged).div_(static_cast<double>(worldSize()));
-        }
-        const auto v = values.accessor<double, 1>();
-        const auto finished = std::chrono::steady_clock::now();
-        const double seconds = std::chrono::duration<double>(finished - done.started).count();
-        trainingSeconds += seconds;
-        step = done.index + 1;
-
-        StepRecord record;
-        record.step = step;
-        record.epoch = schedule->epochOf(done.index);
-        record.time = unixNow();
-        record.loss = v[0];
-        record.lossC = v[1];
-        record.lossR = v[2];
-        record.lossG = v[3];
-        record.lossL = v[4];
-        record.regionCosine = v[5];
-        record.heatmapEntropy = v[6];
-        record.lr = done.lr;
-        record.momentum = done.momentum;
-        record.imagesPerSecond = static_cast<double>(config.data.batchSize) / seconds;
-        record.dataWaitSeconds = std::chrono::duration<double>(done.loaded - done.started).count();
-        if (!std::isfinite(record.loss)) {
-            const std::string last = lastCheckpointStep >= 0 && run ? run->checkpointPath(lastCheckpointStep).string() : "none";
-            char text[256];
-            std::snprintf(text, sizeof text, "non-finite loss at step %lld (L_c=%g, L_r=%g): run stopped; last good checkpoint: ",
-                          static_cast<long long>(step.load()), record.lossC, record.lossR);
-            step = done.index;  // the weights of this step are not kept
-            log("error", text + last);
-            setState(RunState::Failed, text + last);
-            return false;
-        }
-        if (metrics) metrics->append(record);
-        status.step = step;
-        for (auto* o : observers) o->onStep(record);
-
-        if (config.run.heatmapEvery > 0 && step % config.run.heatmapEvery == 0) snapshotHeatmaps();
-        if (config.run.checkpointEvery > 0 && step % config.run.checkpointEvery == 0) writeCheckpoint();
-        return true;
-    }
-
     void trainLoop();
     void threadMain();
 };
@@ -271,6 +215,7 @@ void Trainer::Impl::trainLoop() {
     BatchLoader& loader = *loaderOwner;
     std::unique_ptr<MetricsWriter> metrics = writer() ? std::make_unique<MetricsWriter>(run->metricsFile()) : nullptr;
     bool stopAgreed = false;  // with several ranks a stop takes effect on all of them at the same step
+    StepRecord record;
     const auto batchSize = config.data.batchSize / worldSize(), size = config.data.imageSize;
     setState(RunState::Running, "");
     log("info", "training steps " + std::to_string(step.load()) + " to " + std::to_string(endStep) + " of " +
@@ -280,10 +225,9 @@ void Trainer::Impl::trainLoop() {
 
     while (step < endStep) {
         if (ranks ? stopAgreed : (stopRequested || !waitWhilePaused())) break;
-        StepOutcome current;
-        current.started = std::chrono::steady_clock::now();
+        const auto started = std::chrono::steady_clock::now();
         const std::shared_ptr<Batch> batch = loader.next();
-        current.loaded = std::chrono::steady_clock::now();
+        const auto loaded = std::chrono::steady_clock::now();
         reportSkipped(loader);
 
         torch::Tensor v1, v2;
@@ -297,20 +241,63 @@ void Trainer::Impl::trainLoop() {
             v1 = torch::from_blob(batch->view1.data(), {batchSize, 3, size, size}, torch::kFloat32).to(device);
             v2 = torch::from_blob(batch->view2.data(), {batchSize, 3, size, size}, torch::kFloat32).to(device);
         }
-        current.index = step;
-        current.lr = schedule->learningRate(current.index);
-        current.momentum = schedule->momentum(current.index);
-        const FraLossTerms terms = stepper->run(v1, v2, current.lr, current.momentum);
+        const std::int64_t index = step;
+        const double lr = schedule->learningRate(index);
+        const double m = schedule->momentum(index);
+        const FraLossTerms terms = stepper->run(v1, v2, lr, m);
         // one host copy for the losses, the region diagnostics (NaN without regions) and the stop flag
         const auto scalarOptions = terms.total.options().dtype(torch::kFloat32);
         const auto orNaN = [&](const torch::Tensor& t) {
             return t.defined() ? t.detach().to(torch::kFloat32) : torch::full({}, std::nanf(""), scalarOptions);
         };
-        current.values = torch::stack({terms.total.detach().to(torch::kFloat32), terms.lossC.detach().to(torch::kFloat32),
-                                       terms.lossR.detach().to(torch::kFloat32), terms.lossG.detach().to(torch::kFloat32),
-                                       terms.lossL.detach().to(torch::kFloat32), orNaN(terms.regionCosine), orNaN(terms.heatmapEntropy),
-                                       torch::full({}, stopRequested ? 1.0f : 0.0f, scalarOptions)});
-        if (!finishStep(current, metrics.get(), stopAgreed)) return;
+        constexpr int averaged = 7;  // entries 0..6 are averaged over ranks, entry 7 is the stop flag
+        torch::Tensor values =
+            torch::stack({terms.total.detach().to(torch::kFloat32), terms.lossC.detach().to(torch::kFloat32),
+                          terms.lossR.detach().to(torch::kFloat32), terms.lossG.detach().to(torch::kFloat32),
+                          terms.lossL.detach().to(torch::kFloat32), orNaN(terms.regionCosine), orNaN(terms.heatmapEntropy),
+                          torch::full({}, stopRequested ? 1.0f : 0.0f, scalarOptions)})
+                .to(torch::kCPU, torch::kDouble);
+        if (ranks) {  // the losses of the combined batch, and whether any rank was asked to stop
+            ranks->allReduceSumInPlace(values);
+            stopAgreed = values[averaged].item<double>() > 0;
+            values.narrow(0, 0, averaged).div_(static_cast<double>(worldSize()));
+        }
+        const auto v = values.accessor<double, 1>();
+        const auto finished = std::chrono::steady_clock::now();
+        const double seconds = std::chrono::duration<double>(finished - started).count();
+        trainingSeconds += seconds;
+        step = index + 1;
+
+        record.step = step;
+        record.epoch = schedule->epochOf(index);
+        record.time = unixNow();
+        record.loss = v[0];
+        record.lossC = v[1];
+        record.lossR = v[2];
+        record.lossG = v[3];
+        record.lossL = v[4];
+        record.regionCosine = v[5];
+        record.heatmapEntropy = v[6];
+        record.lr = lr;
+        record.momentum = m;
+        record.imagesPerSecond = static_cast<double>(config.data.batchSize) / seconds;
+        record.dataWaitSeconds = std::chrono::duration<double>(loaded - started).count();
+        if (!std::isfinite(record.loss)) {
+            const std::string last = lastCheckpointStep >= 0 && run ? run->checkpointPath(lastCheckpointStep).string() : "none";
+            char text[256];
+            std::snprintf(text, sizeof text, "non-finite loss at step %lld (L_c=%g, L_r=%g): run stopped; last good checkpoint: ",
+                          static_cast<long long>(step.load()), record.lossC, record.lossR);
+            step = index;  // the weights of this step are not kept
+            log("error", text + last);
+            setState(RunState::Failed, text + last);
+            return;
+        }
+        if (metrics) metrics->append(record);
+        status.step = step;
+        for (auto* o : observers) o->onStep(record);
+
+        if (config.run.heatmapEvery > 0 && step % config.run.heatmapEvery == 0) snapshotHeatmaps();
+        if (config.run.checkpointEvery > 0 && step % config.run.checkpointEvery == 0) writeCheckpoint();
     }
 
     if (lastCheckpointStep != step) writeCheckpoint();
