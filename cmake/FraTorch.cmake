@@ -4,6 +4,21 @@
 find_package(Torch REQUIRED)
 message(STATUS "LibTorch ${Torch_VERSION} from ${Torch_DIR}")
 
+# Gloo: c10d's CPU process group (multi-process training). Debian's LibTorch has it but its
+# headers come with libgloo-dev; pip's torch (the lent GPU machines) ships none: turn it off there.
+option(FRA_WITH_GLOO "Multi-process CPU training through c10d's Gloo process group (Debian: libgloo-dev)" ON)
+if(FRA_WITH_GLOO)
+  find_path(FRA_GLOO_INCLUDE_DIR gloo/algorithm.h HINTS ${TORCH_INCLUDE_DIRS})
+  if(NOT FRA_GLOO_INCLUDE_DIR)
+    message(FATAL_ERROR "FRA_WITH_GLOO is ON but Gloo's headers (gloo/algorithm.h) were not found: "
+                        "install the Debian package libgloo-dev, or configure with -DFRA_WITH_GLOO=OFF "
+                        "(a build without multi-process CPU training).")
+  endif()
+  message(STATUS "Gloo process group: headers in ${FRA_GLOO_INCLUDE_DIR}")
+else()
+  message(STATUS "Gloo process group: off (FRA_WITH_GLOO=OFF): no multi-process CPU training")
+endif()
+
 # TorchConfig puts its flags into TORCH_CXX_FLAGS (the C++11 ABI switch); targets get them as options.
 separate_arguments(FRA_TORCH_CXX_FLAGS UNIX_COMMAND "${TORCH_CXX_FLAGS}")
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Evidence for the downstream evaluation (README, "Downstream evidence"): pre-trains cpu-r18 FRA,
-# FRA without query-decoder layers (cpu-r18-d0) and the GC-only BYOL preset on the sample pool for
-# the same fixed budget (a complete 9-epoch schedule, 414 steps, about 25 minutes each on 2 cores),
-# then compares them with a random
-# initialisation by linear probe (cpu-lp) and fine-tuning (cpu-ft) on the pool's two sample tasks,
-# plus FRA's heatmap read-out. Finished evaluations are reused, so an interrupted run continues.
+# Evidence for the downstream evaluation (README, "Downstream evidence"): pre-trains FRA with the
+# regions switches (cpu-r18), FRA with the decoder as the authors published it (cpu-r18-authors) and
+# the GC-only BYOL preset on the sample pool for the same fixed budget (a complete 9-epoch schedule,
+# 414 steps, about 50 minutes each on 2 cores), then compares them with a random initialisation by
+# linear probe (cpu-lp) and fine-tuning (cpu-ft) on the pool's two sample tasks, plus both FRA
+# models' heatmap read-out (NME against the mean shape, and the per-region facial-part consistency).
+# Finished evaluations are reused, so an interrupted run continues.
 #   scripts/evidence-downstream.sh [OUT]    (default runs/evidence-<time>)
 # EXTRA_EVAL_SEEDS="1 2" repeats every evaluation with those evaluation seeds (same checkpoints)
 # in OUT/eval-seed-N/, to show how much the evaluation alone varies.
@@ -15,7 +16,7 @@ pool=${FRA_SAMPLES:-${XDG_DATA_HOME:-$HOME/.local/share}/fra-workbench/samples}
 out=${1:-$root/runs/evidence-$(date +%Y%m%d-%H%M%S)}
 budget=(--set optim.epochs=9 --set optim.warmup_epochs=1 --set run.checkpoint_every=100 --set run.heatmap_every=50 --seed 1)
 mkdir -p "$out"
-for preset in cpu-r18 cpu-r18-byol cpu-r18-d0; do
+for preset in cpu-r18 cpu-r18-byol cpu-r18-authors; do
   name=${preset/cpu-r18/fra}; name=${name/fra-byol/byol}
   if [ ! -f "$out/$name/run.json" ] || ! grep -q '"finished"' "$out/$name/run.json"; then
     rm -rf "$out/$name"
@@ -24,20 +25,20 @@ for preset in cpu-r18 cpu-r18-byol cpu-r18-d0; do
     echo "{\"pretrain\":\"$name\",\"preset\":\"$preset\",\"seconds\":$(( $(date +%s) - start ))}" | tee -a "$out/timing.jsonl"
   fi
 done
-"$fra" compare --models "$out/fra" "$out/fra-d0" "$out/byol" random:resnet18 \
+"$fra" compare --models "$out/fra" "$out/fra-authors" "$out/byol" random:resnet18 \
   --datasets "folder:$pool/tasks/johns-identity" "pts:$pool/tasks/landmarks-dlib68" \
-  --protocols lp ft --heatmap-quality --out "$out/compare" --quiet
+  --protocols lp ft --heatmap-quality --set output_stride=16 --out "$out/compare" --quiet
 echo "table: $out/compare/table.md"
 for seed in ${EXTRA_EVAL_SEEDS:-}; do
   again="$out/eval-seed-$seed"
-  for name in fra fra-d0 byol; do  # the same checkpoint, hard-linked, without the seed-0 evaluations
+  for name in fra fra-authors byol; do  # the same checkpoint, hard-linked, without the seed-0 evaluations
     mkdir -p "$again/$name/checkpoints"
     cp "$out/$name/config.json" "$out/$name/run.json" "$again/$name/"
     last=$(ls "$out/$name/checkpoints" | sort | tail -1)
     ln -f "$out/$name/checkpoints/$last" "$again/$name/checkpoints/$last"
   done
-  "$fra" compare --models "$again/fra" "$again/fra-d0" "$again/byol" random:resnet18 \
+  "$fra" compare --models "$again/fra" "$again/fra-authors" "$again/byol" random:resnet18 \
     --datasets "folder:$pool/tasks/johns-identity" "pts:$pool/tasks/landmarks-dlib68" \
-    --protocols lp ft --set seed="$seed" --out "$again/compare" --quiet
+    --protocols lp ft --set seed="$seed" --set output_stride=16 --out "$again/compare" --quiet
   echo "table (evaluation seed $seed): $again/compare/table.md"
 done

@@ -18,8 +18,8 @@ int main(int argc, char** argv) {
     parser.addHelpOption();
     parser.addVersionOption();
     QCommandLineOption runs("runs", "Folder of runs (remembered).", "folder");
-    QCommandLineOption demo("demo", "Start the demo pre-training (cpu-r18) on this folder of faces.", "faces");
-    QCommandLineOption steps("steps", "Step budget of the demo run (default 300).", "n", "300");
+    QCommandLineOption demo("demo", "Start the demo pre-training (cpu-r18-demo) on this folder of faces.", "faces");
+    QCommandLineOption steps("steps", "Step budget of the demo run (default 0: the preset's whole schedule).", "n", "0");
     QCommandLineOption screenshots("screenshots", "Save screenshots of the main views here after --quit-after.", "folder");
     QCommandLineOption quitAfter("quit-after", "Quit after this many seconds (demos, smoke tests).", "seconds");
     parser.addOptions({runs, demo, steps, screenshots, quitAfter});

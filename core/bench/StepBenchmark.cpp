@@ -38,7 +38,7 @@ nlohmann::json runStepBenchmark(const StepBenchmarkOptions& options) {
     std::unique_ptr<TrainStep> stepper;
     ResNet backbone{nullptr};
     if (options.mode == "backbone") {
-        backbone = ResNet(config.model.arch);
+        backbone = ResNet(config.model.arch, config.model.outputStride);
         backbone->to(device);
         if (config.run.channelsLast) backbone->toChannelsLast();
         const torch::Tensor input = config.run.channelsLast ? x1.contiguous(torch::MemoryFormat::ChannelsLast) : x1;

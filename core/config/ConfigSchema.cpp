@@ -24,6 +24,11 @@ ConfigSchema::ConfigSchema() {
         FRA_CONFIG_FIELD("model.embed_dim", model.embedDim, "D: embedding width of projectors and decoder", {8, 4096}),
         FRA_CONFIG_FIELD("model.hidden_dim", model.hiddenDim, "Hidden width of projector and predictor MLPs", {8, 16384}),
         FRA_CONFIG_FIELD("model.decoder_layers", model.decoderLayers, "Query decoder layers (code 2, paper 1; 0 = plain learnable prototypes)", {0, 12}),
+        FRA_CONFIG_FIELD("model.query_init", model.queryInit,
+                         "Decoder's initial queries: zeros (DETR, authors' code; the K regions start identical and collapse at small scale) "
+                         "or learned per-query features (Mask2Former; the regions form)", {}, {"zeros", "learned"}),
+        FRA_CONFIG_FIELD("model.output_stride", model.outputStride,
+                         "Backbone output stride: 32 (torchvision; 4x4 map at 112 px) or 16 (layer4 without stride, dilated; 7x7 at 112 px)", {16, 32}),
         FRA_CONFIG_FIELD("model.decoder_heads", model.decoderHeads, "Attention heads of the query decoder", {1, 64}),
         FRA_CONFIG_FIELD("model.decoder_feedforward", model.decoderFeedForward, "Feed-forward width of the query decoder", {1, 16384}),
         FRA_CONFIG_FIELD("model.decoder_dropout", model.decoderDropout, "Dropout inside the query decoder", {0.0, 0.9}),
@@ -111,6 +116,8 @@ void ConfigSchema::crossFieldIssues(const FraConfig& c, std::vector<ConfigIssue>
         issues.push_back({"optim.warmup_epochs", "must be smaller than optim.epochs"});
     if (c.model.decoderLayers > 0 && c.model.embedDim % c.model.decoderHeads != 0)
         issues.push_back({"model.decoder_heads", "must divide model.embed_dim (" + std::to_string(c.model.embedDim) + ")"});
+    if (c.model.outputStride != 16 && c.model.outputStride != 32)
+        issues.push_back({"model.output_stride", "must be 16 or 32"});
     if (c.model.embedDim % 2 != 0)
         issues.push_back({"model.embed_dim", "must be even (half of it encodes each image axis)"});
     if (!c.loss.localConsistency && c.loss.semanticRelation)

@@ -14,7 +14,9 @@ struct ModelConfig {
     int numRegions = 8;                        // K facial queries
     int embedDim = 256;                        // D
     int hiddenDim = 4096;                      // MLP hidden width
-    int decoderLayers = 2;                     // paper text: 1 (Table 8); 0 = learnable prototypes, no decoder
+    int decoderLayers = 2;                     // paper text: 1 (Table 8); 0 = our no-decoder variant (K learnable mask embeddings)
+    std::string queryInit = "zeros";           // decoder's initial queries: zeros (DETR, authors' code) | learned (Mask2Former query features)
+    int outputStride = 32;                     // 32 (torchvision) | 16: layer4 without its stride, dilated 3x3 convs (segmentation backbones)
     int decoderHeads = 8;
     int decoderFeedForward = 256;
     double decoderDropout = 0.1;

@@ -5,10 +5,10 @@
 
 #include <torch/csrc/distributed/c10d/ProcessGroup.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
-// pip's torch ships c10d's headers but not Gloo's, which ProcessGroupGloo.hpp includes
-#if __has_include(<gloo/algorithm.h>)
+// FRA_WITH_GLOO comes from the CMake option of that name, which fails the configure when Gloo's
+// headers (libgloo-dev) are missing; pip's torch ships c10d's headers but not Gloo's.
+#ifdef FRA_WITH_GLOO
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
-#define FRA_HAVE_GLOO 1
 #endif
 
 #include <cstdlib>
@@ -44,10 +44,10 @@ struct AllReduceMean : public torch::autograd::Function<AllReduceMean> {
 }  // namespace
 
 ProcessGroupRanks::ProcessGroupRanks(const DistributedEnv& env, std::chrono::milliseconds timeout) : env_(env) {
-#ifndef FRA_HAVE_GLOO
+#ifndef FRA_WITH_GLOO
     (void)timeout;
-    throw FraError("this build of fra has no Gloo process group (its LibTorch came without Gloo's headers, as pip's torch does): "
-                   "multi-process training needs a LibTorch that has them");
+    throw FraError("this build of fra has no Gloo process group (configured with -DFRA_WITH_GLOO=OFF): "
+                   "multi-process training needs a build with it (Debian: libgloo-dev)");
 #else
     try {
         c10d::TCPStoreOptions options;

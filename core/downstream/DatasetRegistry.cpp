@@ -12,14 +12,33 @@ namespace fs = std::filesystem;
 
 namespace fra {
 
+// Modules are never dlclose'd: they stay loaded for the life of the process. Anything a plugin
+// made (an exception object, a dataset's strings, a vtable) may outlive the registry that loaded
+// it, and code unloaded under it crashes (SIGSEGV) instead of failing. The few modules cost a few
+// hundred kilobytes; reopening an already loaded module with dlopen just returns it.
 struct DatasetRegistry::Module {
     void* handle = nullptr;
     std::unique_ptr<DatasetFormat> format;
-    ~Module() {
-        format.reset();  // its code lives in the module: destroy it before dlclose
-        if (handle) ::dlclose(handle);
-    }
 };
+
+namespace {
+
+// Calls into a plugin and turns whatever it throws into the core's own FraError with the
+// message copied, so no exception object made by plugin code leaves this function.
+template <typename Call>
+auto callPlugin(const DatasetFormat& format, Call&& call) -> decltype(call()) {
+    std::string message;
+    try {
+        return call();
+    } catch (const std::exception& e) {
+        message = e.what();
+    } catch (...) {
+        message = "the '" + format.id() + "' dataset plugin failed with an unknown exception";
+    }
+    throw FraError(message);
+}
+
+}  // namespace
 
 std::vector<fs::path> DatasetRegistry::defaultSearchPath() {
     std::vector<fs::path> dirs;
@@ -99,7 +118,7 @@ const DatasetFormat& DatasetRegistry::resolve(const std::string& spec, fs::path&
     root = spec;
     std::vector<const DatasetFormat*> matches;
     for (const auto* f : view_)
-        if (f->recognises(root)) matches.push_back(f);
+        if (callPlugin(*f, [&] { return f->recognises(root); })) matches.push_back(f);
     if (matches.size() == 1) return *matches[0];
     if (matches.empty()) throw FraError("no dataset format recognises '" + spec + "'; give it as FORMAT:PATH");
     std::string names;
@@ -112,7 +131,7 @@ DownstreamDataset DatasetRegistry::load(const std::string& spec) const {
     const DatasetFormat& format = resolve(spec, root);
     std::error_code ec;
     if (!fs::is_directory(root, ec)) throw FraError("dataset folder '" + root.string() + "' does not exist");
-    DownstreamDataset dataset = format.load(root);
+    DownstreamDataset dataset = callPlugin(format, [&] { return format.load(root); });
     dataset.format = format.id();
     dataset.root = root.string();
     return dataset;

@@ -9,7 +9,9 @@
 #include "downstream/Metrics.h"
 #include "model/FraModel.h"
 #include "model/ModuleState.h"
+#include "run/ProbeSet.h"
 #include "run/RunDirectory.h"
+#include "train/HeatmapProbe.h"
 #include "train/ModelLoader.h"
 #include "util/AtomicFile.h"
 #include "util/FraError.h"
@@ -18,6 +20,9 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <map>
+#include <optional>
+#include <set>
 #include <thread>
 
 namespace fs = std::filesystem;
@@ -30,6 +35,7 @@ namespace {
 struct Backbone {
     DownstreamModel model{nullptr};
     std::array<double, 3> mean, std;
+    std::optional<LoadedModel> pretrained;  // the FRA checkpoint it came from (not for random:)
 };
 
 bool isRandom(const std::string& model) { return model.rfind("random:", 0) == 0; }
@@ -44,14 +50,17 @@ Backbone buildModel(const std::string& spec, const DownstreamDataset& d, const E
     if (isRandom(spec)) {
         const std::string arch = spec.substr(7);
         if (!ResNetImpl::isKnownArch(arch)) throw FraError("model '" + spec + "': unknown backbone '" + arch + "'");
-        out.model = DownstreamModel(arch, d.task, static_cast<int>(d.outputs()), linear, c.headDropout, c.headChannels);
+        out.model = DownstreamModel(arch, d.task, static_cast<int>(d.outputs()), linear, c.headDropout, c.headChannels,
+                                    c.outputStride > 0 ? c.outputStride : 32);
         return out;
     }
     const LoadedModel loaded = loadTrainedModel(spec);
     out.mean = loaded.config.data.mean;
     out.std = loaded.config.data.std;
-    out.model = DownstreamModel(loaded.config.model.arch, d.task, static_cast<int>(d.outputs()), linear, c.headDropout, c.headChannels);
+    out.model = DownstreamModel(loaded.config.model.arch, d.task, static_cast<int>(d.outputs()), linear, c.headDropout, c.headChannels,
+                                c.outputStride > 0 ? c.outputStride : loaded.config.model.outputStride);
     copyParametersAndBuffers(*loaded.model->online->backbone, *out.model->backbone);
+    out.pretrained = loaded;
     return out;
 }
 
@@ -227,6 +236,56 @@ struct DownstreamEvaluation::Impl {
         if (self.onRecord_) self.onRecord_(r);
     }
 
+    // Fine-tuning an FRA checkpoint: the K heatmaps of fixed test faces, from the pre-trained region
+    // heads (frozen) over the fine-tuned backbone's map, before the first epoch (step 0: the
+    // pre-trained model itself) and after each epoch (step = epoch), in the pre-training's
+    // probes/ + heatmaps/ layout inside the evaluation folder, so every heatmap viewer reads them.
+    std::optional<ProbeSet> regionProbes;
+    std::optional<RunDirectory> regionDir;
+
+    void setUpRegionSnapshots(const std::vector<DownstreamSample>& test, const fs::path& dir) {
+        if (c.protocol != "ft" || c.probeImages == 0 || !backbone.pretrained || !backbone.pretrained->model->online->withRegions()) return;
+        const FraConfig& pre = backbone.pretrained->config;
+        const FacePreprocessor crop(pre.data.imageSize, c.cropMargin, pre.data.mean, pre.data.std);
+        // Round-robin over the persons or videos (groups), evenly spaced inside each, so the probes
+        // show different people; unreadable faces are skipped.
+        std::map<std::string, std::vector<std::size_t>> groups;
+        for (std::size_t i = 0; i < test.size(); ++i) groups[test[i].group].push_back(i);
+        const std::size_t want = static_cast<std::size_t>(c.probeImages);
+        std::vector<std::size_t> order;
+        for (std::size_t round = 0; round < want; ++round)
+            for (const auto& [name, members] : groups)
+                if (round < members.size()) order.push_back(members[round * members.size() / std::min(want, members.size())]);
+        for (std::size_t i = 0; i < test.size(); ++i) order.push_back(i);  // fallbacks
+        std::vector<cv::Mat> faces;
+        std::vector<std::string> sources;
+        std::set<std::size_t> used;
+        for (const std::size_t i : order) {
+            if (faces.size() >= want) break;
+            if (!used.insert(i).second) continue;
+            cv::Mat face = crop.crop(test[i], nullptr);
+            if (face.empty()) continue;
+            faces.push_back(face);
+            sources.push_back(test[i].image.empty() ? test[i].where : test[i].image);
+        }
+        if (faces.empty()) return;
+        regionDir = RunDirectory::open(dir);
+        std::error_code ec;
+        fs::create_directories(regionDir->heatmapsDir(), ec);
+        regionProbes = ProbeSet::create(faces, sources, *regionDir, pre.data.imageSize);
+        snapshotRegions(0);
+    }
+
+    void snapshotRegions(int epoch) {
+        if (!regionProbes) return;
+        FraModelImpl& model = *backbone.pretrained->model;
+        copyParametersAndBuffers(*backbone.model->backbone, *model.online->backbone);
+        const NpyArray maps = computeHeatmaps(model, regionProbes->images, backbone.pretrained->config.data);
+        const fs::path file = regionDir->heatmapPath(epoch);
+        writeNpy(file, maps.shape, maps.data.data());
+        regionDir->appendHeatmapIndex(epoch, file, maps.shape);
+    }
+
     json linearProbe(const std::vector<DownstreamSample>& train, const std::vector<DownstreamSample>& test, std::ofstream& metrics);
     json fineTune(const std::vector<DownstreamSample>& train, const std::vector<DownstreamSample>& test, std::ofstream& metrics);
 };
@@ -336,7 +395,9 @@ json DownstreamEvaluation::Impl::fineTune(const std::vector<DownstreamSample>& t
             ++step;
         }
         noteProblems(loader);
+        if (!self.stop_) snapshotRegions(epoch + 1);
         json r{{"epoch", epoch + 1}, {"step", step}, {"train_loss", batches ? lossSum / batches : 0.0}, {"lr", lr}, {"time", unixNow()}};
+        if (regionProbes) r["heatmaps"] = true;
         if (!self.stop_ && ((epoch + 1) % c.evalEvery == 0 || epoch + 1 == c.epochs)) {
             last = evaluateFinetuned(test);
             r["test"] = last;
@@ -384,7 +445,7 @@ void prepareEvalDir(const fs::path& dir, const json& config) {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) throw FraError("cannot create evaluation folder '" + dir.string() + "': " + ec.message());
-    for (const char* stale : {"result.json", "metrics.jsonl", "log.txt"}) fs::remove(dir / stale, ec);
+    for (const char* stale : {"result.json", "metrics.jsonl", "log.txt", "probes", "heatmaps"}) fs::remove_all(dir / stale, ec);
     writeFileAtomically(dir / "config.json", config.dump(2) + "\n");
     writeStatus(dir, "running", "");
 }
@@ -416,6 +477,7 @@ json DownstreamEvaluation::run() {
         for (const auto& w : dataset_.warnings) impl.say("dataset: " + w);
         impl.say(std::string(c.protocol == "lp" ? "linear probe" : "fine-tuning") + " of " + job_.model + " on " + job_.datasetSpec + " (" +
                  toString(dataset_.task) + ", " + std::to_string(train.size()) + " train / " + std::to_string(test.size()) + " test faces)");
+        impl.setUpRegionSnapshots(test, job_.outDir);
         last = c.protocol == "lp" ? impl.linearProbe(train, test, metrics) : impl.fineTune(train, test, metrics);
     } catch (const std::exception& e) {
         std::string what = e.what();

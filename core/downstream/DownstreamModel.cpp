@@ -15,9 +15,9 @@ torch::Tensor softArgmax(const torch::Tensor& maps) {
 }
 
 DownstreamModelImpl::DownstreamModelImpl(const std::string& arch, TaskKind task, int outputs, bool linearHead, double dropout,
-                                         int headChannels)
+                                         int headChannels, int outputStride)
     : task_(task) {
-    backbone = register_module("backbone", ResNet(arch));
+    backbone = register_module("backbone", ResNet(arch, outputStride));
     const int c = backbone->outChannels();
     nn::Sequential head;
     if (task == TaskKind::Landmarks) {

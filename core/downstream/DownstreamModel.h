@@ -13,7 +13,8 @@ namespace fra {
 //    one map per landmark) decoded with soft-argmax into [0, 1] crop coordinates.
 class DownstreamModelImpl : public torch::nn::Module {
 public:
-    DownstreamModelImpl(const std::string& arch, TaskKind task, int outputs, bool linearHead, double dropout, int headChannels = 256);
+    DownstreamModelImpl(const std::string& arch, TaskKind task, int outputs, bool linearHead, double dropout, int headChannels = 256,
+                        int outputStride = 32);
 
     torch::Tensor features(const torch::Tensor& images);  // B x C x h x w
     torch::Tensor head(const torch::Tensor& maps);        // logits B x outputs, or coordinates B x L x 2

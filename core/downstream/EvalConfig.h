@@ -20,11 +20,13 @@ struct EvalConfig {
     bool augment = true;           // random crop + flip (classification), scale/shift (landmarks)
     double headDropout = 0.2;      // the attribute head's dropout (fine-tuning)
     int headChannels = 256;        // width of the landmark heatmap head
+    int outputStride = 0;          // backbone output stride: 0 = the checkpoint's (random: 32), or 16 | 32
     int workers = 2;
     int threads = 0;               // 0 = all cores
     std::uint64_t seed = 0;
     std::string device = "cpu";
     int evalEvery = 1;             // epochs between test evaluations
+    int probeImages = 8;           // fine-tuning an FRA checkpoint: test faces whose K heatmaps are snapshot every epoch (0 = none)
     std::string preset;
 };
 

@@ -30,6 +30,11 @@ EvalSchema::EvalSchema() {
         FRA_EVAL_FIELD("augment", augment, "Training augmentation (crop + flip; landmarks: scale + shift)"),
         FRA_EVAL_FIELD("head_dropout", headDropout, "Dropout of the attribute head", {0.0, 0.9}),
         FRA_EVAL_FIELD("head_channels", headChannels, "Channels of the landmark heatmap head", {8, 2048}),
+        FRA_EVAL_FIELD("probe_images", probeImages,
+                       "Fine-tuning an FRA checkpoint: test faces whose K heatmaps (pre-trained region heads over the fine-tuned backbone) are snapshot every epoch; 0 = none",
+                       {0, 64}),
+        FRA_EVAL_FIELD("output_stride", outputStride,
+                       "Backbone output stride: 0 = the pre-training's model.output_stride (32 for random:), or 16 | 32", {0, 32}),
         FRA_EVAL_FIELD("workers", workers, "Image loading threads", {1, 256}),
         FRA_EVAL_FIELD("threads", threads, "Compute threads (0 = all cores)", {0, 1024}),
         FRA_EVAL_FIELD("seed", seed, "Seed of head initialisation, order and augmentation"),
@@ -43,6 +48,8 @@ EvalSchema::EvalSchema() {
 void EvalSchema::crossFieldIssues(const EvalConfig& c, std::vector<ConfigIssue>& issues) const {
     if (c.warmupEpochs >= c.epochs) issues.push_back({"warmup_epochs", "must be smaller than epochs"});
     if (c.minLr > c.lr) issues.push_back({"min_lr", "must not exceed lr"});
+    if (c.outputStride != 0 && c.outputStride != 16 && c.outputStride != 32)
+        issues.push_back({"output_stride", "must be 0 (the checkpoint's), 16 or 32"});
 }
 
 EvalConfig EvalSchema::resolvePreset(const std::string& name) const {

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <set>
 #include <thread>
 
 namespace fs = std::filesystem;
@@ -95,7 +96,24 @@ json runHeatmapQuality(const std::string& model, const std::string& datasetSpec,
     json metrics{{"nme", m.nme}, {"fr@0.1", m.failureRate}, {"auc@0.1", m.auc}, {"faces", nme.size()},
                  {"regions", train.centroids[0].size() / 2}, {"mean_shape_nme", landmarkMetrics(baseline, {}, 0.1).nme}};
     for (const auto& [subset, value] : m.nmeBySubset) metrics["nme_" + subset] = value;
+    json regionParts = json::array();
+    const auto consistency = regionPartConsistency(test.centroids, test.landmarks, facialPartOfLandmarks(d.landmarkCount));
+    if (!consistency.empty()) {
+        double share = 0, fixedShare = 0;
+        std::set<int> parts;
+        for (std::size_t k = 0; k < consistency.size(); ++k) {
+            const auto& r = consistency[k];
+            regionParts.push_back({{"region", k}, {"part", facialPartNames()[r.part]}, {"share", r.share}, {"fixed_point_share", r.fixedShare}});
+            share += r.share / consistency.size();
+            fixedShare += r.fixedShare / consistency.size();
+            parts.insert(r.part);
+        }
+        metrics["part_consistency"] = share;
+        metrics["part_consistency_fixed_point"] = fixedShare;
+        metrics["distinct_parts"] = parts.size();
+    }
     json result = config;
+    result["region_parts"] = regionParts;
     result["metrics"] = metrics;
     result["primary_metric"] = "nme";
     result["primary"] = m.nme;

@@ -2,6 +2,10 @@
 
 #include "util/FraError.h"
 
+#include <algorithm>
+#include <array>
+#include <limits>
+
 namespace fra {
 
 void LandmarkRegression::fit(const std::vector<std::vector<float>>& inputs, const std::vector<std::vector<float>>& targets, double ridge) {
@@ -46,6 +50,57 @@ std::vector<float> heatmapCentroids(const float* maps, int regions, int height, 
             }
         out.push_back(static_cast<float>(total > 0 ? cx / total : 0.5));
         out.push_back(static_cast<float>(total > 0 ? cy / total : 0.5));
+    }
+    return out;
+}
+
+const std::vector<std::string>& facialPartNames() {
+    static const std::vector<std::string> names{"jaw", "brows", "nose", "eyes", "mouth"};
+    return names;
+}
+
+std::vector<int> facialPartOfLandmarks(int landmarkCount) {
+    // [first, last] landmark index of each part, in facialPartNames() order
+    std::vector<std::array<int, 2>> ranges;
+    if (landmarkCount == 68) ranges = {{0, 16}, {17, 26}, {27, 35}, {36, 47}, {48, 67}};
+    else if (landmarkCount == 98) ranges = {{0, 32}, {33, 50}, {51, 59}, {60, 75}, {76, 95}};
+    else return {};
+    std::vector<int> part(landmarkCount, 3);  // WFLW's 96 and 97 are the pupils
+    for (std::size_t p = 0; p < ranges.size(); ++p)
+        for (int i = ranges[p][0]; i <= ranges[p][1]; ++i) part[i] = static_cast<int>(p);
+    return part;
+}
+
+std::vector<RegionPartConsistency> regionPartConsistency(const std::vector<std::vector<float>>& centroids,
+                                                         const std::vector<std::vector<float>>& landmarks,
+                                                         const std::vector<int>& partOfLandmark) {
+    if (centroids.empty() || partOfLandmark.empty()) return {};
+    if (centroids.size() != landmarks.size()) throw FraError("region consistency: need landmarks for every face");
+    const std::size_t faces = centroids.size(), regions = centroids[0].size() / 2, points = partOfLandmark.size();
+    const int parts = static_cast<int>(facialPartNames().size());
+    auto nearestPart = [&](const std::vector<float>& l, double x, double y) {
+        if (l.size() != 2 * points) throw FraError("region consistency: landmark rows of a different layout");
+        double best = std::numeric_limits<double>::infinity();
+        int part = -1;
+        for (std::size_t j = 0; j < points; ++j) {
+            const double dx = l[2 * j] - x, dy = l[2 * j + 1] - y, d = dx * dx + dy * dy;
+            if (d < best) best = d, part = partOfLandmark[j];
+        }
+        return part;
+    };
+    std::vector<RegionPartConsistency> out(regions);
+    for (std::size_t k = 0; k < regions; ++k) {
+        double meanX = 0, meanY = 0;
+        for (const auto& c : centroids) meanX += c[2 * k] / faces, meanY += c[2 * k + 1] / faces;
+        std::vector<int> moving(parts, 0), fixed(parts, 0);
+        for (std::size_t i = 0; i < faces; ++i) {
+            ++moving[nearestPart(landmarks[i], centroids[i][2 * k], centroids[i][2 * k + 1])];
+            ++fixed[nearestPart(landmarks[i], meanX, meanY)];
+        }
+        const auto top = std::max_element(moving.begin(), moving.end());
+        out[k].part = static_cast<int>(top - moving.begin());
+        out[k].share = static_cast<double>(*top) / faces;
+        out[k].fixedShare = static_cast<double>(*std::max_element(fixed.begin(), fixed.end())) / faces;
     }
     return out;
 }

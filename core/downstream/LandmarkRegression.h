@@ -1,5 +1,6 @@
 #pragma once
 #include <opencv2/core.hpp>
+#include <string>
 #include <vector>
 
 namespace fra {
@@ -19,5 +20,26 @@ private:
 
 // Centroids (x, y in [0, 1]) of K heatmaps of size h x w: the read-out's input.
 std::vector<float> heatmapCentroids(const float* maps, int regions, int height, int width);
+
+// The facial part (0 jaw, 1 brows, 2 nose, 3 eyes, 4 mouth) of each landmark of the 68-point
+// (iBUG/300W) and the 98-point (WFLW) layouts; empty for any other landmark count.
+std::vector<int> facialPartOfLandmarks(int landmarkCount);
+const std::vector<std::string>& facialPartNames();
+
+// How consistently each region follows one facial part. In every face a region's centroid is
+// assigned the part of the landmark nearest to it; `part` is the part assigned most often and
+// `share` the fraction of faces assigned it (1 = the region always sits on that part).
+// `fixedShare` is the same share for a point that does not move: the region's mean centroid over
+// the faces. Aligned crops put every part in roughly the same place, so a region that carries
+// no information still scores `fixedShare`; only `share` above it is evidence of tracking.
+struct RegionPartConsistency {
+    int part = -1;
+    double share = 0;
+    double fixedShare = 0;
+};
+// centroids: per face 2K numbers (x, y in [0, 1]); landmarks: per face 2L numbers, same frame.
+std::vector<RegionPartConsistency> regionPartConsistency(const std::vector<std::vector<float>>& centroids,
+                                                         const std::vector<std::vector<float>>& landmarks,
+                                                         const std::vector<int>& partOfLandmark);
 
 }  // namespace fra

@@ -9,7 +9,7 @@ namespace fra {
 
 FraBranchImpl::FraBranchImpl(const ModelConfig& config, bool withRegions)
     : withRegions_(withRegions), heatmapTemperature_(config.heatmapTemperature), protoMomentum_(config.protoMomentum) {
-    backbone = register_module("backbone", ResNet(config.arch));
+    backbone = register_module("backbone", ResNet(config.arch, config.outputStride));
     const int channels = backbone->outChannels();
     globalProjector = register_module("global_projector", Mlp1d(channels, config.hiddenDim, config.embedDim));
     if (withRegions_) {

@@ -63,6 +63,8 @@ QueryDecoderImpl::QueryDecoderImpl(int inChannels, const ModelConfig& config) : 
         nn::init::zeros_(inputProj->bias);
     }
     queryEmbed = register_module("query_embed", nn::Embedding(config.numRegions, d));
+    if (layersCount_ > 0 && config.queryInit == "learned")  // N(0, 1) like nn.Embedding, as Mask2Former
+        queryFeat = register_module("query_feat", nn::Embedding(config.numRegions, d));
     layers = register_module("layers", nn::ModuleList());
     for (int i = 0; i < layersCount_; ++i)
         layers->push_back(QueryDecoderLayer(d, config.decoderHeads, config.decoderFeedForward, config.decoderDropout));
@@ -89,7 +91,7 @@ torch::Tensor QueryDecoderImpl::forward(const torch::Tensor& features) {
                                 .expand({h * w, batch, d});               // HW x B x d
         memory = memory.flatten(2).permute({2, 0, 1});                    // HW x B x d
         torch::Tensor queryPos = queryEmbed->weight.unsqueeze(1).expand({-1, batch, -1});  // K x B x d
-        torch::Tensor tgt = torch::zeros_like(queryPos);
+        torch::Tensor tgt = queryFeat ? queryFeat->weight.unsqueeze(1).expand({-1, batch, -1}) : torch::zeros_like(queryPos);
         for (const auto& layer : *layers) tgt = layer->as<QueryDecoderLayer>()->forward(tgt, memory, pos, queryPos);
         hidden = norm(tgt).transpose(0, 1);                                // B x K x d
     }

@@ -28,7 +28,9 @@ TORCH_MODULE(QueryDecoderLayer);
 // FRA's query decoder (MaskFormer style): 1x1 input projection of the backbone map, K learnable
 // queries decoded against the pixels, final LayerNorm, 3-layer MLP -> K mask embeddings.
 // forward(F: B x C x H x W) -> E: B x K x d.  With 0 layers the embeddings are the MLP of the
-// learnable query embedding alone (image-independent prototypes).
+// learnable query embedding alone (image-independent prototypes). The first layer's queries are
+// zeros (DETR, the authors' code) or, with query_init = learned, a learnable K x d embedding
+// (Mask2Former's query features), so the K outputs already differ at initialisation.
 class QueryDecoderImpl : public torch::nn::Module {
 public:
     QueryDecoderImpl(int inChannels, const ModelConfig& config);
@@ -38,6 +40,7 @@ private:
     int layersCount_;
     torch::nn::Conv2d inputProj{nullptr};
     torch::nn::Embedding queryEmbed{nullptr};
+    torch::nn::Embedding queryFeat{nullptr};  // query_init = learned: the first layer's input (Mask2Former)
     torch::nn::ModuleList layers{nullptr};
     torch::nn::LayerNorm norm{nullptr};
     torch::nn::ModuleList maskEmbed{nullptr};

@@ -10,26 +10,30 @@ namespace nn = torch::nn;
 namespace fra {
 namespace {
 
-nn::Conv2d conv(int in, int out, int kernel, int stride) {
-    return nn::Conv2d(nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2).bias(false));
+nn::Conv2d conv(int in, int out, int kernel, int stride, int dilation = 1) {
+    return nn::Conv2d(
+        nn::Conv2dOptions(in, out, kernel).stride(stride).padding(dilation * (kernel / 2)).dilation(dilation).bias(false));
 }
 
 // Residual blocks; `expansion` 1 = BasicBlock (ResNet-18/34), 4 = Bottleneck (ResNet-50).
+// `firstDilation` applies to the block's first 3x3 convolution, `dilation` to the others
+// (torchvision's dilated stage: the stage's first block keeps the previous dilation there).
 class BlockImpl : public nn::Module {
 public:
-    BlockImpl(int inPlanes, int planes, int stride, bool bottleneck) : bottleneck_(bottleneck) {
+    BlockImpl(int inPlanes, int planes, int stride, bool bottleneck, int firstDilation = 1, int dilation = 1)
+        : bottleneck_(bottleneck) {
         const int expansion = bottleneck ? 4 : 1;
         if (bottleneck) {
             conv1_ = register_module("conv1", conv(inPlanes, planes, 1, 1));
             bn1_ = register_module("bn1", FraBatchNorm(planes));
-            conv2_ = register_module("conv2", conv(planes, planes, 3, stride));
+            conv2_ = register_module("conv2", conv(planes, planes, 3, stride, firstDilation));
             bn2_ = register_module("bn2", FraBatchNorm(planes));
             conv3_ = register_module("conv3", conv(planes, planes * expansion, 1, 1));
             bn3_ = register_module("bn3", FraBatchNorm(planes * expansion));
         } else {
-            conv1_ = register_module("conv1", conv(inPlanes, planes, 3, stride));
+            conv1_ = register_module("conv1", conv(inPlanes, planes, 3, stride, firstDilation));
             bn1_ = register_module("bn1", FraBatchNorm(planes));
-            conv2_ = register_module("conv2", conv(planes, planes, 3, 1));
+            conv2_ = register_module("conv2", conv(planes, planes, 3, 1, dilation));
             bn2_ = register_module("bn2", FraBatchNorm(planes));
         }
         if (stride != 1 || inPlanes != planes * expansion) {
@@ -72,16 +76,21 @@ bool ResNetImpl::isKnownArch(const std::string& arch) {
     return arch == "resnet18" || arch == "resnet34" || arch == "resnet50";
 }
 
-ResNetImpl::ResNetImpl(const std::string& arch) {
+ResNetImpl::ResNetImpl(const std::string& arch, int outputStride) {
+    if (outputStride != 32 && outputStride != 16)
+        throw FraError("output stride " + std::to_string(outputStride) + " is not supported (32 or 16)");
     const ArchSpec spec = specFor(arch);
     const int expansion = spec.bottleneck ? 4 : 1;
     conv1 = register_module("conv1", nn::Conv2d(nn::Conv2dOptions(3, 64, 7).stride(2).padding(3).bias(false)));
     bn1 = register_module("bn1", FraBatchNorm(64));
     int inPlanes = 64;
-    auto makeLayer = [&](int planes, int blocks, int stride) {
+    auto makeLayer = [&](int planes, int blocks, int stride, bool dilate = false) {
+        const int dilation = dilate ? stride : 1;  // the stride becomes dilation
+        if (dilate) stride = 1;
         nn::Sequential layer;
         for (int i = 0; i < blocks; ++i) {
-            layer->push_back(std::to_string(i), Block(inPlanes, planes, i == 0 ? stride : 1, spec.bottleneck));
+            layer->push_back(std::to_string(i),
+                             Block(inPlanes, planes, i == 0 ? stride : 1, spec.bottleneck, i == 0 ? 1 : dilation, dilation));
             inPlanes = planes * expansion;
         }
         return layer;
@@ -89,7 +98,7 @@ ResNetImpl::ResNetImpl(const std::string& arch) {
     layer1 = register_module("layer1", makeLayer(64, spec.blocks[0], 1));
     layer2 = register_module("layer2", makeLayer(128, spec.blocks[1], 2));
     layer3 = register_module("layer3", makeLayer(256, spec.blocks[2], 2));
-    layer4 = register_module("layer4", makeLayer(512, spec.blocks[3], 2));
+    layer4 = register_module("layer4", makeLayer(512, spec.blocks[3], 2, /*dilate=*/outputStride == 16));
     outChannels_ = 512 * expansion;
 
     // torchvision's initialisation

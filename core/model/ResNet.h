@@ -13,7 +13,9 @@ namespace fra {
 // dict maps one to one in both directions.
 class ResNetImpl : public torch::nn::Module {
 public:
-    explicit ResNetImpl(const std::string& arch);
+    // outputStride 32 is torchvision's; 16 removes layer4's stride and dilates its 3x3 convolutions
+    // by 2 (torchvision's replace_stride_with_dilation for the last stage), doubling the map's side.
+    explicit ResNetImpl(const std::string& arch, int outputStride = 32);
     torch::Tensor forward(torch::Tensor x);
     int outChannels() const { return outChannels_; }
     // Stores the 4-D weights channels-last (NHWC): oneDNN's CPU and cuDNN's tensor-core

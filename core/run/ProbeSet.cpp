@@ -74,6 +74,17 @@ ProbeSet ProbeSet::create(const PreparedStore& store, const RunDirectory& run, i
     return set;
 }
 
+ProbeSet ProbeSet::create(const std::vector<cv::Mat>& squareRgb, const std::vector<std::string>& sources, const RunDirectory& run,
+                          int imageSize) {
+    ProbeSet set;
+    std::error_code ec;
+    fs::create_directories(run.probesDir(), ec);
+    if (ec) throw FraError("cannot create '" + run.probesDir().string() + "': " + ec.message());
+    for (std::size_t i = 0; i < squareRgb.size(); ++i) set.add(squareRgb[i], imageSize, i < sources.size() ? sources[i] : "", run);
+    set.writeIndex(run);
+    return set;
+}
+
 void ProbeSet::add(const cv::Mat& rgb, int imageSize, const std::string& source, const RunDirectory& run) {
     const cv::Mat crop = TwoViewAugmenter::centerCrop(rgb, imageSize);
     char name[32];

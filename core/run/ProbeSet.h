@@ -17,6 +17,9 @@ class ProbeSet {
 public:
     static ProbeSet create(const ImageFolder& folder, const RunDirectory& run, int count, int imageSize, int minImageSide);
     static ProbeSet create(const PreparedStore& store, const RunDirectory& run, int count, int imageSize);
+    // Faces chosen elsewhere (a downstream dataset's test faces), square RGB, stored as they are.
+    static ProbeSet create(const std::vector<cv::Mat>& squareRgb, const std::vector<std::string>& sources, const RunDirectory& run,
+                           int imageSize);
     static ProbeSet load(const RunDirectory& run);
 
     std::vector<cv::Mat> images;        // RGB, imageSize x imageSize

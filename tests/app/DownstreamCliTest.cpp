@@ -100,3 +100,46 @@ TEST(DownstreamCli, BadDatasetsAndModelsGiveOneLine) {
     EXPECT_FALSE(fs::exists(dir / "t"));
     EXPECT_FALSE(fs::exists(dir / "colours" / "eval"));
 }
+
+// Malformed datasets fail inside the format plugins. Each must reach the user as one line naming
+// the file (and line) with exit code 1 — before, the plugin's exception outlived the unloaded
+// module and `fra` died with SIGSEGV (exit 139).
+TEST(DownstreamCli, MalformedDatasetsInsidePluginsGiveOneLineAndExitCode1) {
+    TempDir dir;
+    auto write = [](const fs::path& file, const std::string& text) {
+        fs::create_directories(file.parent_path());
+        std::ofstream(file) << text;
+    };
+    write(dir / "raf" / "EmoLabel" / "list_patition_label.txt", "train_00001.jpg 5\ntrain_00002.jpg five\n");
+    write(dir / "celeba" / "Anno" / "list_attr_celeba.txt", "2\nSmiling Male\n000001.jpg 1 -1\n000002.jpg 1\n");
+    write(dir / "celeba" / "Eval" / "list_eval_partition.txt", "000001.jpg 0\n000002.jpg 2\n");
+    write(dir / "pts" / "train" / "p" / "a.pts", "version: 1\nn_points: 68\n{\n1 2\n3 4\n}\n");
+    testimages::writeImage(dir / "pts" / "train" / "p" / "a.png", cv::Mat(40, 40, CV_8UC3, cv::Scalar(90, 90, 90)));
+    fs::create_directories(dir / "pts" / "test");
+    write(dir / "binary" / "EmoLabel" / "list_patition_label.txt", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));
+    const struct {
+        std::string spec, fragment;
+    } cases[] = {
+        {"rafdb:" + (dir / "raf").string(), "list_patition_label.txt:2"},
+        {"celeba:" + (dir / "celeba").string(), "list_attr_celeba.txt:4"},
+        {"pts:" + (dir / "pts").string(), "a.pts"},
+        {"rafdb:" + (dir / "celeba").string(), "list_patition_label.txt"},  // a folder of another format
+        {"celeba:" + (dir / "raf").string(), "list_attr_celeba.txt"},
+        {"rafdb:" + (dir / "binary").string(), "list_patition_label.txt:1"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.spec);
+        const ProcessResult r = runFra({"datasets", c.spec});
+        EXPECT_EQ(r.exitCode, 1) << r.err;  // not a crash
+        expectOneLineError(r, c.fragment);
+        const ProcessResult ft = runFra(withSmall({"finetune", "random:resnet18", "--dataset", c.spec, "--out", (dir / "o").string()}));
+        EXPECT_EQ(ft.exitCode, 1) << ft.err;
+        expectOneLineError(ft, c.fragment);
+    }
+    const ProcessResult ev = runFra({"eval", "random:resnet18", "--dataset", cases[2].spec, "--out", (dir / "o").string()});
+    EXPECT_EQ(ev.exitCode, 1) << ev.err;
+    const ProcessResult cmp = runFra(withSmall({"compare", "--models", "random:resnet18", "--datasets", cases[0].spec, "--out",
+                                                (dir / "c").string()}));
+    EXPECT_EQ(cmp.exitCode, 1) << cmp.err;
+    expectOneLineError(cmp, cases[0].fragment);
+}

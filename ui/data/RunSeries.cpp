@@ -9,7 +9,7 @@ const QVector<RunSeries::Metric>& RunSeries::metrics() {
     static const QVector<Metric> all = {
         {"l_c", "Consistency L_c", true},    {"l_r", "Relation L_r", true},    {"loss", "Total loss L", true},
         {"l_g", "Global terms L_g", true},   {"l_l", "Local terms L_l", true},
-        {"region_cos", "Region similarity (1 = identical)", false}, {"heat_entropy", "Heatmap entropy / log K", false},
+        {"region_cos", "Region similarity (1 = identical, below 0 = separated)", false}, {"heat_entropy", "Heatmap entropy / log K", false},
         {"lr", "Learning rate", false},      {"momentum", "EMA momentum", false}, {"img_per_s", "Images / s", false}};
     return all;
 }

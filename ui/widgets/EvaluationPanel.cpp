@@ -126,6 +126,13 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
     auto* showFaces = new QPushButton("Facial regions on test faces");
     showFaces->setToolTip("Heatmaps of the selected FRA run over 8 test faces of the dataset");
     regionsLayout->addWidget(showFaces);
+    ftRegions_ = new QPushButton("Regions during fine-tuning");
+    ftRegions_->setObjectName("ftRegions");
+    ftRegions_->setToolTip("In the Facial regions view: the K heatmaps of fixed test faces after every epoch of this fine-tuning "
+                           "(the pre-trained region heads over the fine-tuned backbone), against epoch 0 (the pre-trained checkpoint)");
+    ftRegions_->setEnabled(false);
+    regionsLayout->addWidget(ftRegions_);
+    connect(ftRegions_, &QPushButton::clicked, this, [this] { emit fineTuningRegionsRequested(currentDir_); });
     auto* scroll = new QScrollArea;
     scroll->setWidget(faces_);
     scroll->setWidgetResizable(true);
@@ -210,6 +217,7 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
     });
     connect(bridge_, &EvaluationBridge::started, this, [this](const QString& dir) {
         currentDir_ = dir;
+        ftRegions_->setEnabled(false);
         if (!model_->currentText().startsWith("random:")) showDatasetHeatmaps();
         curves_->graph(0)->data()->clear();
         curves_->graph(1)->data()->clear();
@@ -218,6 +226,7 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
         stop_->setEnabled(true);
     });
     connect(bridge_, &EvaluationBridge::record, this, [this](const QString&, const QJsonObject& r) {
+        if (r["heatmaps"].toBool()) ftRegions_->setEnabled(true);
         curves_->graph(0)->addData(r["epoch"].toDouble(), r["train_loss"].toDouble());
         if (r.contains("primary")) curves_->graph(1)->addData(r["epoch"].toDouble(), r["primary"].toDouble());
         curves_->rescaleAxes();

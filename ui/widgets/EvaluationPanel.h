@@ -40,6 +40,10 @@ public:
     ConfigForm* form() const { return form_; }
     HeatmapPane* datasetHeatmaps() const { return faces_; }
 
+signals:
+    // The user asked to watch the facial regions of a fine-tuning (its evaluation folder).
+    void fineTuningRegionsRequested(const QString& evalDir);
+
 public slots:
     // The facial regions of a pre-trained run over test faces of the chosen dataset (shown when an
     // evaluation of an FRA run starts, and on demand).
@@ -60,7 +64,7 @@ private:
     QLineEdit* out_;
     QLabel* datasetInfo_;
     ConfigForm* form_;
-    QPushButton *start_, *stop_;
+    QPushButton *start_, *stop_, *ftRegions_;
     QCustomPlot* curves_;
     QPlainTextEdit* log_;
     QTableWidget* table_;

@@ -162,6 +162,13 @@ void HeatmapPanel::setRun(const QString& runPath) {
     if (compare_->currentIndex() == 1) setCompareRun(runPath);
 }
 
+void HeatmapPanel::showEvaluation(const QString& evalDir) {
+    setRun(evalDir);
+    if (compare_->currentIndex() == 1) setCompareRun(evalDir);
+    else compare_->setCurrentIndex(1);  // compares two steps of the shown folder, the second from its first
+    status_->setText("Fine-tuning: step = epoch; right: epoch 0, the pre-trained region heads before fine-tuning");
+}
+
 void HeatmapPanel::setCompareRun(const QString& runPath) {
     secondary_->setRun(runPath);
     QSignalBlocker block(secondSlider_);

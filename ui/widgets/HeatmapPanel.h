@@ -33,6 +33,9 @@ public slots:
     void snapshotsChanged(const QString& runPath);    // from the follower
     void openImages(const QStringList& files);        // inference with the run's newest checkpoint
     void compareCheckpoint(const QString& checkpoint);  // second pane: another checkpoint on the probe faces
+    // A fine-tuning's snapshots (an evaluation folder: step = epoch): the newest epoch on the left,
+    // epoch 0 (the pre-trained checkpoint) on the right, one slider each.
+    void showEvaluation(const QString& evalDir);
 
 private:
     void syncSlider(bool followNewest);

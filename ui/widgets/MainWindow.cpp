@@ -7,6 +7,7 @@
 #include "data/RunCatalog.h"
 #include "data/RunFollower.h"
 #include "data/RunQueue.h"
+#include "util/BuildInfo.h"
 #include "widgets/EvaluationPanel.h"
 #include "widgets/HeatmapPanel.h"
 #include "widgets/LaunchPanel.h"
@@ -21,6 +22,7 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QInputDialog>
+#include <QJsonObject>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -130,6 +132,14 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(bridge_, &TrainingBridge::finished, this, &MainWindow::onTrainingFinished);
     connect(follower_, &RunFollower::recordsAppended, plots_, &PlotPanel::appendRecords, Qt::QueuedConnection);
+    // a fine-tuning's region snapshots arrive with its per-epoch records
+    connect(evaluations_, &EvaluationBridge::record, heatmaps_, [this](const QString& dir, const QJsonObject& r) {
+        if (r["heatmaps"].toBool()) heatmaps_->snapshotsChanged(dir);
+    });
+    connect(evaluation_, &EvaluationPanel::fineTuningRegionsRequested, this, [this](const QString& dir) {
+        heatmaps_->showEvaluation(dir);
+        tabs_->setCurrentWidget(heatmaps_);
+    });
     connect(follower_, &RunFollower::heatmapsChanged, heatmaps_, [this](const QString& path) { heatmaps_->snapshotsChanged(path); },
             Qt::QueuedConnection);
 
@@ -215,6 +225,12 @@ void MainWindow::buildMenus() {
                                  "Ctrl+.  stop with a checkpoint\nCtrl+E  export the plots\nCtrl+1..5  switch views\nF5  refresh\n"
                                  "Plots: drag to pan, wheel to zoom, double-click to follow the data again");
     });
+    help->addAction("About FRA Workbench", this, [this] {
+        QMessageBox::about(this, "About FRA Workbench",
+                           "FRA Workbench " + QApplication::applicationVersion() +
+                               "\nFacial Region Awareness pre-training (Gao & Patras, CVPR 2024)\n\nThis build:\n" +
+                               QString::fromStdString(fra::buildCapabilitiesText()));
+    });
 }
 
 void MainWindow::setRunsFolder(const QString& folder) {
@@ -253,13 +269,12 @@ void MainWindow::onTrainingFinished(const QString& runPath, const QString& state
 }
 
 void MainWindow::startDemo(const QString& dataFolder, qint64 steps) {
-    launch_->setPreset("cpu-r18");
+    launch_->setPreset("cpu-r18-demo");  // its regions separate within the first minutes on 2 cores
     launch_->setDataFolder(dataFolder);
     launch_->setRunName("demo-" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
     RunQueue::Launch l;
     l.config = launch_->config();
-    l.config.run.maxSteps = steps;
-    l.config.run.heatmapEvery = 10;  // heatmaps move within the first minute
+    if (steps > 0) l.config.run.maxSteps = steps;  // else the preset's whole (short) schedule
     l.runDir = QDir(launch_->runsFolder()).filePath("demo-" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
     queue_->enqueue(l);
     launch_->setRunName("cpu-r18-" + QDateTime::currentDateTime().addSecs(1).toString("yyyyMMdd-HHmmss"));

@@ -38,6 +38,7 @@ public:
     PlotPanel* plotPanel() const { return plots_; }
     HeatmapPanel* heatmapPanel() const { return heatmaps_; }
     EvaluationPanel* evaluationPanel() const { return evaluation_; }
+    EvaluationBridge* evaluationBridge() const { return evaluations_; }
     RunBrowser* runBrowser() const { return browser_; }
     QTabWidget* tabs() const { return tabs_; }
     // Saves a PNG of each main view into `folder` (tests, documentation).

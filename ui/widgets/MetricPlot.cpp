@@ -25,6 +25,20 @@ MetricPlot::MetricPlot(QString key, const QString& title, QWidget* parent) : QWi
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     plot_->setNoAntialiasingOnDrag(true);
     plot_->setMinimumHeight(160);
+    if (key_ == "region_cos") {  // the moment of separation: the K regions' mean cosine crosses 0
+        auto* zero = new QCPItemStraightLine(plot_);
+        zero->point1->setCoords(0, 0);
+        zero->point2->setCoords(1, 0);
+        zero->setPen(QPen(QColor(200, 60, 60), 1, Qt::DashLine));
+        auto* label = new QCPItemText(plot_);
+        label->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
+        label->position->setTypeY(QCPItemPosition::ptPlotCoords);
+        label->position->setCoords(0.99, 0);
+        label->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
+        label->setText("below 0: regions separated");
+        label->setColor(QColor(200, 60, 60));
+        label->setFont(QFont("sans", 8));
+    }
     connect(plot_, &QCustomPlot::mouseRelease, this, [this] {
         follow_ = false;
         emit viewChanged();

@@ -41,6 +41,24 @@ TEST(PresetLibrary, PaperPresetSelectsThePapersWording) {
     EXPECT_LE(cpu.data.imageSize, 112);
 }
 
+TEST(PresetLibrary, TheAuthorsDecoderStaysTheDefaultAndCpuPresetsSwitchToRegionsThatForm) {
+    const PresetLibrary library(std::filesystem::path(FRA_TEST_RESOURCE_DIR) / "presets");
+    const fra::FraConfig code = library.resolve("paper-r50");
+    EXPECT_EQ(code.model.queryInit, "zeros");  // the authors' code
+    EXPECT_EQ(code.model.outputStride, 32);
+    EXPECT_DOUBLE_EQ(code.loss.teacherTemperature, 0.04);
+    for (const char* name : {"cpu-r18", "cpu-r18-byol", "cpu-r18-gc-lc", "cpu-r18-demo"}) {
+        const fra::FraConfig c = library.resolve(name);
+        // at least 7x7 heatmaps: eyes, nose and mouth on different cells
+        EXPECT_GE((c.data.imageSize + c.model.outputStride - 1) / c.model.outputStride, 7) << name;
+        EXPECT_EQ(c.model.queryInit, "learned") << name;
+    }
+    const fra::FraConfig authors = library.resolve("cpu-r18-authors");
+    EXPECT_EQ(authors.model.queryInit, "zeros");
+    EXPECT_EQ(authors.model.outputStride, library.resolve("cpu-r18").model.outputStride);  // only the decoder differs
+    EXPECT_EQ(library.resolve("cpu-r18-demo-authors").model.queryInit, "zeros");
+}
+
 TEST(PresetLibrary, ExtendsChainsAndErrors) {
     TempDir dir;
     std::ofstream(dir / "a.json") << R"({"description": "A", "config": {"model": {"num_regions": 4}}})";

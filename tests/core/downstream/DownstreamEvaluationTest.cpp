@@ -2,6 +2,8 @@
 #include "downstream/AnnotationFile.h"
 #include "downstream/DatasetRegistry.h"
 #include "downstream/DownstreamEvaluation.h"
+#include "run/NpyFile.h"
+#include "run/ProbeSet.h"
 #include "run/RunDirectory.h"
 #include "support/TempDir.h"
 #include "support/TestImages.h"
@@ -123,5 +125,42 @@ TEST(DownstreamEvaluation, LandmarksAndTheHeatmapReadOutOfAnFraRun) {
     EXPECT_EQ(readout["train_faces"], 24);
     EXPECT_TRUE(std::isfinite(readout["metrics"]["nme"].get<double>()));
     EXPECT_GT(readout["metrics"]["mean_shape_nme"].get<double>(), 0.0);  // the floor it is compared with
+    // per region: the facial part its centroid sits nearest to in most test faces, and how often
+    ASSERT_EQ(readout["region_parts"].size(), 4u);
+    for (const auto& r : readout["region_parts"]) {
+        EXPECT_GE(r["share"].get<double>(), 0.2);  // the most frequent of 5 parts: at least a fifth
+        EXPECT_LE(r["share"].get<double>(), 1.0);
+        EXPECT_GE(r["fixed_point_share"].get<double>(), 0.2);
+        EXPECT_TRUE(r["part"].is_string());
+    }
+    EXPECT_TRUE(readout["metrics"].contains("part_consistency"));
+    EXPECT_GE(readout["metrics"]["distinct_parts"].get<int>(), 1);
     EXPECT_THROW(fra::runHeatmapQuality("random:resnet18", spec, d, lp, dir / "x"), std::exception);
+
+    // Fine-tuning the FRA run snapshots the K heatmaps of fixed test faces before the first epoch
+    // and after each one, in the pre-training's layout, inside the evaluation folder.
+    fra::EvalConfig ft = small("ft");
+    ft.probeImages = 3;
+    const fs::path ftDir = fra::DownstreamEvaluation::evalDirFor((dir / "run").string(), d, "ft", {});
+    fra::DownstreamEvaluation fine({(dir / "run").string(), spec, ft, ftDir}, d);
+    std::vector<json> records;
+    fine.onRecord([&](const json& r) { records.push_back(r); });
+    fine.run();
+    ASSERT_EQ(records.size(), 3u);
+    EXPECT_TRUE(records[0].value("heatmaps", false));
+    const auto run = fra::RunDirectory::open(ftDir);
+    const auto snapshots = run.heatmapSnapshots();
+    ASSERT_EQ(snapshots.size(), 4u);  // epoch 0 (the pre-trained model) and epochs 1..3
+    for (std::size_t e = 0; e < snapshots.size(); ++e) EXPECT_EQ(snapshots[e].step, static_cast<std::int64_t>(e));
+    const fra::NpyArray before = fra::readNpy(snapshots.front().file), after = fra::readNpy(snapshots.back().file);
+    ASSERT_EQ(before.shape.size(), 4u);  // P x K x h x w: 3 probes, K = 4, the pre-training's map
+    EXPECT_EQ(before.shape[0], 3);
+    EXPECT_EQ(before.shape[1], 4);
+    EXPECT_EQ(after.shape, before.shape);
+    EXPECT_NE(before.data, after.data);  // the backbone moved, the heads stayed
+    EXPECT_EQ(fra::ProbeSet::load(run).images.size(), 3u);
+    // a random initialisation has no region heads: no snapshots
+    const fs::path randomDir = dir / "random-ft";
+    fra::DownstreamEvaluation({"random:resnet18", spec, ft, randomDir}, d).run();
+    EXPECT_FALSE(fs::exists(randomDir / "heatmaps"));
 }

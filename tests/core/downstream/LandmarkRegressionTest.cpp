@@ -30,3 +30,40 @@ TEST(LandmarkRegression, HeatmapCentroidsByHand) {
     EXPECT_FLOAT_EQ(c[2], 0.5f);
     EXPECT_FLOAT_EQ(c[3], 0.5f);
 }
+
+TEST(LandmarkRegression, FacialPartsOfThe68And98PointLayouts) {
+    const auto p68 = fra::facialPartOfLandmarks(68);
+    ASSERT_EQ(p68.size(), 68u);
+    const auto& names = fra::facialPartNames();
+    EXPECT_EQ(names[p68[8]], "jaw");
+    EXPECT_EQ(names[p68[19]], "brows");
+    EXPECT_EQ(names[p68[30]], "nose");
+    EXPECT_EQ(names[p68[36]], "eyes");
+    EXPECT_EQ(names[p68[45]], "eyes");
+    EXPECT_EQ(names[p68[57]], "mouth");
+    const auto p98 = fra::facialPartOfLandmarks(98);
+    ASSERT_EQ(p98.size(), 98u);
+    EXPECT_EQ(names[p98[60]], "eyes");
+    EXPECT_EQ(names[p98[97]], "eyes");  // pupil
+    EXPECT_EQ(names[p98[90]], "mouth");
+    EXPECT_TRUE(fra::facialPartOfLandmarks(5).empty());
+}
+
+TEST(LandmarkRegression, RegionPartConsistencyByHand) {
+    // Two landmarks: 0 = part 3 (eyes) at the top, 1 = part 4 (mouth) at the bottom; the face moves
+    // up and down. Region 0 follows the eye, region 1 sits still in the middle of the crop.
+    const std::vector<int> parts{3, 4};
+    std::vector<std::vector<float>> centroids, landmarks;
+    for (float shift : {-0.2f, -0.1f, 0.1f, 0.2f}) {
+        landmarks.push_back({0.5f, 0.3f + shift, 0.5f, 0.7f + shift});
+        centroids.push_back({0.5f, 0.32f + shift, 0.5f, 0.52f});
+    }
+    const auto r = fra::regionPartConsistency(centroids, landmarks, parts);
+    ASSERT_EQ(r.size(), 2u);
+    EXPECT_EQ(r[0].part, 3);
+    EXPECT_DOUBLE_EQ(r[0].share, 1.0);
+    EXPECT_DOUBLE_EQ(r[0].fixedShare, 0.75);  // its mean position (0.5, 0.32) is nearest the eye in 3 of 4 faces
+    EXPECT_DOUBLE_EQ(r[1].share, 0.5);       // the still region is as good as a fixed point
+    EXPECT_DOUBLE_EQ(r[1].fixedShare, 0.5);
+    EXPECT_THROW(fra::regionPartConsistency(centroids, {landmarks[0]}, parts), std::exception);
+}

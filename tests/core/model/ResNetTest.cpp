@@ -35,3 +35,18 @@ TEST(ResNet, TorchvisionSizesNamesAndShapes) {
     EXPECT_EQ(r50->forward(torch::randn({1, 3, 224, 224})).sizes(), torch::IntArrayRef({1, 2048, 7, 7}));
     EXPECT_EQ(r18->forward(torch::randn({2, 3, 112, 112})).sizes(), torch::IntArrayRef({2, 512, 4, 4}));
 }
+
+TEST(ResNet, OutputStride16KeepsTheWeightsAndDoublesTheMapSide) {
+    torch::manual_seed(0);
+    fra::ResNet os32("resnet18"), os16("resnet18", 16);
+    EXPECT_EQ(countParameters(os16), countParameters(os32));  // same torchvision weights, loadable either way
+    const auto a = os32->named_parameters(), b = os16->named_parameters();
+    for (const auto& item : a) EXPECT_EQ(item.value().sizes(), b[item.key()].sizes()) << item.key();
+    os16->eval();
+    torch::NoGradGuard noGrad;
+    EXPECT_EQ(os16->forward(torch::randn({2, 3, 112, 112})).sizes(), torch::IntArrayRef({2, 512, 7, 7}));
+    fra::ResNet r50("resnet50", 16);
+    r50->eval();
+    EXPECT_EQ(r50->forward(torch::randn({1, 3, 224, 224})).sizes(), torch::IntArrayRef({1, 2048, 14, 14}));
+    EXPECT_THROW(fra::ResNet("resnet18", 8), std::exception);
+}

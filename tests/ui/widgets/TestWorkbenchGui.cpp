@@ -1,4 +1,5 @@
 // The workbench as a user drives it: a tiny run started from the launcher, watched live.
+#include "bridge/EvaluationBridge.h"
 #include "bridge/TrainingBridge.h"
 #include "data/RunCatalog.h"
 #include "support/TempDir.h"
@@ -101,6 +102,25 @@ private slots:
         evaluation->showDatasetHeatmaps();
         QTRY_VERIFY_WITH_TIMEOUT(evaluation->datasetHeatmaps()->faces().size() >= 4, 30000);
         QCOMPARE(evaluation->datasetHeatmaps()->regions(), 4);
+
+        // a fine-tuning of the run snapshots the regions every epoch; the regions view shows them
+        // live, newest epoch against epoch 0 (the pre-trained checkpoint)
+        evaluation->setProtocol("ft");
+        evaluation->form()->setValues({{"epochs", 2}, {"warmup_epochs", 1}, {"image_size", 32}, {"batch_size", 4},
+                                       {"probe_images", 3}, {"threads", 2}, {"eval_every", 2}});
+        QSignalSpy evaluated(window.evaluationBridge(), &fraui::EvaluationBridge::finished);
+        evaluation->start();
+        QVERIFY(evaluated.wait(300000));
+        auto* ftRegions = evaluation->findChild<QPushButton*>("ftRegions");
+        QVERIFY(ftRegions && ftRegions->isEnabled());
+        QTest::mouseClick(ftRegions, Qt::LeftButton);
+        const QString evalDir = evaluated.first().at(0).toString();
+        QCOMPARE(window.heatmapPanel()->primary()->run(), evalDir);
+        QCOMPARE(window.heatmapPanel()->primary()->steps(), (QVector<qint64>{0, 1, 2}));  // epochs
+        QCOMPARE(window.heatmapPanel()->primary()->currentStep(), qint64(2));
+        QCOMPARE(window.heatmapPanel()->secondary()->currentStep(), qint64(0));
+        QCOMPARE(window.heatmapPanel()->primary()->faces().size(), 3);
+        window.saveScreenshots(FRA_TEST_ARTIFACTS "/workbench-finetuning");
         window.heatmapPanel()->setRun(run);
         window.saveScreenshots(FRA_TEST_ARTIFACTS "/workbench");
         QVERIFY(QFile::exists(FRA_TEST_ARTIFACTS "/workbench/monitor.png"));

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Do FRA's facial regions form, and do they land on facial parts? Pre-trains each preset on the
+# real-face sample pool for one budget, runs the heatmap read-out (`fra eval`) on the pool's
+# landmarks-dlib68 task, and prints one JSON line per run (also appended to OUT/region-proof.jsonl):
+# region_cos and heat_entropy at the start and end (and the first step with region_cos < 0), L_r,
+# the read-out NME against the mean-shape NME, and per region the facial part its centroid sits
+# nearest to in most test faces with that share (and a fixed point's share, the floor).
+#   bench/region-proof.sh [--budget demo|evidence] [--out DIR] [--seed N] [PRESET ...]
+# demo: the cpu-r18-demo preset's own short schedule (what scripts/demo.sh trains);
+# evidence: the evidence script's 9-epoch schedule (414 steps). Default presets: cpu-r18-demo
+# (demo) or cpu-r18 (evidence), plus cpu-r18-authors (the published decoder, queries start at zero).
+# Finished runs in OUT are reused, so an interrupted call continues.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+fra=${FRA_BIN:-$root/build/app/fra/fra}
+pool=${FRA_SAMPLES:-${XDG_DATA_HOME:-$HOME/.local/share}/fra-workbench/samples}
+budget=demo out="" seed=1 presets=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --budget) budget=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --seed) seed=$2; shift 2 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -*) echo "region-proof: unknown option $1" >&2; exit 2 ;;
+    *) presets+=("$1"); shift ;;
+  esac
+done
+case $budget in
+  demo) overrides=(); [ ${#presets[@]} -gt 0 ] || presets=(cpu-r18-demo cpu-r18-demo-authors) ;;
+  evidence) overrides=(--set optim.epochs=9 --set optim.warmup_epochs=1 --set run.checkpoint_every=100 --set run.heatmap_every=50)
+            [ ${#presets[@]} -gt 0 ] || presets=(cpu-r18 cpu-r18-authors) ;;
+  *) echo "region-proof: --budget is demo or evidence" >&2; exit 2 ;;
+esac
+out=${out:-$root/runs/region-proof-$budget}
+task="$pool/tasks/landmarks-dlib68"
+[ -x "$fra" ] || { echo "region-proof: build first (scripts/build.sh): no $fra" >&2; exit 1; }
+[ -d "$task" ] || { echo "region-proof: no sample pool at $pool (scripts/fetch-samples.sh)" >&2; exit 1; }
+mkdir -p "$out"
+commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+machine="$(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
+for preset in "${presets[@]}"; do
+  run="$out/$preset-seed$seed"
+  if [ ! -f "$run/run.json" ] || ! grep -q '"finished"' "$run/run.json"; then
+    rm -rf "$run"
+    start=$(date +%s)
+    "$fra" pretrain --preset "$preset" --data "$pool/faces" --out "$run" --seed "$seed" "${overrides[@]}" --quiet
+    echo $(( $(date +%s) - start )) > "$run/pretrain-seconds"
+  fi
+  result=$(find "$run/eval" -path '*heatmap-regression/result.json' 2>/dev/null | head -1)
+  if [ -z "$result" ]; then
+    "$fra" eval "$run" --dataset "pts:$task" > /dev/null
+    result=$(find "$run/eval" -path '*heatmap-regression/result.json' | head -1)
+  fi
+  python3 - "$run" "$result" "$preset" "$budget" "$commit" "$machine" <<'PY' | tee -a "$out/region-proof.jsonl"
+import json, sys
+run, result, preset, budget, commit, machine = sys.argv[1:]
+rows = []
+for line in open(f"{run}/metrics.jsonl"):
+    try: rows.append(json.loads(line))
+    except ValueError: pass  # a torn last line
+rows = [r for r in rows if "step" in r and r.get("region_cos") is not None]
+def mean(key, part):  # the mean over the first or last 10 % of the steps (at least 5): less noise than one step
+    n = max(5, len(rows) // 10)
+    sel = rows[:n] if part == "first" else rows[-n:]
+    vals = [r[key] for r in sel if r.get(key) is not None]
+    return round(sum(vals) / len(vals), 4) if vals else None
+separated = next((r["step"] for r in rows if r["region_cos"] < 0), None)
+res = json.load(open(result))
+m = res["metrics"]
+gain = 100.0 * (m["mean_shape_nme"] - m["nme"]) / m["mean_shape_nme"]
+print(json.dumps({
+    "bench": "region-proof", "budget": budget, "preset": preset, "run": run,
+    "steps": rows[-1]["step"] + 1 if rows else 0,
+    "pretrain_seconds": int(open(f"{run}/pretrain-seconds").read()) if __import__("os").path.exists(f"{run}/pretrain-seconds") else None,
+    "region_cos_first": mean("region_cos", "first"), "region_cos_last": mean("region_cos", "last"),
+    "first_step_region_cos_below_0": separated,
+    "heat_entropy_first": mean("heat_entropy", "first"), "heat_entropy_last": mean("heat_entropy", "last"),
+    "l_r_first": mean("l_r", "first"), "l_r_last": mean("l_r", "last"),
+    "readout_nme": round(m["nme"], 4), "mean_shape_nme": round(m["mean_shape_nme"], 4),
+    "readout_gain_pct": round(gain, 1),
+    "part_consistency": round(m.get("part_consistency", float("nan")), 3),
+    "part_consistency_fixed_point": round(m.get("part_consistency_fixed_point", float("nan")), 3),
+    "distinct_parts": m.get("distinct_parts"),
+    "regions": [{"region": r["region"], "part": r["part"], "share": round(r["share"], 3),
+                 "fixed_point_share": round(r["fixed_point_share"], 3)} for r in res.get("region_parts", [])],
+    "test_faces": res["test_faces"], "machine": machine, "commit": commit}))
+PY
+done

@@ -1,0 +1,45 @@
+#include "util/BuildInfo.h"
+
+#include <ATen/Context.h>
+#include <ATen/Parallel.h>
+#include <torch/cuda.h>
+#include <torch/version.h>
+
+#include <thread>
+#ifndef FRA_NO_OPENCV
+#include <opencv2/core/version.hpp>
+#endif
+
+namespace fra {
+
+std::vector<std::pair<std::string, std::string>> buildCapabilities() {
+    std::vector<std::pair<std::string, std::string>> out;
+    out.emplace_back("LibTorch", TORCH_VERSION);
+    out.emplace_back("CUDA", torch::cuda::is_available() ? "yes (" + std::to_string(torch::cuda::device_count()) + " device(s))"
+                             : at::hasCUDA()              ? "built in, no device visible"
+                                                          : "no (a CPU LibTorch)");
+#ifdef FRA_WITH_GLOO
+    out.emplace_back("Gloo", "yes (multi-process CPU training)");
+#else
+    out.emplace_back("Gloo", "no (configured with -DFRA_WITH_GLOO=OFF)");
+#endif
+    out.emplace_back("NCCL", "no (no NCCL process group in this version)");
+#ifndef FRA_NO_OPENCV
+    out.emplace_back("OpenCV", CV_VERSION);
+    out.emplace_back("dlib", "yes (sample-pool landmarks)");
+#else
+    out.emplace_back("OpenCV", "no (configured with -DFRA_WITH_OPENCV=OFF: prepared stores only)");
+    out.emplace_back("dlib", "no");
+#endif
+    out.emplace_back("threads", std::to_string(at::get_num_threads()) + " compute threads by default, " +
+                                    std::to_string(std::thread::hardware_concurrency()) + " cores");
+    return out;
+}
+
+std::string buildCapabilitiesText() {
+    std::string text;
+    for (const auto& [name, value] : buildCapabilities()) text += name + ": " + value + "\n";
+    return text;
+}
+
+}  // namespace fra

@@ -1,0 +1,14 @@
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace fra {
+
+// What this build of the workbench can do, for `fra --version` and the GUI's Help > About:
+// LibTorch version, CUDA, the process groups (Gloo, NCCL), OpenCV, dlib, compute threads.
+// Declared without LibTorch so the GUI can show it; defined in fra_core.
+std::vector<std::pair<std::string, std::string>> buildCapabilities();
+std::string buildCapabilitiesText();  // one "name: value" line each
+
+}  // namespace fra
