@@ -46,7 +46,7 @@ for preset in "${presets[@]}"; do
     "$fra" pretrain --preset "$preset" --data "$pool/faces" --out "$run" --seed "$seed" "${overrides[@]}" --quiet
     echo $(( $(date +%s) - start )) > "$run/pretrain-seconds"
   fi
-  result=$(find "$run/eval" -path '*heatmap-regression/result.json' 2>/dev/null | head -1)
+  result=$(find "$run/eval" -path '*heatmap-regression/result.json' 2>/dev/null | head -1 || true)
   if [ -z "$result" ]; then
     "$fra" eval "$run" --dataset "pts:$task" > /dev/null
     result=$(find "$run/eval" -path '*heatmap-regression/result.json' | head -1)

@@ -143,7 +143,7 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
 
     struct ReadoutOptions {
         std::string model, dataset, out;
-        double ridge = 1e-3;
+        double ridge = 1e-3, temperature = 0;
         EvalOptions eval;
     };
     auto ro = std::make_shared<ReadoutOptions>();
@@ -151,6 +151,10 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
     eval->add_option("model", ro->model, "Run folder or checkpoint of an FRA pre-training")->required();
     eval->add_option("--dataset", ro->dataset, "A landmark dataset, FORMAT:PATH")->required();
     eval->add_option("--ridge", ro->ridge, "Ridge penalty of the linear read-out")->check(CLI::Range(0.0, 1e6))->capture_default_str();
+    eval->add_option("--temperature", ro->temperature,
+                     "Read softmax over regions of the cosines / T instead of the model's heatmaps (t_h); 0.1 = L_r's student assignment")
+        ->check(CLI::Range(0.0, 100.0))
+        ->capture_default_str();
     eval->add_option("--out", ro->out, "Where evaluations of models outside a run folder go");
     ro->eval.addTo(*eval);
     eval->callback([ro, &action] {
@@ -158,8 +162,10 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
             const fra::EvalConfig config = ro->eval.build();
             const fra::DatasetRegistry registry;
             const fra::DownstreamDataset dataset = registry.load(ro->dataset);
-            const fs::path dir = fra::DownstreamEvaluation::evalDirFor(ro->model, dataset, "heatmap-regression", ro->out);
-            const json result = fra::runHeatmapQuality(ro->model, ro->dataset, dataset, config, dir, ro->ridge);
+            std::string protocol = "heatmap-regression";
+            if (ro->temperature > 0) protocol += "-t" + json(ro->temperature).dump();  // its own folder beside the default read-out
+            const fs::path dir = fra::DownstreamEvaluation::evalDirFor(ro->model, dataset, protocol, ro->out);
+            const json result = fra::runHeatmapQuality(ro->model, ro->dataset, dataset, config, dir, ro->ridge, ro->temperature);
             std::cout << summary(result) << "\n  -> " << dir.string() << std::endl;
             return 0;
         };

@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
     QCommandLineOption steps("steps", "Step budget of the demo run (default 0: the preset's whole schedule).", "n", "0");
     QCommandLineOption screenshots("screenshots", "Save screenshots of the main views here after --quit-after.", "folder");
     QCommandLineOption quitAfter("quit-after", "Quit after this many seconds (demos, smoke tests).", "seconds");
-    parser.addOptions({runs, demo, steps, screenshots, quitAfter});
+    QCommandLineOption show("show", "Open this run on the facial-regions view.", "run");
+    parser.addOptions({runs, demo, steps, screenshots, quitAfter, show});
     parser.process(app);
 
     fraui::MainWindow window;
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
     window.setRunsFolder(runsFolder);
     window.show();
     if (parser.isSet(demo)) window.startDemo(parser.value(demo), parser.value(steps).toLongLong());
+    if (parser.isSet(show)) window.openRun(parser.value(show));
     if (parser.isSet(quitAfter)) {
         QTimer::singleShot(static_cast<int>(parser.value(quitAfter).toDouble() * 1000), &window, [&] {
             if (parser.isSet(screenshots)) window.saveScreenshots(parser.value(screenshots));

@@ -29,13 +29,13 @@ struct Readout {
 };
 
 Readout readout(const LoadedModel& loaded, const FacePreprocessor& pre, const std::vector<DownstreamSample>& split, int landmarkCount,
-                std::size_t& unreadable) {
+                double temperature, std::size_t& unreadable) {
     Readout out;
     std::vector<float> normalised(2u * landmarkCount);
     std::vector<cv::Mat> crops;
     auto flush = [&] {
         if (crops.empty()) return;
-        const NpyArray maps = computeHeatmaps(*loaded.model, crops, loaded.config.data);
+        const NpyArray maps = computeHeatmaps(*loaded.model, crops, loaded.config.data, temperature);
         const int k = static_cast<int>(maps.shape[1]), h = static_cast<int>(maps.shape[2]), w = static_cast<int>(maps.shape[3]);
         for (std::size_t i = 0; i < crops.size(); ++i)
             out.centroids.push_back(heatmapCentroids(maps.data.data() + i * static_cast<std::size_t>(k) * h * w, k, h, w));
@@ -60,7 +60,7 @@ Readout readout(const LoadedModel& loaded, const FacePreprocessor& pre, const st
 }  // namespace
 
 json runHeatmapQuality(const std::string& model, const std::string& datasetSpec, const DownstreamDataset& d, const EvalConfig& c,
-                       const fs::path& outDir, double ridge) {
+                       const fs::path& outDir, double ridge, double temperature) {
     if (d.task != TaskKind::Landmarks) throw FraError("heatmap quality needs a landmark dataset; '" + d.root + "' is " + toString(d.task));
     const auto started = std::chrono::steady_clock::now();
     at::set_num_threads(c.threads > 0 ? c.threads : static_cast<int>(std::thread::hardware_concurrency()));
@@ -70,6 +70,7 @@ json runHeatmapQuality(const std::string& model, const std::string& datasetSpec,
     const FacePreprocessor pre(loaded.config.data.imageSize, c.cropMargin, loaded.config.data.mean, loaded.config.data.std);
     const json config{{"model", model}, {"model_name", DownstreamEvaluation::modelName(model)}, {"dataset", datasetSpec},
                       {"format", d.format}, {"task", toString(d.task)}, {"protocol", "heatmap-regression"}, {"ridge", ridge},
+                      {"temperature", temperature > 0 ? temperature : loaded.config.model.heatmapTemperature},
                       {"image_size", loaded.config.data.imageSize}, {"crop_margin", c.cropMargin}, {"checkpoint_step", loaded.step}};
     std::error_code ec;
     fs::create_directories(outDir, ec);
@@ -77,8 +78,8 @@ json runHeatmapQuality(const std::string& model, const std::string& datasetSpec,
     fs::remove(outDir / "result.json", ec);
     writeFileAtomically(outDir / "config.json", config.dump(2) + "\n");
     std::size_t unreadable = 0;
-    const Readout train = readout(loaded, pre, d.split("train"), d.landmarkCount, unreadable);
-    const Readout test = readout(loaded, pre, d.split("test"), d.landmarkCount, unreadable);
+    const Readout train = readout(loaded, pre, d.split("train"), d.landmarkCount, temperature, unreadable);
+    const Readout test = readout(loaded, pre, d.split("test"), d.landmarkCount, temperature, unreadable);
     if (train.centroids.size() < 2 || test.centroids.empty()) throw FraError("too few readable faces for the read-out");
     LandmarkRegression regression;
     regression.fit(train.centroids, train.landmarks, ridge);

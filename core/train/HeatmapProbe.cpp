@@ -8,7 +8,7 @@
 
 namespace fra {
 
-NpyArray computeHeatmaps(FraModelImpl& model, const std::vector<cv::Mat>& images, const DataConfig& data) {
+NpyArray computeHeatmaps(FraModelImpl& model, const std::vector<cv::Mat>& images, const DataConfig& data, double temperature) {
     if (!model.online->withRegions()) throw FraError("this model has no facial regions (GC-only / BYOL configuration)");
     NpyArray out;
     if (images.empty()) return out;
@@ -28,7 +28,8 @@ NpyArray computeHeatmaps(FraModelImpl& model, const std::vector<cv::Mat>& images
     torch::Tensor heat;
     {
         torch::NoGradGuard noGrad;
-        heat = model.online->forwardInference(batch).heatmaps.to(torch::kCPU, torch::kFloat32).contiguous();
+        const BranchOutputs o = model.online->forwardInference(batch);
+        heat = (temperature > 0 ? torch::softmax(o.dots.to(torch::kFloat32) / temperature, 1) : o.heatmaps).to(torch::kCPU, torch::kFloat32).contiguous();
     }
     model.online->train(wasTraining);
     out.shape = heat.sizes().vec();

@@ -12,7 +12,9 @@ class FraModelImpl;
 // Runs the online branch in inference mode (BN running statistics, `proto` prototypes) on
 // square RGB faces and returns their K heatmaps as a [P, K, h, w] float32 array. The model's
 // training state (mode, buffers, random generator) is left as it was.
-// Runs on the device the model lives on.
-NpyArray computeHeatmaps(FraModelImpl& model, const std::vector<cv::Mat>& squareRgbImages, const DataConfig& data);
+// Runs on the device the model lives on. `temperature` > 0 replaces the model's heatmap
+// temperature t_h: softmax over regions of the cosines / temperature.
+NpyArray computeHeatmaps(FraModelImpl& model, const std::vector<cv::Mat>& squareRgbImages, const DataConfig& data,
+                         double temperature = 0);
 
 }  // namespace fra

@@ -46,7 +46,8 @@ HeatmapPanel::HeatmapPanel(HeatmapInference* inference, QWidget* parent)
     contrast_->setRange(0, 100);  // power 1 .. 100, logarithmic
     contrast_->setValue(0);
     contrast_->setMaximumWidth(100);
-    contrast_->setToolTip("Display only: sharpens nearly uniform heatmaps (weights raised to a power, renormalised)");
+    contrast_->setToolTip("Display only: sharpens the soft heatmaps (weights raised to a power p and renormalised, i.e. softmax "
+                          "of the cosines at temperature t_h / p); it opens at p = 10, L_r's student assignment (t_h 1 / 0.1)");
     bar->addWidget(contrast_);
     mode_ = new QComboBox;
     mode_->setObjectName("mode");
@@ -104,8 +105,12 @@ HeatmapPanel::HeatmapPanel(HeatmapInference* inference, QWidget* parent)
         const double power = std::pow(100.0, v / 100.0);
         primary_->setContrast(power);
         secondary_->setContrast(power);
-        contrast_->setToolTip(QString("Display only: weights raised to the power %1 and renormalised").arg(power, 0, 'f', 1));
+        contrast_->setToolTip(QString("Display only: weights raised to the power %1 and renormalised (softmax of the cosines at "
+                                      "temperature t_h / %1; 10 = L_r's student assignment)").arg(power, 0, 'f', 1));
     });
+    // The heatmaps (t_h = 1) are soft: their colour mix reads as one wash even when the regions have
+    // separated. Open at the assignment L_r trains, softmax(cosine / 0.1): power 10 = slider 50.
+    contrast_->setValue(50);
     connect(mode_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int m) {
         primary_->setMode(static_cast<HeatmapMode>(m));
         secondary_->setMode(static_cast<HeatmapMode>(m));

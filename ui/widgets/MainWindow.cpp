@@ -280,6 +280,13 @@ void MainWindow::startDemo(const QString& dataFolder, qint64 steps) {
     launch_->setRunName("cpu-r18-" + QDateTime::currentDateTime().addSecs(1).toString("yyyyMMdd-HHmmss"));
 }
 
+void MainWindow::openRun(const QString& runPath) {
+    const QString path = QDir(runPath).absolutePath();
+    showRuns({path});
+    browser_->select(path);  // when the catalog already lists it
+    tabs_->setCurrentWidget(heatmaps_);
+}
+
 void MainWindow::saveScreenshots(const QString& folder) {
     QDir().mkpath(folder);
     const int current = tabs_->currentIndex();

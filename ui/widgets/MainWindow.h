@@ -31,6 +31,8 @@ public:
     void setRunsFolder(const QString& folder);
     // Starts the demo: cpu-r18 on `dataFolder` for `steps` steps, monitored at once.
     void startDemo(const QString& dataFolder, qint64 steps);
+    // Shows one run (also one outside the runs folder) in every view, on the facial-regions view.
+    void openRun(const QString& runPath);
 
     TrainingBridge* bridge() const { return bridge_; }
     RunCatalog* catalog() const { return catalog_; }

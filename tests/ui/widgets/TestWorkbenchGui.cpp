@@ -106,11 +106,24 @@ private slots:
         // a fine-tuning of the run snapshots the regions every epoch; the regions view shows them
         // live, newest epoch against epoch 0 (the pre-trained checkpoint)
         evaluation->setProtocol("ft");
-        evaluation->form()->setValues({{"epochs", 2}, {"warmup_epochs", 1}, {"image_size", 32}, {"batch_size", 4},
-                                       {"probe_images", 3}, {"threads", 2}, {"eval_every", 2}});
+        for (const auto& [key, value] : std::vector<std::pair<QString, QString>>{
+                 {"epochs", "2"}, {"warmup_epochs", "1"}, {"image_size", "32"}, {"batch_size", "4"}, {"probe_images", "3"},
+                 {"threads", "2"}, {"eval_every", "2"}}) {
+            auto* line = qobject_cast<QLineEdit*>(evaluation->form()->editor(key));
+            QVERIFY2(line, qPrintable(key));
+            line->setText(value);
+            emit line->textEdited(value);
+        }
         QSignalSpy evaluated(window.evaluationBridge(), &fraui::EvaluationBridge::finished);
+        QSignalSpy failedEvaluation(window.evaluationBridge(), &fraui::EvaluationBridge::failed);
         evaluation->start();
-        QVERIFY(evaluated.wait(300000));
+        QString formIssues;
+        for (const char* key : {"protocol", "image_size", "batch_size", "epochs", "warmup_epochs", "lr", "backbone_lr", "min_lr",
+                                "probe_images", "threads", "eval_every", "output_stride", "preset"})
+            if (!evaluation->form()->issueText(key).isEmpty()) formIssues += QString(key) + ": " + evaluation->form()->issueText(key) + "; ";
+        QVERIFY2(window.evaluationBridge()->busy(), qPrintable("the evaluation form refused to start: " + formIssues));
+        QTRY_VERIFY_WITH_TIMEOUT(evaluated.count() + failedEvaluation.count() > 0, 240000);
+        QVERIFY2(failedEvaluation.isEmpty(), failedEvaluation.isEmpty() ? "" : qPrintable(failedEvaluation.first().at(1).toString()));
         auto* ftRegions = evaluation->findChild<QPushButton*>("ftRegions");
         QVERIFY(ftRegions && ftRegions->isEnabled());
         QTest::mouseClick(ftRegions, Qt::LeftButton);
