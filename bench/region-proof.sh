@@ -4,7 +4,8 @@
 # landmarks-dlib68 task, and prints one JSON line per run (also appended to OUT/region-proof.jsonl):
 # region_cos and heat_entropy at the start and end (and the first step with region_cos < 0), L_r,
 # the read-out NME against the mean-shape NME, and per region the facial part its centroid sits
-# nearest to in most test faces with that share (and a fixed point's share, the floor).
+# nearest to in most test faces with that share (and a fixed point's share, the floor); both for
+# the heatmaps (t_h) and for L_r's student assignment (softmax of the cosines / 0.1).
 #   bench/region-proof.sh [--budget demo|evidence] [--out DIR] [--seed N] [PRESET ...]
 # demo: the cpu-r18-demo preset's own short schedule (what scripts/demo.sh trains);
 # evidence: the evidence script's 9-epoch schedule (414 steps). Default presets: cpu-r18-demo
@@ -46,14 +47,17 @@ for preset in "${presets[@]}"; do
     "$fra" pretrain --preset "$preset" --data "$pool/faces" --out "$run" --seed "$seed" "${overrides[@]}" --quiet
     echo $(( $(date +%s) - start )) > "$run/pretrain-seconds"
   fi
-  result=$(find "$run/eval" -path '*heatmap-regression/result.json' 2>/dev/null | head -1 || true)
-  if [ -z "$result" ]; then
-    "$fra" eval "$run" --dataset "pts:$task" > /dev/null
-    result=$(find "$run/eval" -path '*heatmap-regression/result.json' | head -1)
-  fi
-  python3 - "$run" "$result" "$preset" "$budget" "$commit" "$machine" <<'PY' | tee -a "$out/region-proof.jsonl"
+  # the read-out of the heatmaps (t_h) and of L_r's student assignment (temperature 0.1)
+  for t in 0 0.1; do
+    leaf=heatmap-regression; [ "$t" = 0 ] || leaf=heatmap-regression-t$t
+    [ -n "$(find "$run/eval" -path "*$leaf/result.json" 2>/dev/null | head -1 || true)" ] ||
+      "$fra" eval "$run" --dataset "pts:$task" --temperature "$t" > /dev/null
+  done
+  result=$(find "$run/eval" -path '*heatmap-regression/result.json' | head -1)
+  sharp=$(find "$run/eval" -path '*heatmap-regression-t0.1/result.json' | head -1)
+  /usr/bin/env python3 - "$run" "$result" "$sharp" "$preset" "$budget" "$commit" "$machine" <<'PY' | tee -a "$out/region-proof.jsonl"
 import json, sys
-run, result, preset, budget, commit, machine = sys.argv[1:]
+run, result, sharp, preset, budget, commit, machine = sys.argv[1:]
 rows = []
 for line in open(f"{run}/metrics.jsonl"):
     try: rows.append(json.loads(line))
@@ -65,9 +69,19 @@ def mean(key, part):  # the mean over the first or last 10 % of the steps (at le
     vals = [r[key] for r in sel if r.get(key) is not None]
     return round(sum(vals) / len(vals), 4) if vals else None
 separated = next((r["step"] for r in rows if r["region_cos"] < 0), None)
-res = json.load(open(result))
-m = res["metrics"]
-gain = 100.0 * (m["mean_shape_nme"] - m["nme"]) / m["mean_shape_nme"]
+def readout(file):
+    res = json.load(open(file))
+    m = res["metrics"]
+    return res, {
+        "nme": round(m["nme"], 4), "mean_shape_nme": round(m["mean_shape_nme"], 4),
+        "gain_pct": round(100.0 * (m["mean_shape_nme"] - m["nme"]) / m["mean_shape_nme"], 1),
+        "part_consistency": round(m.get("part_consistency", float("nan")), 3),
+        "part_consistency_fixed_point": round(m.get("part_consistency_fixed_point", float("nan")), 3),
+        "distinct_parts": m.get("distinct_parts"),
+        "regions": [{"region": r["region"], "part": r["part"], "share": round(r["share"], 3),
+                     "fixed_point_share": round(r["fixed_point_share"], 3)} for r in res.get("region_parts", [])]}
+res, heat = readout(result)
+_, assignment = readout(sharp)
 print(json.dumps({
     "bench": "region-proof", "budget": budget, "preset": preset, "run": run,
     "steps": rows[-1]["step"] + 1 if rows else 0,
@@ -76,13 +90,7 @@ print(json.dumps({
     "first_step_region_cos_below_0": separated,
     "heat_entropy_first": mean("heat_entropy", "first"), "heat_entropy_last": mean("heat_entropy", "last"),
     "l_r_first": mean("l_r", "first"), "l_r_last": mean("l_r", "last"),
-    "readout_nme": round(m["nme"], 4), "mean_shape_nme": round(m["mean_shape_nme"], 4),
-    "readout_gain_pct": round(gain, 1),
-    "part_consistency": round(m.get("part_consistency", float("nan")), 3),
-    "part_consistency_fixed_point": round(m.get("part_consistency_fixed_point", float("nan")), 3),
-    "distinct_parts": m.get("distinct_parts"),
-    "regions": [{"region": r["region"], "part": r["part"], "share": round(r["share"], 3),
-                 "fixed_point_share": round(r["fixed_point_share"], 3)} for r in res.get("region_parts", [])],
+    "readout_heatmaps": heat, "readout_assignment_t0.1": assignment,
     "test_faces": res["test_faces"], "machine": machine, "commit": commit}))
 PY
 done
