@@ -84,7 +84,7 @@ res, heat = readout(result)
 _, assignment = readout(sharp)
 print(json.dumps({
     "bench": "region-proof", "budget": budget, "preset": preset, "run": run,
-    "steps": rows[-1]["step"] + 1 if rows else 0,
+    "steps": rows[-1]["step"] if rows else 0,  # steps are numbered from 1
     "pretrain_seconds": int(open(f"{run}/pretrain-seconds").read()) if __import__("os").path.exists(f"{run}/pretrain-seconds") else None,
     "region_cos_first": mean("region_cos", "first"), "region_cos_last": mean("region_cos", "last"),
     "first_step_region_cos_below_0": separated,

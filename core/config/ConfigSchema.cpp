@@ -23,7 +23,7 @@ ConfigSchema::ConfigSchema() {
         FRA_CONFIG_FIELD("model.num_regions", model.numRegions, "K: number of facial queries / heatmaps", {1, 256}),
         FRA_CONFIG_FIELD("model.embed_dim", model.embedDim, "D: embedding width of projectors and decoder", {8, 4096}),
         FRA_CONFIG_FIELD("model.hidden_dim", model.hiddenDim, "Hidden width of projector and predictor MLPs", {8, 16384}),
-        FRA_CONFIG_FIELD("model.decoder_layers", model.decoderLayers, "Query decoder layers (code 2, paper 1; 0 = plain learnable prototypes)", {0, 12}),
+        FRA_CONFIG_FIELD("model.decoder_layers", model.decoderLayers, "Query decoder layers (code 2, paper 1; 0 = a variant of ours without decoder: K learnable mask embeddings, not Table 8's 0-layer row, which is BYOL)", {0, 12}),
         FRA_CONFIG_FIELD("model.query_init", model.queryInit,
                          "Decoder's initial queries: zeros (DETR, authors' code; the K regions start identical and collapse at small scale) "
                          "or learned per-query features (Mask2Former; the regions form)", {}, {"zeros", "learned"}),
@@ -96,6 +96,9 @@ ConfigSchema::ConfigSchema() {
         FRA_CONFIG_FIELD("run.max_steps", run.maxSteps, "Stop after this many steps (0 = the whole schedule)", {0, 1e15}),
         FRA_CONFIG_FIELD("run.heatmap_every", run.heatmapEvery, "M: heatmap snapshot of the probe faces every M steps (0 = never)", {0, 1e9}),
         FRA_CONFIG_FIELD("run.checkpoint_every", run.checkpointEvery, "Checkpoint every this many steps (0 = only at the end)", {0, 1e9}),
+        FRA_CONFIG_FIELD("run.checkpoint_minutes", run.checkpointMinutes,
+                         "Also checkpoint when this many minutes have passed since the last checkpoint, whichever comes first (0 = only by steps)",
+                         {0.0, 1e6}),
         FRA_CONFIG_FIELD("run.keep_checkpoints", run.keepCheckpoints, "How many periodic checkpoints to keep", {1, 1000}),
         FRA_CONFIG_FIELD("run.probe_images", run.probeImages, "Fixed probe faces for heatmap snapshots", {0, 64}),
         FRA_CONFIG_FIELD("run.distributed_timeout_s", run.distributedTimeoutSeconds,

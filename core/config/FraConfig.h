@@ -96,6 +96,7 @@ struct RunConfig {
     std::int64_t maxSteps = 0;                 // stop after this many steps (0 = the full schedule)
     int heatmapEvery = 100;                    // M: heatmap snapshot of the probe images every M steps
     int checkpointEvery = 500;
+    double checkpointMinutes = 10;             // also checkpoint when this long has passed since the last one (0 = never)
     int keepCheckpoints = 3;
     int probeImages = 8;
     int distributedTimeoutSeconds = 300;       // a collective that waits longer fails the run (lost rank)

@@ -276,14 +276,15 @@ struct DownstreamEvaluation::Impl {
         snapshotRegions(0);
     }
 
-    void snapshotRegions(int epoch) {
-        if (!regionProbes) return;
+    bool snapshotRegions(int epoch) {
+        if (!regionProbes) return false;
         FraModelImpl& model = *backbone.pretrained->model;
         copyParametersAndBuffers(*backbone.model->backbone, *model.online->backbone);
         const NpyArray maps = computeHeatmaps(model, regionProbes->images, backbone.pretrained->config.data);
         const fs::path file = regionDir->heatmapPath(epoch);
         writeNpy(file, maps.shape, maps.data.data());
         regionDir->appendHeatmapIndex(epoch, file, maps.shape);
+        return true;
     }
 
     json linearProbe(const std::vector<DownstreamSample>& train, const std::vector<DownstreamSample>& test, std::ofstream& metrics);
@@ -395,9 +396,9 @@ json DownstreamEvaluation::Impl::fineTune(const std::vector<DownstreamSample>& t
             ++step;
         }
         noteProblems(loader);
-        if (!self.stop_) snapshotRegions(epoch + 1);
+        const bool snapshot = !self.stop_ && snapshotRegions(epoch + 1);
         json r{{"epoch", epoch + 1}, {"step", step}, {"train_loss", batches ? lossSum / batches : 0.0}, {"lr", lr}, {"time", unixNow()}};
-        if (regionProbes) r["heatmaps"] = true;
+        if (snapshot) r["heatmaps"] = true;
         if (!self.stop_ && ((epoch + 1) % c.evalEvery == 0 || epoch + 1 == c.epochs)) {
             last = evaluateFinetuned(test);
             r["test"] = last;

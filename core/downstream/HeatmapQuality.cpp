@@ -104,6 +104,7 @@ json runHeatmapQuality(const std::string& model, const std::string& datasetSpec,
         std::set<int> parts;
         for (std::size_t k = 0; k < consistency.size(); ++k) {
             const auto& r = consistency[k];
+            if (r.part < 0) continue;  // no face with finite coordinates
             regionParts.push_back({{"region", k}, {"part", facialPartNames()[r.part]}, {"share", r.share}, {"fixed_point_share", r.fixedShare}});
             share += r.share / consistency.size();
             fixedShare += r.fixedShare / consistency.size();

@@ -93,14 +93,20 @@ std::vector<RegionPartConsistency> regionPartConsistency(const std::vector<std::
         double meanX = 0, meanY = 0;
         for (const auto& c : centroids) meanX += c[2 * k] / faces, meanY += c[2 * k + 1] / faces;
         std::vector<int> moving(parts, 0), fixed(parts, 0);
+        std::size_t counted = 0;
         for (std::size_t i = 0; i < faces; ++i) {
-            ++moving[nearestPart(landmarks[i], centroids[i][2 * k], centroids[i][2 * k + 1])];
-            ++fixed[nearestPart(landmarks[i], meanX, meanY)];
+            const int part = nearestPart(landmarks[i], centroids[i][2 * k], centroids[i][2 * k + 1]);
+            const int fixedPart = nearestPart(landmarks[i], meanX, meanY);
+            if (part < 0 || fixedPart < 0) continue;  // non-finite coordinates: no nearest landmark
+            ++moving[part];
+            ++fixed[fixedPart];
+            ++counted;
         }
+        if (counted == 0) continue;
         const auto top = std::max_element(moving.begin(), moving.end());
         out[k].part = static_cast<int>(top - moving.begin());
-        out[k].share = static_cast<double>(*top) / faces;
-        out[k].fixedShare = static_cast<double>(*std::max_element(fixed.begin(), fixed.end())) / faces;
+        out[k].share = static_cast<double>(*top) / counted;
+        out[k].fixedShare = static_cast<double>(*std::max_element(fixed.begin(), fixed.end())) / counted;
     }
     return out;
 }

@@ -14,7 +14,10 @@ namespace fra {
 class ResNetImpl : public torch::nn::Module {
 public:
     // outputStride 32 is torchvision's; 16 removes layer4's stride and dilates its 3x3 convolutions
-    // by 2 (torchvision's replace_stride_with_dilation for the last stage), doubling the map's side.
+    // by 2, doubling the map's side. ResNet-50 follows torchvision's replace_stride_with_dilation
+    // for the last stage (the stage's first block keeps dilation 1). torchvision has no dilated
+    // BasicBlock; for ResNet-18/34 the first block keeps dilation 1 in conv1 (where its stride was)
+    // and dilates conv2, the later blocks dilate both.
     explicit ResNetImpl(const std::string& arch, int outputStride = 32);
     torch::Tensor forward(torch::Tensor x);
     int outChannels() const { return outChannels_; }

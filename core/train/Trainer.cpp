@@ -22,6 +22,7 @@
 #include "util/FraError.h"
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <mutex>
@@ -70,6 +71,7 @@ struct Trainer::Impl {
     std::int64_t firstStep = 0;
     std::int64_t endStep = 0;
     std::int64_t lastCheckpointStep = -1;
+    std::chrono::steady_clock::time_point lastCheckpointTime = std::chrono::steady_clock::now();
     std::set<std::string> skipped;
     double trainingSeconds = 0;
     RunStatus status;
@@ -152,6 +154,7 @@ struct Trainer::Impl {
         Checkpoint::save(file, *stepper->model(), stepper->optimizer(), ts);
         run->pruneCheckpoints(config.run.keepCheckpoints);
         lastCheckpointStep = step;
+        lastCheckpointTime = std::chrono::steady_clock::now();
         status.checkpointStep = step;
         status.step = step;
         status.updated = unixNow();
@@ -297,7 +300,13 @@ void Trainer::Impl::trainLoop() {
         for (auto* o : observers) o->onStep(record);
 
         if (config.run.heatmapEvery > 0 && step % config.run.heatmapEvery == 0) snapshotHeatmaps();
-        if (config.run.checkpointEvery > 0 && step % config.run.checkpointEvery == 0) writeCheckpoint();
+        // by steps, or by time (a crash loses minutes, not hours); only the writing rank decides on time,
+        // the others write nothing either way
+        const bool dueBySteps = config.run.checkpointEvery > 0 && step % config.run.checkpointEvery == 0;
+        const bool dueByTime = config.run.checkpointMinutes > 0 && writer() &&
+                               std::chrono::steady_clock::now() - lastCheckpointTime >=
+                                   std::chrono::duration<double>(60.0 * config.run.checkpointMinutes);
+        if (dueBySteps || dueByTime) writeCheckpoint();
     }
 
     if (lastCheckpointStep != step) writeCheckpoint();

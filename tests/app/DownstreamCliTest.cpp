@@ -138,6 +138,7 @@ TEST(DownstreamCli, MalformedDatasetsInsidePluginsGiveOneLineAndExitCode1) {
     }
     const ProcessResult ev = runFra({"eval", "random:resnet18", "--dataset", cases[2].spec, "--out", (dir / "o").string()});
     EXPECT_EQ(ev.exitCode, 1) << ev.err;
+    expectOneLineError(ev, cases[2].fragment);  // the dataset fails before the model is looked at
     const ProcessResult cmp = runFra(withSmall({"compare", "--models", "random:resnet18", "--datasets", cases[0].spec, "--out",
                                                 (dir / "c").string()}));
     EXPECT_EQ(cmp.exitCode, 1) << cmp.err;

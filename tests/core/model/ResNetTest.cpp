@@ -49,4 +49,24 @@ TEST(ResNet, OutputStride16KeepsTheWeightsAndDoublesTheMapSide) {
     r50->eval();
     EXPECT_EQ(r50->forward(torch::randn({1, 3, 224, 224})).sizes(), torch::IntArrayRef({1, 2048, 14, 14}));
     EXPECT_THROW(fra::ResNet("resnet18", 8), std::exception);
+    // the stride became dilation in layer4 only
+    auto dilation = [](fra::ResNet& net, const std::string& conv) {
+        for (const auto& m : net->named_modules())
+            if (m.key() == conv) return m.value()->as<torch::nn::Conv2dImpl>()->options.dilation()->at(0);
+        return std::int64_t(-1);
+    };
+    auto stride = [](fra::ResNet& net, const std::string& conv) {
+        for (const auto& m : net->named_modules())
+            if (m.key() == conv) return m.value()->as<torch::nn::Conv2dImpl>()->options.stride()->at(0);
+        return std::int64_t(-1);
+    };
+    EXPECT_EQ(stride(os16, "layer4.0.conv1"), 1);
+    EXPECT_EQ(stride(os32, "layer4.0.conv1"), 2);
+    EXPECT_EQ(dilation(os16, "layer4.0.conv1"), 1);
+    EXPECT_EQ(dilation(os16, "layer4.0.conv2"), 2);
+    EXPECT_EQ(dilation(os16, "layer4.1.conv1"), 2);
+    EXPECT_EQ(dilation(os16, "layer3.1.conv2"), 1);
+    EXPECT_EQ(stride(r50, "layer4.0.conv2"), 1);
+    EXPECT_EQ(dilation(r50, "layer4.0.conv2"), 1);  // torchvision: the first block keeps the previous dilation
+    EXPECT_EQ(dilation(r50, "layer4.2.conv2"), 2);
 }

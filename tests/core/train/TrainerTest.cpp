@@ -245,3 +245,27 @@ TEST(Trainer, TrainsFromAPreparedStoreWithDeviceAugmentation) {
     EXPECT_THROW(fra::Trainer::create(config, dir / "run2"), fra::FraError);
     EXPECT_FALSE(fs::exists(dir / "run2"));
 }
+
+TEST(Trainer, CheckpointsByTimeAsWellAsBySteps) {
+    TempDir dir;
+    testimages::writeFolder(dir / "data", 8, 40);
+    fra::FraConfig config = tinyTrainingConfig((dir / "data").string());
+    config.run.heatmapEvery = 0;
+    config.run.keepCheckpoints = 100;
+    config.run.maxSteps = 4;
+    config.run.checkpointEvery = 0;  // never by steps: only the final checkpoint ...
+    config.run.checkpointMinutes = 0;
+    auto trainer = fra::Trainer::create(config, dir / "steps-only");
+    trainer->start();
+    ASSERT_EQ(trainer->wait(), fra::RunState::Finished);
+    trainer.reset();
+    EXPECT_EQ(fra::RunDirectory::open(dir / "steps-only").checkpoints().size(), 1u);
+    config.run.checkpointMinutes = 1e-6;  // ... unless the time limit (here a few microseconds) passes every step
+    trainer = fra::Trainer::create(config, dir / "by-time");
+    trainer->start();
+    ASSERT_EQ(trainer->wait(), fra::RunState::Finished);
+    trainer.reset();
+    const auto checkpoints = fra::RunDirectory::open(dir / "by-time").checkpoints();
+    ASSERT_EQ(checkpoints.size(), 4u);
+    for (std::size_t i = 0; i < checkpoints.size(); ++i) EXPECT_EQ(checkpoints[i].step, static_cast<std::int64_t>(i + 1));
+}
