@@ -124,7 +124,7 @@ TEST(DownstreamCli, MalformedDatasetsInsidePluginsGiveOneLineAndExitCode1) {
         {"celeba:" + (dir / "celeba").string(), "list_attr_celeba.txt:4"},
         {"pts:" + (dir / "pts").string(), "a.pts"},
         {"rafdb:" + (dir / "celeba").string(), "list_patition_label.txt"},  // a folder of another format
-        {"celeba:" + (dir / "raf").string(), "list_attr_celeba.txt"},
+        {"celeba:" + (dir / "raf").string(), "list_eval_partition.txt"},  // the first file it reads
         {"rafdb:" + (dir / "binary").string(), "list_patition_label.txt:1"},
     };
     for (const auto& c : cases) {
