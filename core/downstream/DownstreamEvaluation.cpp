@@ -20,7 +20,6 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
-#include <map>
 #include <optional>
 #include <set>
 #include <thread>
@@ -247,16 +246,11 @@ struct DownstreamEvaluation::Impl {
         if (c.protocol != "ft" || c.probeImages == 0 || !backbone.pretrained || !backbone.pretrained->model->online->withRegions()) return;
         const FraConfig& pre = backbone.pretrained->config;
         const FacePreprocessor crop(pre.data.imageSize, c.cropMargin, pre.data.mean, pre.data.std);
-        // Round-robin over the persons or videos (groups), evenly spaced inside each, so the probes
-        // show different people; unreadable faces are skipped.
-        std::map<std::string, std::vector<std::size_t>> groups;
-        for (std::size_t i = 0; i < test.size(); ++i) groups[test[i].group].push_back(i);
+        // one face per person or video first, so the probes show different people
+        std::vector<std::string> groups;
+        for (const auto& s : test) groups.push_back(s.group);
         const std::size_t want = static_cast<std::size_t>(c.probeImages);
-        std::vector<std::size_t> order;
-        for (std::size_t round = 0; round < want; ++round)
-            for (const auto& [name, members] : groups)
-                if (round < members.size()) order.push_back(members[round * members.size() / std::min(want, members.size())]);
-        for (std::size_t i = 0; i < test.size(); ++i) order.push_back(i);  // fallbacks
+        const std::vector<std::size_t> order = ProbeSet::spreadOrder(groups, c.probeImages);
         std::vector<cv::Mat> faces;
         std::vector<std::string> sources;
         std::set<std::size_t> used;

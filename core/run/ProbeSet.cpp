@@ -27,11 +27,24 @@ ProbeSet ProbeSet::create(const ImageFolder& folder, const RunDirectory& run, in
     const std::size_t n = folder.size();
     // Round-robin over the top-level folders (sources, people, videos), evenly spaced inside
     // each, so a pool dominated by one video still gives varied probe faces.
-    std::map<std::string, std::vector<std::size_t>> groups;
-    for (std::size_t i = 0; i < n; ++i) {
-        const std::string& rel = folder.relative(i);
-        groups[rel.substr(0, rel.find('/'))].push_back(i);
+    std::vector<std::string> groups(n);
+    for (std::size_t i = 0; i < n; ++i) groups[i] = folder.relative(i).substr(0, folder.relative(i).find('/'));
+    const std::vector<std::size_t> order = spreadOrder(groups, count);
+    std::set<std::size_t> used;
+    for (std::size_t candidate : order) {
+        if (static_cast<int>(set.images.size()) >= count) break;
+        if (!used.insert(candidate).second) continue;
+        const DecodedImage image = decoder.decode(folder.path(candidate));
+        if (!image.ok()) continue;
+        set.add(image.rgb, imageSize, folder.relative(candidate), run);
     }
+    set.writeIndex(run);
+    return set;
+}
+
+std::vector<std::size_t> ProbeSet::spreadOrder(const std::vector<std::string>& groupOfItem, int count) {
+    std::map<std::string, std::vector<std::size_t>> groups;
+    for (std::size_t i = 0; i < groupOfItem.size(); ++i) groups[groupOfItem[i]].push_back(i);
     std::vector<std::vector<std::size_t>> queues;
     for (const auto& [name, members] : groups) {
         std::vector<std::size_t> queue;
@@ -50,16 +63,7 @@ ProbeSet ProbeSet::create(const ImageFolder& folder, const RunDirectory& run, in
             }
         if (!any) break;
     }
-    std::set<std::size_t> used;
-    for (std::size_t candidate : order) {
-        if (static_cast<int>(set.images.size()) >= count) break;
-        if (!used.insert(candidate).second) continue;
-        const DecodedImage image = decoder.decode(folder.path(candidate));
-        if (!image.ok()) continue;
-        set.add(image.rgb, imageSize, folder.relative(candidate), run);
-    }
-    set.writeIndex(run);
-    return set;
+    return order;
 }
 
 ProbeSet ProbeSet::create(const PreparedStore& store, const RunDirectory& run, int count, int imageSize) {

@@ -21,6 +21,9 @@ public:
     static ProbeSet create(const std::vector<cv::Mat>& squareRgb, const std::vector<std::string>& sources, const RunDirectory& run,
                            int imageSize);
     static ProbeSet load(const RunDirectory& run);
+    // The order in which to try items as probes: round-robin over their groups (sources, people,
+    // videos), `count` evenly spaced picks inside each first, then every member as a fallback.
+    static std::vector<std::size_t> spreadOrder(const std::vector<std::string>& groupOfItem, int count);
 
     std::vector<cv::Mat> images;        // RGB, imageSize x imageSize
     std::vector<std::string> sources;   // relative paths in the data folder

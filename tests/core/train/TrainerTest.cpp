@@ -253,19 +253,18 @@ TEST(Trainer, CheckpointsByTimeAsWellAsBySteps) {
     config.run.heatmapEvery = 0;
     config.run.keepCheckpoints = 100;
     config.run.maxSteps = 4;
-    config.run.checkpointEvery = 0;  // never by steps: only the final checkpoint ...
+    config.run.checkpointEvery = 0;  // never by steps
+    auto checkpointsOf = [&](const std::string& name) {
+        auto trainer = fra::Trainer::create(config, dir / name);
+        trainer->start();
+        EXPECT_EQ(trainer->wait(), fra::RunState::Finished);
+        trainer.reset();
+        return fra::RunDirectory::open(dir / name).checkpoints();
+    };
     config.run.checkpointMinutes = 0;
-    auto trainer = fra::Trainer::create(config, dir / "steps-only");
-    trainer->start();
-    ASSERT_EQ(trainer->wait(), fra::RunState::Finished);
-    trainer.reset();
-    EXPECT_EQ(fra::RunDirectory::open(dir / "steps-only").checkpoints().size(), 1u);
+    EXPECT_EQ(checkpointsOf("steps-only").size(), 1u);  // only the final checkpoint ...
     config.run.checkpointMinutes = 1e-6;  // ... unless the time limit (here a few microseconds) passes every step
-    trainer = fra::Trainer::create(config, dir / "by-time");
-    trainer->start();
-    ASSERT_EQ(trainer->wait(), fra::RunState::Finished);
-    trainer.reset();
-    const auto checkpoints = fra::RunDirectory::open(dir / "by-time").checkpoints();
+    const auto checkpoints = checkpointsOf("by-time");
     ASSERT_EQ(checkpoints.size(), 4u);
     for (std::size_t i = 0; i < checkpoints.size(); ++i) EXPECT_EQ(checkpoints[i].step, static_cast<std::int64_t>(i + 1));
 }
