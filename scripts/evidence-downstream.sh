@@ -11,7 +11,7 @@
 # in OUT/eval-seed-N/, to show how much the evaluation alone varies.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-fra="$root/build/app/fra/fra"
+fra=${FRA:-$root/build/app/fra/fra}  # FRA=/prefix/bin/fra runs an installed copy while the build changes
 pool=${FRA_SAMPLES:-${XDG_DATA_HOME:-$HOME/.local/share}/fra-workbench/samples}
 out=${1:-$root/runs/evidence-$(date +%Y%m%d-%H%M%S)}
 budget=(--set optim.epochs=9 --set optim.warmup_epochs=1 --set run.checkpoint_every=100 --set run.heatmap_every=50 --seed 1)

@@ -1,4 +1,6 @@
 // fra-workbench: the Qt 6 desktop workbench.
+#include "util/FraError.h"
+#include "util/ShutdownGuard.h"
 #include "widgets/MainWindow.h"
 
 #include <QApplication>
@@ -6,7 +8,9 @@
 #include <QDir>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QSessionManager>
 #include <QTimer>
+#include <cstdio>
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
@@ -20,19 +24,38 @@ int main(int argc, char** argv) {
     QCommandLineOption runs("runs", "Folder of runs (remembered).", "folder");
     QCommandLineOption demo("demo", "Start the demo pre-training (cpu-r18-demo) on this folder of faces.", "faces");
     QCommandLineOption steps("steps", "Step budget of the demo run (default 0: the preset's whole schedule).", "n", "0");
+    QCommandLineOption preset("preset", "Preset of the run --demo starts (default cpu-r18-demo).", "name", "cpu-r18-demo");
+    QCommandLineOption set("set", "Override one setting of the run --demo starts, as `fra --set` (repeatable).", "key=value");
     QCommandLineOption screenshots("screenshots", "Save screenshots of the main views here after --quit-after.", "folder");
     QCommandLineOption quitAfter("quit-after", "Quit after this many seconds (demos, smoke tests).", "seconds");
     QCommandLineOption show("show", "Open this run on the facial-regions view.", "run");
-    parser.addOptions({runs, demo, steps, screenshots, quitAfter, show});
+    parser.addOptions({runs, demo, steps, preset, set, screenshots, quitAfter, show});
     parser.process(app);
 
+    // SIGINT/SIGTERM/SIGHUP, the display going away and any exit() stop a training with a checkpoint first
+    fraui::ShutdownGuard* guard = fraui::ShutdownGuard::install();
     fraui::MainWindow window;
+    QObject::connect(guard, &fraui::ShutdownGuard::terminationRequested, &window, &fraui::MainWindow::shutDown);
+#ifndef QT_NO_SESSIONMANAGER
+    // a logout: checkpoint now (the session manager may end the process right after), then quit
+    QObject::connect(&app, &QGuiApplication::commitDataRequest, &window, [&window](QSessionManager&) {
+        fraui::ShutdownGuard::stopAllWorkers("the desktop session is ending");
+        window.shutDown("the desktop session is ending");
+    });
+#endif
     QString runsFolder = parser.value(runs);
     if (runsFolder.isEmpty()) runsFolder = QSettings().value("runsFolder").toString();
     if (runsFolder.isEmpty()) runsFolder = QDir(QStandardPaths::writableLocation(QStandardPaths::HomeLocation)).filePath("fra-runs");
     window.setRunsFolder(runsFolder);
     window.show();
-    if (parser.isSet(demo)) window.startDemo(parser.value(demo), parser.value(steps).toLongLong());
+    if (parser.isSet(demo)) {
+        try {
+            window.startDemo(parser.value(demo), parser.value(steps).toLongLong(), parser.value(preset), parser.values(set));
+        } catch (const fra::FraError& e) {
+            std::fprintf(stderr, "fra-workbench: error: %s\n", e.what());
+            return 2;
+        }
+    }
     if (parser.isSet(show)) window.openRun(parser.value(show));
     if (parser.isSet(quitAfter)) {
         QTimer::singleShot(static_cast<int>(parser.value(quitAfter).toDouble() * 1000), &window, [&] {

@@ -2,6 +2,7 @@
 
 #include "downstream/DatasetRegistry.h"
 #include "downstream/DownstreamEvaluation.h"
+#include "util/ShutdownGuard.h"
 
 #include <QJsonDocument>
 #include <QMetaObject>
@@ -12,9 +13,17 @@ namespace {
 QJsonObject toQt(const nlohmann::json& j) { return QJsonDocument::fromJson(QByteArray::fromStdString(j.dump())).object(); }
 }  // namespace
 
-EvaluationBridge::EvaluationBridge(QObject* parent) : QObject(parent), registry_(std::make_unique<fra::DatasetRegistry>()) {}
+EvaluationBridge::EvaluationBridge(QObject* parent) : QObject(parent), registry_(std::make_unique<fra::DatasetRegistry>()) {
+    ShutdownGuard::registerWorker(this, [this] {
+        if (!worker_.joinable()) return false;
+        stop();  // the evaluation ends after its current epoch (its result is not written)
+        worker_.join();
+        return true;
+    });
+}
 
 EvaluationBridge::~EvaluationBridge() {
+    ShutdownGuard::unregisterWorker(this);
     stop();
     if (worker_.joinable()) worker_.join();
 }

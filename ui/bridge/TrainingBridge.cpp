@@ -2,6 +2,7 @@
 
 #include "run/RunDirectory.h"
 #include "train/Trainer.h"
+#include "util/ShutdownGuard.h"
 
 #include <QMetaObject>
 
@@ -42,14 +43,23 @@ private:
 
 TrainingBridge::TrainingBridge(QObject* parent) : QObject(parent) {
     qRegisterMetaType<fra::StepRecord>("fra::StepRecord");
+    ShutdownGuard::registerWorker(this, [this] { return stopAndWait(); });
 }
 
 TrainingBridge::~TrainingBridge() {
+    ShutdownGuard::unregisterWorker(this);
+    stopAndWait();
+}
+
+bool TrainingBridge::stopAndWait() {
+    stopRequested_ = true;
     if (launcher_.joinable()) launcher_.join();
-    if (trainer_) {
-        trainer_->requestStop();
-        trainer_->wait();
-    }
+    if (!trainer_) return false;
+    const fra::RunState before = trainer_->state();
+    if (before == fra::RunState::Finished || before == fra::RunState::Stopped || before == fra::RunState::Failed) return false;
+    trainer_->requestStop();
+    trainer_->wait();  // the trainer wrote its checkpoint and marked the run stopped
+    return true;
 }
 
 bool TrainingBridge::busy() const { return launching_ || trainer_ != nullptr; }
@@ -62,6 +72,7 @@ void TrainingBridge::launch(std::function<std::unique_ptr<fra::Trainer>()> make,
     }
     if (launcher_.joinable()) launcher_.join();
     launching_ = true;
+    stopRequested_ = false;
     runPath_ = runPath;
     state_ = "starting";
     launcher_ = std::thread([this, make = std::move(make), runPath] {
@@ -88,6 +99,7 @@ void TrainingBridge::adopt(std::shared_ptr<fra::Trainer> trainer, const QString&
     observer_ = std::make_unique<Observer>(this, runPath);
     trainer_->addObserver(observer_.get());
     trainer_->start();
+    if (stopRequested_) trainer_->requestStop();  // asked to stop while it was being created
     emit started(runPath);
 }
 
@@ -108,6 +120,7 @@ void TrainingBridge::resume() {
 }
 
 void TrainingBridge::stop() {
+    stopRequested_ = true;
     if (trainer_) trainer_->requestStop();
 }
 

@@ -24,6 +24,9 @@ public:
     ~TrainingBridge() override;  // stops a running training (it checkpoints) and waits
 
     bool busy() const;
+    // Stops a running training after its current step and waits until it has checkpointed and
+    // marked the run stopped; returns whether one was running. Blocks the calling (GUI) thread.
+    bool stopAndWait();
     QString runPath() const;
     QString state() const { return state_; }
 
@@ -57,6 +60,7 @@ private:
     QString runPath_;
     QString state_ = "idle";
     bool launching_ = false;
+    bool stopRequested_ = false;  // also honoured by a trainer still being created
 };
 
 }  // namespace fraui

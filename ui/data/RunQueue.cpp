@@ -30,7 +30,7 @@ void RunQueue::remove(int index) {
 }
 
 void RunQueue::startNext() {
-    if (bridge_->busy() || pending_.isEmpty()) return;
+    if (held_ || bridge_->busy() || pending_.isEmpty()) return;
     const Launch next = pending_.takeFirst();
     emit changed();
     if (next.resume) bridge_->resumeRun(next.runDir, next.maxSteps);

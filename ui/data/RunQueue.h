@@ -26,6 +26,8 @@ public:
     void enqueue(const Launch& launch);
     const QVector<Launch>& pending() const { return pending_; }
     void remove(int index);
+    // Starts nothing more (the workbench is shutting down); pending launches stay listed.
+    void hold() { held_ = true; }
 
 signals:
     void changed();
@@ -34,6 +36,7 @@ private:
     void startNext();
     TrainingBridge* bridge_;
     QVector<Launch> pending_;
+    bool held_ = false;
 };
 
 }  // namespace fraui

@@ -3,6 +3,7 @@
 #include "bridge/EvaluationBridge.h"
 #include "bridge/HeatmapInference.h"
 #include "bridge/TrainingBridge.h"
+#include "config/ConfigSchema.h"
 #include "config/PresetLibrary.h"
 #include "data/RunCatalog.h"
 #include "data/RunFollower.h"
@@ -34,6 +35,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QUrl>
+#include <cstdio>
 #include <thread>
 
 namespace fraui {
@@ -268,12 +270,14 @@ void MainWindow::onTrainingFinished(const QString& runPath, const QString& state
     if (box.clickedButton() == log) QDesktopServices::openUrl(QUrl::fromLocalFile(runPath + "/run.log"));
 }
 
-void MainWindow::startDemo(const QString& dataFolder, qint64 steps) {
-    launch_->setPreset("cpu-r18-demo");  // its regions separate within the first minutes on 2 cores
+void MainWindow::startDemo(const QString& dataFolder, qint64 steps, const QString& preset, const QStringList& assignments) {
+    fra::PresetLibrary::installed().resolve(preset.toStdString());  // an unknown name throws before anything changes
+    launch_->setPreset(preset);  // cpu-r18-demo: its regions separate within the first minutes on 2 cores
     launch_->setDataFolder(dataFolder);
     launch_->setRunName("demo-" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
     RunQueue::Launch l;
     l.config = launch_->config();
+    for (const QString& a : assignments) fra::ConfigSchema::instance().applyAssignment(l.config, a.toStdString());
     if (steps > 0) l.config.run.maxSteps = steps;  // else the preset's whole (short) schedule
     l.runDir = QDir(launch_->runsFolder()).filePath("demo-" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
     queue_->enqueue(l);
@@ -300,8 +304,28 @@ void MainWindow::saveScreenshots(const QString& folder) {
     tabs_->setCurrentIndex(current);
 }
 
+void MainWindow::shutDown(const QString& reason) {
+    if (shuttingDown_) {
+        log_->appendPlainText(QString("[workbench] %1 again: still stopping the training (SIGKILL ends at once, losing the steps since the last checkpoint)").arg(reason));
+        return;
+    }
+    shuttingDown_ = true;
+    queue_->hold();
+    evaluations_->stop();
+    if (!bridge_->busy()) {
+        QApplication::quit();
+        return;
+    }
+    log_->appendPlainText(QString("[workbench] %1: stopping the training after this step, with a checkpoint, then quitting").arg(reason));
+    std::fprintf(stderr, "fra-workbench: %s: stopping the training after this step, with a checkpoint\n", qPrintable(reason));
+    stateLabel_->setText("stopping to quit…");
+    connect(bridge_, &TrainingBridge::finished, qApp, &QApplication::quit, Qt::QueuedConnection);
+    connect(bridge_, &TrainingBridge::launchFailed, qApp, &QApplication::quit, Qt::QueuedConnection);
+    bridge_->stop();
+}
+
 void MainWindow::closeEvent(QCloseEvent* event) {
-    if (bridge_->busy()) {
+    if (bridge_->busy() && !shuttingDown_) {
         const auto answer = QMessageBox::question(this, "A run is training",
                                                   "Stop it (with a checkpoint, resumable later) and quit?");
         if (answer != QMessageBox::Yes) {

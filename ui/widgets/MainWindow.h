@@ -29,8 +29,11 @@ public:
     ~MainWindow() override;
 
     void setRunsFolder(const QString& folder);
-    // Starts the demo: cpu-r18 on `dataFolder` for `steps` steps, monitored at once.
-    void startDemo(const QString& dataFolder, qint64 steps);
+    // Starts a pre-training of `preset` (the demo's cpu-r18-demo by default) on `dataFolder`,
+    // with `assignments` (key=value, as `fra --set`) applied, for `steps` steps (0: the whole
+    // schedule), monitored at once. Throws fra::FraError for an unknown preset or a bad assignment.
+    void startDemo(const QString& dataFolder, qint64 steps, const QString& preset = "cpu-r18-demo",
+                   const QStringList& assignments = {});
     // Shows one run (also one outside the runs folder) in every view, on the facial-regions view.
     void openRun(const QString& runPath);
 
@@ -45,6 +48,10 @@ public:
     QTabWidget* tabs() const { return tabs_; }
     // Saves a PNG of each main view into `folder` (tests, documentation).
     void saveScreenshots(const QString& folder);
+
+    // Ends the workbench without losing the run: starts nothing more, stops a training after its
+    // current step (it checkpoints and is marked stopped), then quits. For signals and logouts.
+    void shutDown(const QString& reason);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -69,6 +76,7 @@ private:
     QPlainTextEdit* log_;
     QLabel *device_, *queueLabel_, *stateLabel_;
     QStringList followed_;
+    bool shuttingDown_ = false;
 };
 
 }  // namespace fraui
