@@ -93,8 +93,10 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
     auto datasetsSpec = std::make_shared<std::string>();
     CLI::App* datasets = app.add_subcommand("datasets", "List the dataset-format plugins, or summarise one dataset");
     datasets->add_option("dataset", *datasetsSpec, "FORMAT:PATH (or a PATH a plugin recognises)");
-    datasets->callback([datasetsSpec, &action] {
-        action = [datasetsSpec] {
+    auto allowMissing = std::make_shared<bool>(false);
+    datasets->add_flag("--allow-missing-images", *allowMissing, "Summarise it even when listed images are missing on disk (they are left out)");
+    datasets->callback([datasetsSpec, allowMissing, &action] {
+        action = [datasetsSpec, allowMissing] {
             const fra::DatasetRegistry registry;
             if (datasetsSpec->empty()) {
                 for (const auto* f : registry.formats())
@@ -103,7 +105,7 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
                 if (registry.formats().empty()) throw fra::FraError("no dataset plugins found (set FRA_PLUGIN_DIR)");
                 return 0;
             }
-            const fra::DownstreamDataset d = registry.load(*datasetsSpec);
+            const fra::DownstreamDataset d = registry.load(*datasetsSpec, *allowMissing);
             std::cout << d.format << " " << d.root << "\n  task: " << fra::toString(d.task) << ", outputs: " << d.outputs() << "\n";
             for (const auto& [name, samples] : d.splits) std::cout << "  " << name << ": " << samples.size() << " faces\n";
             if (!d.classNames.empty()) {
@@ -135,7 +137,7 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
         action = [ft] {
             const fra::EvalConfig config = ft->eval.build(ft->protocol);
             const fra::DatasetRegistry registry;
-            const fra::DownstreamDataset dataset = registry.load(ft->dataset);
+            const fra::DownstreamDataset dataset = registry.load(ft->dataset, config.allowMissingImages);
             runEvaluation(ft->model, ft->dataset, dataset, config, ft->out, ft->quiet);
             return 0;
         };
@@ -161,7 +163,7 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
         action = [ro] {
             const fra::EvalConfig config = ro->eval.build();
             const fra::DatasetRegistry registry;
-            const fra::DownstreamDataset dataset = registry.load(ro->dataset);
+            const fra::DownstreamDataset dataset = registry.load(ro->dataset, config.allowMissingImages);
             std::string protocol = "heatmap-regression";
             if (ro->temperature > 0) protocol += "-t" + json(ro->temperature).dump();  // its own folder beside the default read-out
             const fs::path dir = fra::DownstreamEvaluation::evalDirFor(ro->model, dataset, protocol, ro->out);
@@ -202,7 +204,7 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
             }
             const fra::DatasetRegistry registry;
             for (const auto& spec : co->datasets) {
-                const fra::DownstreamDataset dataset = registry.load(spec);
+                const fra::DownstreamDataset dataset = registry.load(spec, co->eval.build().allowMissingImages);
                 for (const auto& model : co->models) {
                     for (const auto& protocol : co->protocols) {
                         const fra::EvalConfig config = co->eval.build(protocol);

@@ -18,7 +18,7 @@ json parseJsonFile(const fs::path& file) {
     const std::string text = readWholeFile(file);
     try {
         return json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // also out_of_range: a number too large for a double
         throw FraError(file.string() + ": not valid JSON (" + std::string(e.what()) + ")");
     }
 }

@@ -73,11 +73,24 @@ public:
     // and out-of-range values throw FraError naming `source` and the key.
     void apply(Config& config, const nlohmann::json& patch, const std::string& source) const {
         if (!patch.is_object()) throw FraError(source + ": expected a JSON object of settings");
-        applyFlattened(config, patch, "", source);
+        try {
+            applyFlattened(config, patch, "", source);
+        } catch (const nlohmann::json::exception& e) {  // e.g. a string that is not UTF-8, met while describing the error
+            throw FraError(source + ": " + e.what());
+        }
     }
 
     // "model.arch=resnet18" as given on a command line.
     void applyAssignment(Config& config, const std::string& assignment) const {
+        try {
+            applyAssignmentUnchecked(config, assignment);
+        } catch (const nlohmann::json::exception& e) {  // e.g. a value that is not UTF-8
+            throw FraError("--set '" + assignment + "': " + e.what());
+        }
+    }
+
+private:
+    void applyAssignmentUnchecked(Config& config, const std::string& assignment) const {
         const auto eq = assignment.find('=');
         if (eq == std::string::npos || eq == 0)
             throw FraError("--set '" + assignment + "': expected key=value, e.g. model.arch=resnet18");
@@ -90,6 +103,7 @@ public:
         field->set(config, value);
     }
 
+public:
     // Every field's own range plus the cross-field rules. Empty when the config can run.
     std::vector<ConfigIssue> validate(const Config& config) const {
         std::vector<ConfigIssue> issues;

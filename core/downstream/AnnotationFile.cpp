@@ -16,8 +16,12 @@ bool AnnotationFile::next() {
     while (std::getline(in_, line_)) {
         ++number_;
         if (!line_.empty() && line_.back() == '\r') line_.pop_back();
-        if (line_.find_first_not_of(" \t") != std::string::npos) return true;
+        if (line_.find_first_not_of(" \t") != std::string::npos) {
+            entries_ = true;
+            return true;
+        }
     }
+    if (!entries_) throw FraError(path_.string() + ": the file is empty");  // a truncated download, an unfinished export
     return false;
 }
 

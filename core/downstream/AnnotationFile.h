@@ -14,7 +14,7 @@ namespace fra {
 class AnnotationFile {
 public:
     explicit AnnotationFile(std::filesystem::path path);
-    bool next();                              // skips blank lines; false at the end
+    bool next();                              // skips blank lines; false at the end; throws for an empty file
     const std::string& line() const { return line_; }
     int lineNumber() const { return number_; }
     std::string where() const;                // "path:line"
@@ -30,6 +30,7 @@ private:
     std::ifstream in_;
     std::string line_;
     int number_ = 0;
+    bool entries_ = false;
 };
 
 // iBUG .pts landmarks ("version: 1", "n_points: 68", "{", "x y" lines, "}"); throws FraError.

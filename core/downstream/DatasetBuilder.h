@@ -6,7 +6,8 @@
 namespace fra {
 
 // Helps a format plugin fill a DownstreamDataset: adds samples to splits, leaves out those whose
-// image is missing on disk (listing the first ones in the warnings, then counting).
+// image is missing on disk (counting them, listing the first ones in the warnings); the registry
+// then decides whether that is an error (DatasetRegistry::load).
 class DatasetBuilder {
 public:
     explicit DatasetBuilder(DownstreamDataset& dataset) : dataset_(dataset) {}

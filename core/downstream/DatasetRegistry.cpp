@@ -126,7 +126,7 @@ const DatasetFormat& DatasetRegistry::resolve(const std::string& spec, fs::path&
     throw FraError("several formats recognise '" + spec + "' (" + names + "); give it as FORMAT:PATH");
 }
 
-DownstreamDataset DatasetRegistry::load(const std::string& spec) const {
+DownstreamDataset DatasetRegistry::load(const std::string& spec, bool allowMissingImages) const {
     fs::path root;
     const DatasetFormat& format = resolve(spec, root);
     std::error_code ec;
@@ -134,6 +134,13 @@ DownstreamDataset DatasetRegistry::load(const std::string& spec) const {
     DownstreamDataset dataset = callPlugin(format, [&] { return format.load(root); });
     dataset.format = format.id();
     dataset.root = root.string();
+    if (dataset.missingImages > 0 && dataset.missingImages == dataset.listedImages)
+        throw FraError("none of the " + std::to_string(dataset.listedImages) + " images listed in " + format.id() + ":" + root.string() +
+                       " exist; the first is " + dataset.firstMissingImage + " (is the image folder in place?)");
+    if (dataset.missingImages > 0 && !allowMissingImages)
+        throw FraError("image " + dataset.firstMissingImage + " is missing (" + std::to_string(dataset.missingImages) + " of " +
+                       std::to_string(dataset.listedImages) + " listed images are); put them in place, or leave them out with " +
+                       "allow_missing_images (`--set allow_missing_images=true`, `fra datasets --allow-missing-images`)");
     return dataset;
 }
 

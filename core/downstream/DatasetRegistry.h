@@ -29,8 +29,10 @@ public:
     const DatasetFormat* find(const std::string& id) const;
 
     // "rafdb:/data/RAF-DB" (format:root) or a bare root whose format is recognised.
-    // Throws FraError when the format is unknown or the root matches none/several formats.
-    DownstreamDataset load(const std::string& spec) const;
+    // Throws FraError when the format is unknown or the root matches none/several formats, when
+    // the annotations are malformed (naming file and line), when none of the listed images exist,
+    // and, unless `allowMissingImages`, when any listed image is missing on disk.
+    DownstreamDataset load(const std::string& spec, bool allowMissingImages = false) const;
     const DatasetFormat& resolve(const std::string& spec, std::filesystem::path& root) const;
 
 private:

@@ -38,6 +38,9 @@ struct DownstreamDataset {
     bool balancedSampling = false;     // AffectNet: class-balanced training sampler
     std::map<std::string, std::vector<DownstreamSample>> splits;
     std::vector<std::string> warnings; // e.g. images listed but missing on disk
+    std::size_t listedImages = 0;      // image files the annotations name (DatasetBuilder counts)
+    std::size_t missingImages = 0;     // ... of which are not on disk (left out of the splits)
+    std::string firstMissingImage;     // "'path' (file:line)" of the first one
 
     const std::vector<DownstreamSample>& split(const std::string& name) const;
     std::size_t outputs() const;       // classes, attributes or 2 x landmarks

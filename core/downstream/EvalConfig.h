@@ -26,6 +26,7 @@ struct EvalConfig {
     std::uint64_t seed = 0;
     std::string device = "cpu";
     int evalEvery = 1;             // epochs between test evaluations
+    bool allowMissingImages = false;  // leave out listed images missing on disk (warned) instead of stopping
     int probeImages = 8;           // fine-tuning an FRA checkpoint: test faces whose K heatmaps are snapshot every epoch (0 = none)
     std::string preset;
 };

@@ -35,6 +35,9 @@ EvalSchema::EvalSchema() {
                        {0, 64}),
         FRA_EVAL_FIELD("output_stride", outputStride,
                        "Backbone output stride: 0 = the pre-training's model.output_stride (32 for random:), or 16 | 32", {0, 32}),
+        FRA_EVAL_FIELD("allow_missing_images", allowMissingImages,
+                       "Leave out annotated images that are missing on disk (with a warning) instead of stopping with an error; "
+                       "results then differ from the full dataset's"),
         FRA_EVAL_FIELD("workers", workers, "Image loading threads", {1, 256}),
         FRA_EVAL_FIELD("threads", threads, "Compute threads (0 = all cores)", {0, 1024}),
         FRA_EVAL_FIELD("seed", seed, "Seed of head initialisation, order and augmentation"),

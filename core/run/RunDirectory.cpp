@@ -101,7 +101,7 @@ RunDirectory RunDirectory::open(const fs::path& root) {
 json RunDirectory::readConfig() const {
     try {
         return json::parse(readWholeFile(configFile()));
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // also out_of_range: a number too large for a double
         throw FraError(configFile().string() + ": not valid JSON (" + e.what() + ")");
     }
 }

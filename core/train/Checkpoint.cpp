@@ -8,6 +8,7 @@
 
 namespace fra {
 namespace {
+std::string firstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
 constexpr std::int64_t kFormatVersion = 1;
 }
 
@@ -44,6 +45,8 @@ torch::serialize::InputArchive openArchive(const std::filesystem::path& file, to
         archive.load_from(file.string(), device);
     } catch (const c10::Error& e) {
         throw FraError("checkpoint '" + file.string() + "' is unreadable: " + e.what_without_backtrace());
+    } catch (const std::exception& e) {  // TorchScript's own errors (a foreign archive) are not c10::Errors
+        throw FraError("checkpoint '" + file.string() + "' is unreadable: " + firstLine(e.what()));
     }
     return archive;
 }
@@ -97,6 +100,8 @@ TrainingState Checkpoint::load(const std::filesystem::path& file, FraModelImpl& 
         state.trainingSeconds = v.toDouble();
     } catch (const c10::Error& e) {
         throw FraError("checkpoint '" + file.string() + "' does not match this model: " + e.what_without_backtrace());
+    } catch (const std::exception& e) {  // torch::jit::ObjectAttributeError (not a checkpoint of ours), bad JSON inside
+        throw FraError("checkpoint '" + file.string() + "' is not a checkpoint of this model: " + firstLine(e.what()));
     }
     return state;
 }

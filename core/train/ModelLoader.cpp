@@ -22,7 +22,13 @@ LoadedModel loadTrainedModel(const fs::path& checkpointOrRun) {
         out.checkpoint = latest->path;
     }
     const std::string configText = Checkpoint::readConfigJson(out.checkpoint);
-    ConfigSchema::instance().apply(out.config, nlohmann::json::parse(configText), out.checkpoint.string() + " (config)");
+    nlohmann::json stored;
+    try {
+        stored = nlohmann::json::parse(configText);
+    } catch (const nlohmann::json::exception& e) {
+        throw FraError("checkpoint '" + out.checkpoint.string() + "': its stored config is not valid JSON (" + e.what() + ")");
+    }
+    ConfigSchema::instance().apply(out.config, stored, out.checkpoint.string() + " (config)");
     auto model = std::make_shared<FraModelImpl>(out.config);
     out.step = Checkpoint::load(out.checkpoint, *model, nullptr).step;
     model->eval();

@@ -41,10 +41,7 @@ public:
             std::sort(images.begin(), images.end());
             for (const auto& image : images) {
                 const fs::path pts = fs::path(image).replace_extension(".pts");
-                if (!fs::exists(pts)) {
-                    d.warnings.push_back("image '" + image.string() + "' has no .pts file; left out");
-                    continue;
-                }
+                if (!fs::exists(pts)) throw fra::FraError(pts.string() + ": missing (the landmarks of '" + image.filename().string() + "')");
                 fra::DownstreamSample s;
                 s.image = image.string();
                 s.landmarks = fra::readPtsFile(pts);

@@ -5,6 +5,8 @@
 #include "support/TestImages.h"
 
 #include <fstream>
+#include <memory>
+#include <sstream>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -143,4 +145,104 @@ TEST(DownstreamCli, MalformedDatasetsInsidePluginsGiveOneLineAndExitCode1) {
                                                 (dir / "c").string()}));
     EXPECT_EQ(cmp.exitCode, 1) << cmp.err;
     expectOneLineError(cmp, cases[0].fragment);
+}
+
+namespace {
+// A valid small tree of each shipped format: the fuzz seeds (tests/fuzz/seeds/dataset_<id>/valid.tree).
+void materialiseSeed(const std::string& id, const fs::path& root) {
+    std::string underscore = id;
+    for (auto& c : underscore) c = c == '-' ? '_' : c;
+    const std::string tree = slurp(fs::path(FRA_SOURCE_DIR) / "tests/fuzz/seeds" / ("dataset_" + underscore) / "valid.tree");
+    ASSERT_FALSE(tree.empty()) << id;
+    std::ofstream* out = nullptr;
+    std::istringstream in(tree);
+    std::vector<std::unique_ptr<std::ofstream>> files;
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("@@ ", 0) == 0) {
+            const fs::path file = root / line.substr(3);
+            fs::create_directories(file.parent_path());
+            files.push_back(std::make_unique<std::ofstream>(file));
+            out = files.back().get();
+        } else if (out) {
+            *out << line << "\n";
+        }
+    }
+}
+
+std::size_t lineCount(const fs::path& file) { return lines(slurp(file)).size(); }
+}  // namespace
+
+// For every shipped format with annotation files: a row with the wrong number of fields, a
+// non-numeric value, an empty file, a binary file, the file missing, and a listed image missing on
+// disk each give one line naming the file (and line) and exit code 1 from `fra datasets`; the
+// valid tree is accepted. `fra finetune`, `fra eval` and `fra compare` share this path (above).
+TEST(DownstreamCli, EveryFormatsMalformedAnnotationsNameFileAndLine) {
+    std::string wflwNonNumeric = "x";  // 196 coordinates, the first not a number, box, 6 flags, image
+    for (int i = 1; i < 196; ++i) wflwNonNumeric += " 10";
+    wflwNonNumeric += " 1 1 2 2 0 0 0 0 0 0 x.jpg";
+    const struct {
+        std::string id, file, wrongFields, nonNumeric, image;  // image: one listed in `file`
+    } formats[] = {
+        {"rafdb", "EmoLabel/list_patition_label.txt", "train_00003.jpg 1 2", "train_00003.jpg x", "Image/aligned/train_00002_aligned.jpg"},
+        {"ferplus", "fer2013new.csv", "Training,fer9.png,1,2", "Training,fer9.png,a,0,0,0,0,0,0,0,0,0", ""},
+        {"affectnet", "training.csv", "1/z.jpg,1,2", "1/z.jpg,a,1,1,1,,1,0,0", "Manually_Annotated_Images/1/a.jpg"},
+        {"celeba", "list_attr_celeba.txt", "000003.jpg 1", "000003.jpg 1 x 1", "img_align_celeba/000002.jpg"},
+        {"300w", "lfpw/trainset/a.pts", "", "", ""},
+        {"wflw", "WFLW_annotations/list_98pt_rect_attr_train_test/list_98pt_rect_attr_train.txt", "1 2 3 4 5 x.jpg", wflwNonNumeric,
+         "WFLW_images/1--a/a.jpg"},
+        {"attributes-csv", "attributes.csv", "img/d.jpg,train,1", "img/d.jpg,train,x,0", "img/b.jpg"},
+        {"pts", "train/p1/a.pts", "", "", ""},
+    };
+    for (const auto& f : formats) {
+        SCOPED_TRACE(f.id);
+        TempDir dir;
+        const fs::path root = dir / f.id;
+        const std::string spec = f.id + ":" + root.string();
+        auto fresh = [&] {
+            fs::remove_all(root);
+            materialiseSeed(f.id, root);
+        };
+        auto expectError = [&](const std::string& what, const std::string& fragment) {
+            SCOPED_TRACE(what);
+            const ProcessResult r = runFra({"datasets", spec});
+            EXPECT_EQ(r.exitCode, 1) << r.err;
+            expectOneLineError(r, fragment);
+        };
+        fresh();
+        const ProcessResult valid = runFra({"datasets", spec});
+        EXPECT_EQ(valid.exitCode, 0) << valid.err;
+        const fs::path file = root / f.file;
+        const std::string name = fs::path(f.file).filename().string();
+        const bool pts = fs::path(f.file).extension() == ".pts";
+        const std::string wrongFields = pts ? "version: 1\nn_points: 68\n{\n1 2 3\n}\n" : slurp(file) + f.wrongFields + "\n";
+        const std::string nonNumeric = pts ? "version: 1\nn_points: 68\n{\n1 x\n}\n" : slurp(file) + f.nonNumeric + "\n";
+        const std::string badLine = pts ? name + ":4" : name + ":" + std::to_string(lineCount(file) + 1);
+        std::ofstream(file) << wrongFields;
+        expectError("wrong number of fields", badLine);
+        std::ofstream(file) << nonNumeric;
+        expectError("non-numeric value", badLine);
+        std::ofstream(file) << "";
+        expectError("empty file", name);
+        std::ofstream(file, std::ios::binary) << std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\xff\xfe", 18);
+        expectError("binary file", name);
+        fs::remove(file);
+        expectError("missing file", name);
+        if (!f.image.empty()) {
+            fresh();
+            fs::remove(root / f.image);
+            expectError("missing image", fs::path(f.image).filename().string());
+            const ProcessResult allowed = runFra({"datasets", spec, "--allow-missing-images"});
+            EXPECT_EQ(allowed.exitCode, 0) << allowed.err;
+            EXPECT_NE(allowed.err.find("is missing; left out"), std::string::npos) << allowed.err;
+        }
+    }
+    // a folder of another format, for each format (the celeba tree: every other format's files are absent)
+    TempDir dir;
+    materialiseSeed("celeba", dir / "celeba");
+    for (const std::string id : {"rafdb", "ferplus", "affectnet", "300w", "wflw", "folder", "attributes-csv", "pts"}) {
+        SCOPED_TRACE(id + " on a CelebA folder");
+        const ProcessResult r = runFra({"datasets", id + ":" + (dir / "celeba").string()});
+        EXPECT_EQ(r.exitCode, 1) << r.err;
+        expectOneLineError(r, (dir / "celeba").filename().string());
+    }
 }

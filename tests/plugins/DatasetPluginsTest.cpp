@@ -56,12 +56,19 @@ TEST(DatasetPlugins, RafDb) {
     TempDir d;
     text(d / "EmoLabel/list_patition_label.txt", "train_00001.jpg 1\ntrain_00002.jpg 7\ntest_0001.jpg 4\ntest_0002.jpg 5\n");
     for (const char* n : {"train_00001", "train_00002", "test_0001"}) image(d / "Image/aligned" / (std::string(n) + "_aligned.jpg"));
-    const auto ds = registry().load(d.path().string());  // recognised without a format prefix
+    // test_0002 is missing on disk: an error naming it and its line, unless missing images are allowed
+    const std::string missing = errorOf(d.path().string());
+    EXPECT_NE(missing.find("test_0002_aligned.jpg"), std::string::npos) << missing;
+    EXPECT_NE(missing.find("list_patition_label.txt:4"), std::string::npos) << missing;
+    EXPECT_NE(missing.find("1 of 4 listed images"), std::string::npos) << missing;
+    const auto ds = registry().load(d.path().string(), true);  // recognised without a format prefix
     EXPECT_EQ(ds.format, "rafdb");
+    EXPECT_EQ(ds.listedImages, 4u);
+    EXPECT_EQ(ds.missingImages, 1u);
     ASSERT_EQ(ds.split("train").size(), 2u);
     EXPECT_EQ(ds.split("train")[1].label, 6);  // 7 = Neutral
     EXPECT_EQ(ds.classNames[6], "Neutral");
-    ASSERT_EQ(ds.split("test").size(), 1u);  // test_0002 is missing on disk: reported, not fatal
+    ASSERT_EQ(ds.split("test").size(), 1u);  // test_0002 left out, and reported
     ASSERT_FALSE(ds.warnings.empty());
     EXPECT_NE(ds.warnings[0].find("test_0002_aligned.jpg"), std::string::npos);
     EXPECT_NE(ds.warnings[0].find("list_patition_label.txt:4"), std::string::npos);

@@ -70,7 +70,7 @@ void EvaluationBridge::start(const QString& model, const QString& spec, const fr
     const QString dir = evalDirFor(model, spec, QString::fromStdString(config.protocol), fallbackRoot, *registry_);
     run(
         [this, model, spec, config, dir](const QString&) {
-            const fra::DownstreamDataset dataset = registry_->load(spec.toStdString());
+            const fra::DownstreamDataset dataset = registry_->load(spec.toStdString(), config.allowMissingImages);
             if (dir.isEmpty()) throw std::runtime_error("no evaluation folder for this model: choose an output folder");
             auto evaluation = std::make_shared<fra::DownstreamEvaluation>(
                 fra::DownstreamJob{model.toStdString(), spec.toStdString(), config, dir.toStdString()}, dataset);
@@ -95,7 +95,7 @@ void EvaluationBridge::startHeatmapQuality(const QString& model, const QString& 
     const QString dir = evalDirFor(model, spec, "heatmap-regression", fallbackRoot, *registry_);
     run(
         [this, model, spec, config, dir](const QString&) {
-            const fra::DownstreamDataset dataset = registry_->load(spec.toStdString());
+            const fra::DownstreamDataset dataset = registry_->load(spec.toStdString(), config.allowMissingImages);
             const nlohmann::json result = fra::runHeatmapQuality(model.toStdString(), spec.toStdString(), dataset, config, dir.toStdString());
             QMetaObject::invokeMethod(this, [this, dir, r = toQt(result)] { emit finished(dir, r); }, Qt::QueuedConnection);
         },

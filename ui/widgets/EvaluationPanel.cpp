@@ -76,6 +76,7 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
     datasetRow->addWidget(browse);
     top->addRow("Dataset", datasetRow);
     datasetInfo_ = new QLabel;
+    datasetInfo_->setObjectName("datasetInfo");
     datasetInfo_->setWordWrap(true);
     top->addRow("", datasetInfo_);
     protocol_ = new QComboBox;
@@ -183,9 +184,17 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
     });
     auto describe = [this] {
         try {
-            const fra::DownstreamDataset d = bridge_->registry().load(datasetSpec().toStdString());
+            const fra::DownstreamDataset d = bridge_->registry().load(datasetSpec().toStdString(), true);
             QString info = QString("%1, %2 outputs").arg(fra::toString(d.task)).arg(d.outputs());
             for (const auto& [name, samples] : d.splits) info += QString(", %1 %2").arg(samples.size()).arg(QString::fromStdString(name));
+            if (d.missingImages > 0) {  // an evaluation stops on this unless allow_missing_images is set
+                datasetInfo_->setStyleSheet("color: #c0392b;");
+                datasetInfo_->setText(info + QString("; %1 of %2 listed images are missing, first %3 (set allow_missing_images to leave them out)")
+                                                 .arg(d.missingImages)
+                                                 .arg(d.listedImages)
+                                                 .arg(QString::fromStdString(d.firstMissingImage)));
+                return;
+            }
             datasetInfo_->setStyleSheet("");
             datasetInfo_->setText(info + (d.warnings.empty() ? "" : "; " + QString::fromStdString(d.warnings.front())));
         } catch (const std::exception& e) {
@@ -243,7 +252,10 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
         start_->setEnabled(true);
         stop_->setEnabled(false);
         log_->appendPlainText("failed: " + message);
-        QMessageBox::critical(this, "Evaluation failed", message);
+        auto* box = new QMessageBox(QMessageBox::Critical, "Evaluation failed", message, QMessageBox::Ok, this);
+        box->setObjectName("evaluationFailed");
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();  // window-modal, not a nested event loop: training and plots keep updating
     });
     loadPreset(preset_->currentText());
     // the sample pool's two tasks, when present, are one click away
@@ -257,7 +269,7 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
 void EvaluationPanel::showDatasetHeatmaps() {
     if (model_->currentText().startsWith("random:")) return;
     try {
-        const fra::DownstreamDataset d = bridge_->registry().load(datasetSpec().toStdString());
+        const fra::DownstreamDataset d = bridge_->registry().load(datasetSpec().toStdString(), true);
         const auto& test = d.split("test");
         const fra::DataConfig defaults;
         const fra::FacePreprocessor crop(160, 0.25, defaults.mean, defaults.std);

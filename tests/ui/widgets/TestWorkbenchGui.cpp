@@ -14,11 +14,17 @@
 #include "widgets/PlotPanel.h"
 
 #include <QComboBox>
+#include <QLabel>
+#include <QMessageBox>
+#include <filesystem>
+#include <fstream>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QtTest>
+
+namespace fs = std::filesystem;
 
 namespace {
 void setField(fraui::LaunchPanel* launch, const QString& key, const QString& value) {
@@ -47,6 +53,40 @@ private slots:
         QVERIFY(!launch->canStart());
         QVERIFY(launch->form()->issueText("optim.warmup_epochs").contains("smaller than optim.epochs"));
         QVERIFY(!launch->findChild<QPushButton*>("start")->isEnabled());
+    }
+
+    // A malformed downstream dataset in the evaluation view: the dataset line names file and line,
+    // starting says so in a message (no crash, no nested modal loop), and the view stays usable.
+    void malformedDatasetGivesAReadableMessageAndTheGuiStaysUsable() {
+        TempDir dir;
+        fraui::MainWindow window;
+        window.setRunsFolder(QString::fromStdString((dir / "runs").string()));
+        fs::create_directories(dir / "raf" / "EmoLabel");
+        std::ofstream(dir / "raf" / "EmoLabel" / "list_patition_label.txt") << "train_00001.jpg 5\ntrain_00002.jpg five\n";
+        fraui::EvaluationPanel* evaluation = window.evaluationPanel();
+        auto* info = evaluation->findChild<QLabel*>("datasetInfo");
+        QVERIFY(info);
+        evaluation->setDataset("rafdb", QString::fromStdString((dir / "raf").string()));
+        QTRY_VERIFY_WITH_TIMEOUT(info->text().contains("list_patition_label.txt:2"), 5000);
+        evaluation->setModel("random:resnet18");
+        QSignalSpy failed(window.evaluationBridge(), &fraui::EvaluationBridge::failed);
+        evaluation->start();
+        QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 30000);
+        QVERIFY2(failed.first().at(1).toString().contains("list_patition_label.txt:2"), qPrintable(failed.first().at(1).toString()));
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((box = evaluation->findChild<QMessageBox*>("evaluationFailed")) != nullptr, 5000);
+        QVERIFY(box->text().contains("expected an integer label"));
+        box->close();
+        QVERIFY(!window.evaluationBridge()->busy());
+        QVERIFY(evaluation->findChild<QPushButton*>("evaluate")->isEnabled());
+        // still usable: a valid dataset is described
+        testimages::writeFolder(dir / "folder" / "train" / "a", 2, 40);
+        testimages::writeFolder(dir / "folder" / "train" / "b", 2, 40);
+        testimages::writeFolder(dir / "folder" / "test" / "a", 2, 40);
+        testimages::writeFolder(dir / "folder" / "test" / "b", 2, 40);
+        evaluation->setDataset("folder", QString::fromStdString((dir / "folder").string()));
+        QTRY_VERIFY_WITH_TIMEOUT(info->text().contains("4 train"), 5000);
+        window.saveScreenshots(FRA_TEST_ARTIFACTS "/workbench-malformed-dataset");
     }
 
     void tinyRunFromTheLauncherIsMonitoredLive() {

@@ -1,0 +1,24 @@
+// The JSON files of a run folder: FRA_FUZZ_RUN_FILE is run.json, notes.json or config.json, read
+// as the catalog, the notes editor and `fra resume` read them.
+#include "FuzzSupport.h"
+#include "config/PresetLibrary.h"
+#include "run/RunDirectory.h"
+#include "run/RunNotes.h"
+
+#include <string_view>
+
+FRA_FUZZ_TARGET {
+    const auto root = fuzz::freshScratch() / "run";
+    constexpr std::string_view name = FRA_FUZZ_RUN_FILE;
+    fuzz::writeFile(root / std::string(name), fuzz::asString(data, size));
+    if (name == "run.json") {
+        fuzz::writeFile(root / "config.json", "{}");
+        fuzz::acceptingFraErrors([&] { fra::RunDirectory::open(root).readStatus(); });
+    } else if (name == "notes.json") {
+        fuzz::acceptingFraErrors([&] { fra::RunNotes::load(root); });  // never throws: empty when unreadable
+    } else {
+        fuzz::acceptingFraErrors([&] { fra::RunDirectory::open(root).readConfig(); });
+        fuzz::acceptingFraErrors([&] { fra::loadConfigFile(root / "config.json"); });
+    }
+    return 0;
+}
