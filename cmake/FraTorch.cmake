@@ -19,6 +19,32 @@ else()
   message(STATUS "Gloo process group: off (FRA_WITH_GLOO=OFF): no multi-process CPU training")
 endif()
 
+# CUDA: Debian's LibTorch is CPU-only, so the Debian build's default is OFF; the GPU build
+# (scripts/gpu-check.sh) turns it ON, which requires a LibTorch built with CUDA. With it OFF,
+# run.device=cuda is refused with a message, even where the LibTorch could use a GPU.
+option(FRA_WITH_CUDA "Training and evaluation on CUDA devices (a LibTorch built with CUDA, e.g. pip's torch)" OFF)
+if(FRA_WITH_CUDA)
+  if(NOT TARGET c10_cuda AND NOT C10_CUDA_LIBRARY AND NOT TORCH_CUDA_LIBRARIES)
+    message(FATAL_ERROR "FRA_WITH_CUDA is ON but this LibTorch (${Torch_DIR}) has no CUDA (no c10_cuda): Debian's libtorch-dev is "
+                        "CPU-only; point CMAKE_PREFIX_PATH at a CUDA LibTorch (python3 -c 'import torch;print(torch.utils.cmake_prefix_path)') "
+                        "or configure with -DFRA_WITH_CUDA=OFF.")
+  endif()
+  message(STATUS "CUDA: on")
+else()
+  if(TARGET c10_cuda OR C10_CUDA_LIBRARY)
+    message(WARNING "This LibTorch has CUDA but FRA_WITH_CUDA is OFF: run.device=cuda will be refused; configure with -DFRA_WITH_CUDA=ON to use it.")
+  endif()
+  message(STATUS "CUDA: off (FRA_WITH_CUDA=OFF): CPU training only")
+endif()
+
+# NCCL: the GPU process group. Not implemented in this version (only Gloo's is): asking for it
+# stops the configure instead of building something that silently falls back.
+option(FRA_WITH_NCCL "Multi-GPU training through c10d's NCCL process group (not implemented yet)" OFF)
+if(FRA_WITH_NCCL)
+  message(FATAL_ERROR "FRA_WITH_NCCL: this version has no NCCL process group yet (multi-process training uses Gloo); "
+                      "configure with -DFRA_WITH_NCCL=OFF.")
+endif()
+
 # TorchConfig puts its flags into TORCH_CXX_FLAGS (the C++11 ABI switch); targets get them as options.
 separate_arguments(FRA_TORCH_CXX_FLAGS UNIX_COMMAND "${TORCH_CXX_FLAGS}")
 

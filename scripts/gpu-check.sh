@@ -76,7 +76,7 @@ for part in $parts; do
     start=$(date +%s)
     # no CUDA kernels of our own: the architecture list only quiets torch's detection
     TORCH_CUDA_ARCH_LIST=${TORCH_CUDA_ARCH_LIST:-9.0} cmake -S "$root" -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
-      -DFRA_WITH_OPENCV=OFF -DFRA_WITH_GLOO=OFF -DCMAKE_PREFIX_PATH="$prefix" "${extra[@]}" > "$out/build.log" 2>&1 &&
+      -DFRA_WITH_OPENCV=OFF -DFRA_WITH_GLOO=OFF -DFRA_WITH_CUDA=ON -DCMAKE_PREFIX_PATH="$prefix" "${extra[@]}" > "$out/build.log" 2>&1 &&
       cmake --build "$build" --target fra --parallel "$(nproc)" >> "$out/build.log" 2>&1
     rc=$?
     echo "{\"part\":\"build\",\"rc\":$rc,\"seconds\":$(( $(date +%s) - start ))}" | tee -a "$results"

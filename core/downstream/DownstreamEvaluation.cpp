@@ -14,6 +14,7 @@
 #include "train/HeatmapProbe.h"
 #include "train/ModelLoader.h"
 #include "util/AtomicFile.h"
+#include "util/BuildInfo.h"
 #include "util/FraError.h"
 #include "util/SeedSequence.h"
 
@@ -463,6 +464,7 @@ json DownstreamEvaluation::run() {
     try {
         at::set_num_threads(c.threads > 0 ? c.threads : static_cast<int>(std::thread::hardware_concurrency()));
         if (c.device == "cuda") {
+            if (!buildHasCuda()) throw FraError("evaluation device 'cuda': this build was configured without CUDA (-DFRA_WITH_CUDA=OFF)");
             if (!torch::cuda::is_available()) throw FraError("evaluation device 'cuda' is not available");
             impl.device = torch::Device(torch::kCUDA, 0);
         }

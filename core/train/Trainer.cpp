@@ -19,6 +19,7 @@
 #include "train/Checkpoint.h"
 #include "train/TrainStep.h"
 #include "util/AtomicFile.h"
+#include "util/BuildInfo.h"
 #include "util/FraError.h"
 
 #include <atomic>
@@ -363,6 +364,8 @@ namespace {
 
 torch::Device deviceFor(const FraConfig& config) {
     if (config.run.device == "cuda") {
+        if (!buildHasCuda())
+            throw FraError("run.device is 'cuda' but this build was configured without CUDA (-DFRA_WITH_CUDA=OFF); see `fra --version`");
         if (!torch::cuda::is_available())
             throw FraError("run.device is 'cuda' but no CUDA device is available (this LibTorch " + compat::torchVersion() +
                            (torch::cuda::device_count() ? ")" : " has no usable GPU)"));

@@ -15,9 +15,13 @@ namespace fra {
 std::vector<std::pair<std::string, std::string>> buildCapabilities() {
     std::vector<std::pair<std::string, std::string>> out;
     out.emplace_back("LibTorch", TORCH_VERSION);
+#ifdef FRA_WITH_CUDA
     out.emplace_back("CUDA", torch::cuda::is_available() ? "yes (" + std::to_string(torch::cuda::device_count()) + " device(s))"
-                             : at::hasCUDA()              ? "built in, no device visible"
-                                                          : "no (a CPU LibTorch)");
+                                                         : "yes, but no device is visible");
+#else
+    out.emplace_back("CUDA", at::hasCUDA() ? "no (configured with -DFRA_WITH_CUDA=OFF; this LibTorch has CUDA)"
+                                           : "no (configured with -DFRA_WITH_CUDA=OFF; a CPU LibTorch)");
+#endif
 #ifdef FRA_WITH_GLOO
     out.emplace_back("Gloo", "yes (multi-process CPU training)");
 #else
@@ -26,14 +30,25 @@ std::vector<std::pair<std::string, std::string>> buildCapabilities() {
     out.emplace_back("NCCL", "no (no NCCL process group in this version)");
 #ifndef FRA_NO_OPENCV
     out.emplace_back("OpenCV", CV_VERSION);
-    out.emplace_back("dlib", "yes (sample-pool landmarks)");
 #else
     out.emplace_back("OpenCV", "no (configured with -DFRA_WITH_OPENCV=OFF: prepared stores only)");
-    out.emplace_back("dlib", "no");
+#endif
+#ifdef FRA_WITH_DLIB
+    out.emplace_back("dlib", "yes (sample-pool landmarks)");
+#else
+    out.emplace_back("dlib", "no (configured with -DFRA_WITH_DLIB=OFF: no landmark sample task)");
 #endif
     out.emplace_back("threads", std::to_string(at::get_num_threads()) + " compute threads by default, " +
                                     std::to_string(std::thread::hardware_concurrency()) + " cores");
     return out;
+}
+
+bool buildHasCuda() {
+#ifdef FRA_WITH_CUDA
+    return true;
+#else
+    return false;
+#endif
 }
 
 std::string buildCapabilitiesText() {

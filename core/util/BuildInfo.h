@@ -10,5 +10,6 @@ namespace fra {
 // Declared without LibTorch so the GUI can show it; defined in fra_core.
 std::vector<std::pair<std::string, std::string>> buildCapabilities();
 std::string buildCapabilitiesText();  // one "name: value" line each
+bool buildHasCuda();                  // configured with FRA_WITH_CUDA (else run.device=cuda is refused)
 
 }  // namespace fra

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# A capability that is asked for and cannot be had stops the configure, naming what to install
+# or which option to change (never a build that silently lacks it).
+#   configure-options.sh SOURCE_DIR
+set -uo pipefail
+src=$1
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+failed=0
+expect_refusal() {  # OPTION FRAGMENT
+  rm -rf "$scratch/b"
+  if cmake -S "$src" -B "$scratch/b" -G Ninja "$1" >"$scratch/log" 2>&1; then
+    echo "FAIL: configure with $1 succeeded"; failed=1
+  elif ! grep -q "$2" "$scratch/log"; then
+    echo "FAIL: configure with $1 failed without naming '$2':"; grep -A4 "CMake Error" "$scratch/log"; failed=1
+  else
+    echo "ok: $1 refused, naming '$2'"
+  fi
+}
+if ! ls /usr/lib/x86_64-linux-gnu/libc10_cuda.so >/dev/null 2>&1; then
+  expect_refusal -DFRA_WITH_CUDA=ON "libtorch-dev is"
+fi
+expect_refusal -DFRA_WITH_NCCL=ON "no NCCL process group"
+expect_refusal -DFRA_WITH_DLIB=OFF "FRA_BUILD_TESTS needs FRA_WITH_DLIB"
+exit $failed
