@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Evidence for the downstream evaluation (README, "Downstream evidence"): pre-trains FRA with the
+# Evidence for the downstream evaluation (docs/evaluation.md, "The evidence"): pre-trains FRA with the
 # regions switches (cpu-r18), FRA with the decoder as the authors published it (cpu-r18-authors) and
 # the GC-only BYOL preset on the sample pool for the same fixed budget (a complete 9-epoch schedule,
 # 414 steps, about 50 minutes each on 2 cores), then compares them with a random initialisation by

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The GPU check (README, "GPU machines"): on a machine with an NVIDIA GPU and a Python torch 2.x,
+# The GPU check (docs/scale-out.md): on a machine with an NVIDIA GPU and a Python torch 2.x,
 # builds the CUDA build of `fra` against that torch (no Qt, no OpenCV needed), checks CPU-vs-CUDA
 # loss parity of the training step, and prints JSON lines for the model step, the end-to-end
 # trainer from a prepared store, and the two Python references of ../shared/bench, all on this

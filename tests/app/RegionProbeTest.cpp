@@ -1,4 +1,4 @@
-// fra-region-probe (the diagnostic behind README's "why the facial regions do not form") runs on
+// fra-region-probe (the diagnostic behind docs/method.md's "Facial regions that form") runs on
 // a folder of faces and reports every section it promises.
 #include "support/Process.h"
 #include "support/TempDir.h"
