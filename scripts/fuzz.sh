@@ -29,6 +29,7 @@ fi
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/fuzz/lsan.supp:print_suppressions=0}
 export FRA_RESOURCE_DIR="$root/resources" OMP_NUM_THREADS=1
 
 run_target() {

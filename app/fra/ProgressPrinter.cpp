@@ -4,18 +4,9 @@
 #include <string>
 #include <unistd.h>
 
-namespace {
-std::string duration(double seconds) {
-    const long s = static_cast<long>(seconds);
-    char buf[32];
-    if (s >= 3600) std::snprintf(buf, sizeof buf, "%ldh%02ldm", s / 3600, (s / 60) % 60);
-    else std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
-    return buf;
-}
-}  // namespace
 
 ProgressPrinter::ProgressPrinter(std::int64_t firstStep, std::int64_t endStep, int batchSize, bool quiet)
-    : firstStep_(firstStep), endStep_(endStep), batchSize_(batchSize), quiet_(quiet), tty_(::isatty(STDERR_FILENO) != 0) {}
+    : firstStep_(firstStep), endStep_(endStep), batchSize_(batchSize), quiet_(quiet), tty_(::isatty(STDERR_FILENO) != 0), estimate_(endStep) {}
 
 void ProgressPrinter::endLine() {
     if (lineOpen_) std::fputc('\n', stderr);
@@ -25,19 +16,23 @@ void ProgressPrinter::endLine() {
 void ProgressPrinter::onStep(const fra::StepRecord& r) {
     std::lock_guard<std::mutex> lock(mutex_);
     smoothedRate_ = smoothedRate_ == 0 ? r.imagesPerSecond : 0.9 * smoothedRate_ + 0.1 * r.imagesPerSecond;
+    estimate_.record(r.step, r.time);
     if (quiet_) return;
     const auto now = std::chrono::steady_clock::now();
     const bool last = r.step >= endStep_;
     if (!tty_ && !last && now - lastPrint_ < std::chrono::seconds(5) && r.step != firstStep_ + 1) return;
     lastPrint_ = now;
     const double fraction = endStep_ > firstStep_ ? double(r.step - firstStep_) / double(endStep_ - firstStep_) : 1.0;
-    const double eta = smoothedRate_ > 0 ? double(endStep_ - r.step) * batchSize_ / smoothedRate_ : 0.0;
+    // until two steps have wall-clock times, the step's own throughput
+    const double eta = estimate_.ready()  ? estimate_.secondsLeft()
+                       : smoothedRate_ > 0 ? double(endStep_ - r.step) * batchSize_ / smoothedRate_
+                                           : 0.0;
     const int width = 24;
     std::string bar(static_cast<std::size_t>(fraction * width + 0.5), '#');
     bar.resize(width, '.');
-    std::fprintf(stderr, "%s[%s] step %lld/%lld  loss %.4f  L_c %.4f  L_r %.4f  lr %.3g  %.1f img/s  ETA %s%s",
+    std::fprintf(stderr, "%s[%s] step %lld/%lld  loss %.4f  L_c %.4f  L_r %.4f  lr %.3g  %.1f img/s  %.2f steps/s  ETA %s%s",
                  tty_ ? "\r" : "", bar.c_str(), static_cast<long long>(r.step), static_cast<long long>(endStep_), r.loss, r.lossC,
-                 r.lossR, r.lr, smoothedRate_, duration(eta).c_str(), tty_ ? "\033[K" : "\n");
+                 r.lossR, r.lr, smoothedRate_, estimate_.stepsPerSecond(), fra::humanDuration(eta).c_str(), tty_ ? "\033[K" : "\n");
     lineOpen_ = tty_;
     std::fflush(stderr);
 }

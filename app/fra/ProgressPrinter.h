@@ -1,4 +1,5 @@
 #pragma once
+#include "train/ProgressEstimate.h"
 #include "train/TrainingObserver.h"
 
 #include <chrono>
@@ -22,7 +23,8 @@ private:
     bool quiet_;
     bool tty_;
     bool lineOpen_ = false;
-    double smoothedRate_ = 0;
+    double smoothedRate_ = 0;       // images/s of the steps themselves
+    fra::ProgressEstimate estimate_;  // steps/s and ETA from wall-clock step times
     std::chrono::steady_clock::time_point lastPrint_{};
     std::mutex mutex_;
 };

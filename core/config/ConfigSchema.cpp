@@ -1,5 +1,7 @@
 #include "config/ConfigSchema.h"
 
+#include "config/FieldPresentation.h"
+
 #include "util/FraError.h"
 
 using nlohmann::json;
@@ -104,6 +106,7 @@ ConfigSchema::ConfigSchema() {
         FRA_CONFIG_FIELD("run.distributed_timeout_s", run.distributedTimeoutSeconds,
                          "Multi-process runs: a collective waiting longer than this fails the run (a lost rank)", {5, 86400}),
     };
+    presentFields(fields_, trainingPresentation());  // label, group, advanced, reference
 }
 
 #undef FRA_CONFIG_FIELD

@@ -52,6 +52,12 @@ std::string describeExpected(const FieldSpec& f) {
     return "a value";
 }
 
+std::string FieldSpec::describe() const {
+    std::string text = help + " [key: " + key + "; " + describeExpected(*this);
+    if (!reference.empty()) text += "; " + reference;
+    return text + "]";
+}
+
 std::string checkFieldValue(const FieldSpec& f, const json& v) {
     const std::string expected = "expected " + describeExpected(f) + ", got " + v.dump();
     switch (f.type) {

@@ -8,8 +8,10 @@ namespace fra {
 
 enum class FieldType { Bool, Int, UInt64, Double, String, Choice, DoubleTriple };
 
-// What a configuration value may be: its type and range. Shared by every settings schema
-// (pre-training, downstream evaluation) and by the GUI forms built from them.
+// What a configuration value may be: its type and range, and how it is presented to a person.
+// Shared by every settings schema (pre-training, downstream evaluation), by `fra config --fields`
+// and by the GUI forms built from them. The presentation (label, group, advanced, reference) is
+// filled in from config/FieldPresentation.cpp.
 struct FieldSpec {
     std::string key;  // dotted path, e.g. "model.num_regions"
     FieldType type = FieldType::Double;
@@ -17,6 +19,16 @@ struct FieldSpec {
     double min = -std::numeric_limits<double>::infinity();
     double max = std::numeric_limits<double>::infinity();
     std::vector<std::string> choices;  // for Choice fields
+
+    std::string label;      // human, sentence case: "Decoder feed-forward width"
+    std::string group;      // "Model", "Method and losses", "Schedule", "Data", "Run" (evaluation: "Protocol", ...)
+    bool advanced = false;  // rarely changed: folded away in the forms
+    std::string reference;  // the paper's and/or the authors' value and its source; empty when there is none
+    int order = -1;         // position in the presentation table (groups in their order); -1 = not presented
+
+    // The one help text used everywhere (form tooltip and help line, `fra config --fields`):
+    // "<help> [key: model.decoder_feedforward; an integer in [1, 16384]; authors' code: 256 (fra-spec, query decoder)]".
+    std::string describe() const;
 };
 
 struct ConfigIssue {

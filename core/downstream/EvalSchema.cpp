@@ -1,5 +1,6 @@
 #include "downstream/EvalSchema.h"
 
+#include "config/FieldPresentation.h"
 #include "config/PresetLibrary.h"
 #include "util/ResourceLocator.h"
 
@@ -44,6 +45,7 @@ EvalSchema::EvalSchema() {
         FRA_EVAL_FIELD("device", device, "Compute device", {}, {"cpu", "cuda"}),
         FRA_EVAL_FIELD("eval_every", evalEvery, "Epochs between test evaluations", {1, 100000}),
     };
+    presentFields(fields_, evaluationPresentation());  // label, group, advanced, reference
 }
 
 #undef FRA_EVAL_FIELD

@@ -64,6 +64,7 @@ bool TrainingBridge::stopAndWait() {
 
 bool TrainingBridge::busy() const { return launching_ || trainer_ != nullptr; }
 QString TrainingBridge::runPath() const { return runPath_; }
+qint64 TrainingBridge::endStep() const { return trainer_ ? trainer_->endStep() : 0; }
 
 void TrainingBridge::launch(std::function<std::unique_ptr<fra::Trainer>()> make, const QString& runPath) {
     if (busy()) {

@@ -29,6 +29,7 @@ public:
     bool stopAndWait();
     QString runPath() const;
     QString state() const { return state_; }
+    qint64 endStep() const;  // where the running training stops (0 when none runs)
 
 public slots:
     // Asynchronous: the run starts, or launchFailed() says why (nothing is left on disk then).

@@ -1,5 +1,6 @@
 #include "data/RunSeries.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -34,12 +35,33 @@ void RunSeries::append(const QVector<fra::StepRecord>& records) {
     for (const auto& r : records) {
         if (!steps_.isEmpty() && r.step <= steps_.last()) continue;  // keep x sorted, one value per step
         steps_.append(static_cast<double>(r.step));
+        minutes_.append(minutes_.isEmpty() ? 0.0 : (r.time - firstTime_) / 60.0);
+        if (minutes_.size() == 1) firstTime_ = r.time;
+        epochOf_.append(r.epoch);
         for (const auto& m : metrics()) values_[m.key].append(field(r, m.key));
+    }
+    recomputeEpochs();
+}
+
+void RunSeries::recomputeEpochs() {
+    epochs_.resize(epochOf_.size());
+    qint64 previousLength = 0;
+    for (int begin = 0; begin < epochOf_.size();) {
+        int end = begin;
+        while (end < epochOf_.size() && epochOf_[end] == epochOf_[begin]) ++end;
+        const bool running = end == epochOf_.size();
+        const qint64 length = running && previousLength > 0 ? std::max<qint64>(previousLength, end - begin) : end - begin;
+        for (int i = begin; i < end; ++i) epochs_[i] = static_cast<double>(epochOf_[begin]) + double(i - begin) / double(length);
+        previousLength = end - begin;
+        begin = end;
     }
 }
 
 void RunSeries::clear() {
     steps_.clear();
+    minutes_.clear();
+    epochs_.clear();
+    epochOf_.clear();
     values_.clear();
 }
 

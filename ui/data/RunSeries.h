@@ -26,6 +26,11 @@ public:
     void clear();
     int size() const { return steps_.size(); }
     const QVector<double>& steps() const { return steps_; }
+    // Other x axes: minutes since the run's first logged step, and the epoch with its fraction
+    // (step i of an epoch of n steps at epoch + i / n; the running epoch counts as long as the one
+    // before it, or as long as it is so far when it is the first).
+    const QVector<double>& minutes() const { return minutes_; }
+    const QVector<double>& epochs() const { return epochs_; }
     const QVector<double>& values(const QString& key) const;
     double last(const QString& key) const;
     double best(const QString& key) const;  // min (losses) or max, ignoring non-finite values
@@ -34,7 +39,10 @@ public:
     static QString toCsv(const QVector<QPair<QString, const RunSeries*>>& runs);
 
 private:
-    QVector<double> steps_;
+    void recomputeEpochs();
+    QVector<double> steps_, minutes_, epochs_;
+    QVector<qint64> epochOf_;
+    double firstTime_ = 0;
     std::map<QString, QVector<double>> values_;
 };
 

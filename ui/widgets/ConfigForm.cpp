@@ -2,19 +2,24 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QEvent>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QScrollArea>
 #include <QTabWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
+#include <algorithm>
 
 using nlohmann::json;
 
 namespace fraui {
 
 namespace {
+const char* const kHelpHint = "Point at or click a setting to see what it means, its key, its range and the paper's or the authors' value.";
+
 json lookup(const json& nested, const std::string& key) {
     std::string pointer = "/" + key;
     for (auto& c : pointer)
@@ -34,24 +39,77 @@ QString textOf(const json& v) {
 }
 }  // namespace
 
-ConfigForm::ConfigForm(std::vector<fra::FieldSpec> fields, QWidget* parent) : QWidget(parent), fields_(std::move(fields)), tabs_(new QTabWidget) {
+ConfigForm::ConfigForm(std::vector<fra::FieldSpec> fields, QWidget* parent)
+    : QWidget(parent), fields_(std::move(fields)), tabs_(new QTabWidget), helpLine_(new QLabel) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(tabs_);
-    QMap<QString, QFormLayout*> groups;
-    for (const auto& f : fields_) {
+    layout->addWidget(tabs_, 1);
+    helpLine_->setObjectName("fieldHelp");
+    helpLine_->setWordWrap(true);
+    helpLine_->setTextFormat(Qt::PlainText);
+    helpLine_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    helpLine_->setMinimumHeight(helpLine_->fontMetrics().lineSpacing() * 3);
+    helpLine_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    helpLine_->setText(kHelpHint);
+    layout->addWidget(helpLine_);
+
+    // The presentation table's order: group by group, the most used first; unpresented fields last.
+    std::vector<std::size_t> order(fields_.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [this](std::size_t a, std::size_t b) {
+        return static_cast<unsigned>(fields_[a].order) < static_cast<unsigned>(fields_[b].order);
+    });
+
+    QMap<QString, int> groupIndex;
+    std::vector<QFormLayout*> mainForms, advancedForms;
+    for (const std::size_t i : order) {
+        const auto& f = fields_[i];
         const QString key = QString::fromStdString(f.key);
-        const QString group = key.contains('.') ? key.section('.', 0, 0) : "settings";
-        if (!groups.contains(group)) {
+        const QString groupName = !f.group.empty() ? QString::fromStdString(f.group)
+                                  : key.contains('.')  ? key.section('.', 0, 0)
+                                                       : QString("Settings");
+        if (!groupIndex.contains(groupName)) {
             auto* page = new QWidget;
-            auto* form = new QFormLayout(page);
+            auto* pageLayout = new QVBoxLayout(page);
+            auto* form = new QFormLayout;
             form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+            pageLayout->addLayout(form);
+            auto* toggle = new QToolButton;
+            toggle->setObjectName("advancedToggle:" + groupName);
+            toggle->setCheckable(true);
+            toggle->setChecked(false);
+            toggle->setAutoRaise(true);
+            toggle->setArrowType(Qt::RightArrow);
+            toggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+            toggle->setToolTip("The settings of " + groupName + " that are rarely changed");
+            auto* section = new QWidget;
+            section->setObjectName("advancedFields:" + groupName);
+            auto* advancedForm = new QFormLayout(section);
+            advancedForm->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+            advancedForm->setContentsMargins(12, 0, 0, 0);
+            section->setVisible(false);
+            connect(toggle, &QToolButton::toggled, this, [toggle, section](bool open) {
+                section->setVisible(open);
+                toggle->setArrowType(open ? Qt::DownArrow : Qt::RightArrow);
+            });
+            pageLayout->addWidget(toggle, 0, Qt::AlignLeft);
+            pageLayout->addWidget(section);
+            pageLayout->addStretch(1);
             auto* scroll = new QScrollArea;
             scroll->setWidget(page);
             scroll->setWidgetResizable(true);
-            tabs_->addTab(scroll, group);
-            groups[group] = form;
+            Group group;
+            group.name = groupName;
+            group.tab = tabs_->addTab(scroll, groupName);
+            group.advancedToggle = toggle;
+            group.advancedSection = section;
+            groupIndex[groupName] = static_cast<int>(groups_.size());
+            groups_.push_back(group);
+            mainForms.push_back(form);
+            advancedForms.push_back(advancedForm);
         }
+        const int g = groupIndex.value(groupName);
+
         QWidget* editor = nullptr;
         if (f.type == fra::FieldType::Bool) {
             auto* box = new QCheckBox;
@@ -67,8 +125,10 @@ ConfigForm::ConfigForm(std::vector<fra::FieldSpec> fields, QWidget* parent) : QW
             connect(line, &QLineEdit::textEdited, this, &ConfigForm::edited);
             editor = line;
         }
+        const QString help = QString::fromStdString(f.describe());
+        const QString tooltip = "<p>" + help.toHtmlEscaped() + "</p>";  // rich text: Qt wraps it
         editor->setObjectName(key);
-        editor->setToolTip(QString::fromStdString(f.help + " — " + fra::describeExpected(f)));
+        editor->setToolTip(tooltip);
         auto* issue = new QLabel;
         issue->setObjectName(key + ".issue");
         issue->setStyleSheet("color: #c0392b;");
@@ -78,9 +138,75 @@ ConfigForm::ConfigForm(std::vector<fra::FieldSpec> fields, QWidget* parent) : QW
         rowLayout->setContentsMargins(0, 0, 0, 0);
         rowLayout->addWidget(editor, 1);
         rowLayout->addWidget(issue, 1);
-        groups[group]->addRow(key.contains('.') ? key.section('.', 1) : key, row);
+        auto* label = new QLabel(f.label.empty() ? key : QString::fromStdString(f.label));
+        label->setObjectName(key + ".label");
+        label->setBuddy(editor);
+        label->setToolTip(tooltip);
+        const bool folded = f.advanced;
+        (folded ? advancedForms : mainForms)[g]->addRow(label, row);
+        if (folded) ++groups_[g].advancedCount;
+
+        for (QObject* watched : {static_cast<QObject*>(label), static_cast<QObject*>(row), static_cast<QObject*>(editor)}) {
+            helpFor_[watched] = key;
+            watched->installEventFilter(this);
+        }
         editors_[key] = editor;
         issues_[key] = issue;
+        labels_[key] = label;
+        help_[key] = help;
+        groupOf_[key] = g;
+        advanced_[key] = folded;
+    }
+    for (auto& group : groups_) {
+        group.advancedToggle->setVisible(group.advancedCount > 0);
+        group.advancedSection->setVisible(false);
+    }
+    updateIssueMarks();
+}
+
+void ConfigForm::showHelp(const QString& key) {
+    const auto it = help_.constFind(key);
+    helpLine_->setText(it != help_.constEnd() ? *it : QString(kHelpHint));
+}
+
+QString ConfigForm::focusedKey() const {
+    for (auto it = editors_.constBegin(); it != editors_.constEnd(); ++it)
+        if (it.value()->hasFocus()) return it.key();
+    return {};
+}
+
+bool ConfigForm::eventFilter(QObject* watched, QEvent* event) {
+    switch (event->type()) {
+    case QEvent::FocusIn:
+    case QEvent::Enter: {
+        const auto it = helpFor_.constFind(watched);
+        if (it != helpFor_.constEnd()) showHelp(*it);
+        break;
+    }
+    case QEvent::Leave:
+        if (helpFor_.contains(watched)) showHelp(focusedKey());  // back to the focused field's, or the hint
+        break;
+    default:
+        break;
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void ConfigForm::updateIssueMarks() {
+    std::vector<int> refused(groups_.size(), 0), refusedFolded(groups_.size(), 0);
+    for (auto it = issues_.constBegin(); it != issues_.constEnd(); ++it) {
+        if (it.value()->text().isEmpty()) continue;
+        const int g = groupOf_.value(it.key());
+        ++refused[g];
+        if (advanced_.value(it.key())) ++refusedFolded[g];
+    }
+    for (std::size_t g = 0; g < groups_.size(); ++g) {
+        Group& group = groups_[g];
+        tabs_->setTabText(group.tab, refused[g] ? group.name + " (!)" : group.name);
+        QString text = QString("Advanced (%1)").arg(group.advancedCount);
+        if (refusedFolded[g]) text += QString(": %1 refused").arg(refusedFolded[g]);
+        group.advancedToggle->setText(text);
+        group.advancedToggle->setStyleSheet(refusedFolded[g] ? "color: #c0392b;" : "");
     }
 }
 
@@ -136,6 +262,7 @@ void ConfigForm::showIssues(const std::vector<fra::ConfigIssue>& issues) {
         QLabel* label = issues_.value(QString::fromStdString(issue.key));
         if (label && label->text().isEmpty()) label->setText(QString::fromStdString(issue.message));
     }
+    updateIssueMarks();
 }
 
 QString ConfigForm::issueText(const QString& key) const {

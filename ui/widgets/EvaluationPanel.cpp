@@ -1,5 +1,7 @@
 #include "widgets/EvaluationPanel.h"
 
+#include "util/IntegerTicker.h"
+
 #include "bridge/EvaluationBridge.h"
 #include "bridge/HeatmapInference.h"
 #include "config/FraConfig.h"
@@ -106,6 +108,7 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
     curves_->setObjectName("evalCurves");
     curves_->setMinimumHeight(180);
     curves_->xAxis->setLabel("epoch");
+    useIntegerTicks(curves_->xAxis);
     curves_->yAxis->setLabel("train loss");
     curves_->yAxis2->setVisible(true);
     curves_->yAxis2->setLabel("test metric");

@@ -7,24 +7,114 @@
 #include "util/QtImage.h"
 
 #include <QFileInfo>
+#include <QDialog>
+#include <QEvent>
 #include <QGridLayout>
+#include <QHBoxLayout>
+#include <QScreen>
 #include <QLabel>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 #include <opencv2/imgproc.hpp>
 
 namespace fraui {
 
 namespace {
-constexpr int kDisplay = 160;  // displayed face side
+constexpr int kMinTile = 96, kMaxTile = 720;  // displayed face side follows the pane, within these
+constexpr int kColumns = 4;
 }
 
-HeatmapPane::HeatmapPane(QWidget* parent) : QWidget(parent), grid_(new QGridLayout), title_(new QLabel) {
+HeatmapPane::HeatmapPane(QWidget* parent) : QWidget(parent), grid_(new QGridLayout), title_(new QLabel), legend_(new QWidget) {
     auto* layout = new QVBoxLayout(this);
     title_->setObjectName("paneTitle");
+    legend_->setObjectName("regionLegend");
+    legend_->setLayout(new QHBoxLayout);
+    legend_->layout()->setContentsMargins(0, 0, 0, 0);
+    legend_->setVisible(false);
     layout->addWidget(title_);
+    layout->addWidget(legend_);
     layout->addLayout(grid_);
     layout->addStretch();
+}
+
+int HeatmapPane::fittingTileSide() const {
+    const int shown = static_cast<int>(faces_.size());
+    if (shown == 0) return tileSide_;
+    const int columns = mode_ == HeatmapMode::Panels ? 1 : std::min(kColumns, shown);
+    const int rows = (shown + columns - 1) / columns;
+    const int spacing = grid_->spacing() > 0 ? grid_->spacing() : 6;
+    // the space on screen: a scroll area's viewport (the pane itself grows with its tiles)
+    const QSize space = parentWidget() ? parentWidget()->size() : size();
+    const int width = space.width() - 24 - spacing * (columns - 1);
+    const int height = space.height() - title_->sizeHint().height() - (legend_->isVisible() ? legend_->sizeHint().height() : 0) - 24 -
+                       spacing * (rows - 1);
+    // a panel sheet is K + 1 faces wide: it fits the width only
+    const int side = mode_ == HeatmapMode::Panels ? width / std::max(1, k_ + 1) : std::min(width / columns, height / rows);
+    return std::clamp(side, kMinTile, kMaxTile);
+}
+
+void HeatmapPane::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    refit();
+}
+
+void HeatmapPane::refit() {
+    if (parentWidget() && !watchingParent_) {  // the viewport's resizes, also when it shrinks below the tiles
+        parentWidget()->installEventFilter(this);
+        watchingParent_ = true;
+    }
+    if (std::abs(fittingTileSide() - tileSide_) >= 8) render();  // re-render only for a visible change
+}
+
+bool HeatmapPane::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == parentWidget() && event->type() == QEvent::Resize) refit();
+    if (event->type() == QEvent::MouseButtonDblClick) {
+        const int index = static_cast<int>(tiles_.indexOf(static_cast<QLabel*>(watched)));
+        if (index >= 0 && index < faces_.size()) {
+            showEnlarged(index);
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void HeatmapPane::showEnlarged(int index) {
+    auto* dialog = new QDialog(this);
+    dialog->setObjectName("enlargedFace");
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(QString("Face %1 — %2").arg(index + 1).arg(caption_));
+    auto* layout = new QVBoxLayout(dialog);
+    auto* whole = new QLabel;
+    whole->setObjectName("enlargedOverlay");
+    whole->setPixmap(QPixmap::fromImage(renderFace(index, 420, mode_ == HeatmapMode::Panels ? HeatmapMode::Overlay : mode_)));
+    whole->setAlignment(Qt::AlignCenter);
+    auto* panels = new QLabel;
+    panels->setObjectName("enlargedPanels");
+    const int screenWidth = screen() ? screen()->availableGeometry().width() : 1600;
+    panels->setPixmap(QPixmap::fromImage(renderFace(index, std::clamp((screenWidth - 80) / std::max(1, k_ + 1), 96, 320), HeatmapMode::Panels)));
+    layout->addWidget(whole);
+    layout->addWidget(panels);
+    dialog->show();
+}
+
+void HeatmapPane::updateLegend() {
+    auto* layout = legend_->layout();
+    while (QLayoutItem* item = layout->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    legend_->setVisible(mode_ == HeatmapMode::Argmax && k_ > 0);
+    if (!legend_->isVisible()) return;
+    const auto colours = fra::HeatmapRenderer::palette(k_);
+    for (int k = 0; k < k_; ++k) {
+        auto* chip = new QLabel(QString("■ region %1").arg(k + 1));
+        chip->setObjectName(QString("legend%1").arg(k));
+        const cv::Vec3b c = colours[static_cast<std::size_t>(k)];
+        chip->setStyleSheet(QString("color: rgb(%1,%2,%3); font-weight: bold;").arg(c[0]).arg(c[1]).arg(c[2]));
+        layout->addWidget(chip);
+    }
+    static_cast<QHBoxLayout*>(layout)->addStretch();
 }
 
 void HeatmapPane::setRun(const QString& runPath) {
@@ -119,10 +209,12 @@ void HeatmapPane::setVisibleRegions(const QVector<bool>& visible) {
 
 QString HeatmapPane::caption() const { return caption_; }
 
-QImage HeatmapPane::renderFace(int i) const {
+QImage HeatmapPane::renderFace(int i, int side) const { return renderFace(i, side, mode_); }
+
+QImage HeatmapPane::renderFace(int i, int side, HeatmapMode mode) const {
     if (i >= faces_.size()) return {};
     cv::Mat face = toRgbMat(faces_[i]);
-    cv::resize(face, face, cv::Size(kDisplay, kDisplay), 0, 0, cv::INTER_LINEAR);
+    cv::resize(face, face, cv::Size(side, side), 0, 0, side > face.cols ? cv::INTER_CUBIC : cv::INTER_AREA);
     if (i >= n_ || k_ == 0) return toQImage(face);
     const std::size_t plane = static_cast<std::size_t>(h_) * w_;
     std::vector<float> shown(maps_.constData() + i * k_ * plane, maps_.constData() + (i + 1) * k_ * plane);
@@ -134,7 +226,7 @@ QImage HeatmapPane::renderFace(int i) const {
         }
     }
     const auto maps = fra::HeatmapRenderer::upsample(shown.data(), k_, h_, w_, face.size());
-    switch (mode_) {
+    switch (mode) {
     case HeatmapMode::Overlay: return toQImage(fra::HeatmapRenderer::overlay(face, maps, opacity_, std::vector<bool>(visible_.begin(), visible_.end())));
     case HeatmapMode::Argmax: return toQImage(fra::HeatmapRenderer::argmaxMap(face, maps, opacity_));
     case HeatmapMode::Panels: return toQImage(fra::HeatmapRenderer::sheet(face, maps, opacity_));
@@ -145,12 +237,16 @@ QImage HeatmapPane::renderFace(int i) const {
 void HeatmapPane::render() {
     title_->setText(caption_);
     emit captionChanged(caption_);
+    updateLegend();
+    tileSide_ = fittingTileSide();
     while (tiles_.size() < faces_.size()) {
         auto* tile = new QLabel;
         tile->setObjectName(QString("face%1").arg(tiles_.size()));
+        tile->setToolTip("Double-click: this face enlarged, with one panel per region");
+        tile->installEventFilter(this);
         tiles_.push_back(tile);
     }
-    const int columns = mode_ == HeatmapMode::Panels ? 1 : 4;
+    const int columns = mode_ == HeatmapMode::Panels ? 1 : kColumns;
     for (int i = 0; i < tiles_.size(); ++i) {
         grid_->removeWidget(tiles_[i]);
         tiles_[i]->setVisible(i < faces_.size());

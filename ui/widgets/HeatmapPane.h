@@ -36,8 +36,17 @@ public:
     void setVisibleRegions(const QVector<bool>& visible);
     int regions() const { return k_; }
     const QVector<QImage>& faces() const { return faces_; }
-    QImage renderFace(int index) const;  // what is displayed for face `index`
+    QImage renderFace(int index) const { return renderFace(index, tileSide_); }  // what is displayed for face `index`
+    QImage renderFace(int index, int side) const;
+    QImage renderFace(int index, int side, HeatmapMode mode) const;
+    int tileSide() const { return tileSide_; }  // follows the space the pane has
+    // One face enlarged with one panel per region (what a double-click on a face opens).
+    void showEnlarged(int index);
     QString caption() const;
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 signals:
     void regionsChanged(int regions);
@@ -45,6 +54,9 @@ signals:
 
 private:
     void render();
+    int fittingTileSide() const;
+    void refit();
+    void updateLegend();
     QString run_;
     QVector<QImage> faces_;
     QVector<qint64> steps_;
@@ -60,6 +72,9 @@ private:
     QGridLayout* grid_;
     QLabel* title_;
     QVector<QLabel*> tiles_;
+    QWidget* legend_;  // the argmax view's region colours
+    int tileSide_ = 160;
+    bool watchingParent_ = false;
 };
 
 }  // namespace fraui

@@ -8,6 +8,7 @@
 #include "data/RunCatalog.h"
 #include "data/RunFollower.h"
 #include "data/RunQueue.h"
+#include "train/ProgressEstimate.h"
 #include "util/BuildInfo.h"
 #include "widgets/EvaluationPanel.h"
 #include "widgets/HeatmapPanel.h"
@@ -31,10 +32,12 @@
 #include <QProcess>
 #include <QFile>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QUrl>
+#include <algorithm>
 #include <cstdio>
 #include <thread>
 
@@ -80,6 +83,9 @@ MainWindow::MainWindow(QWidget* parent)
     queueLabel_ = new QLabel("queue: empty");
     stateLabel_ = new QLabel("idle");
     stateLabel_->setObjectName("stateLabel");
+    progressLabel_ = new QLabel;
+    progressLabel_->setObjectName("progressLabel");
+    statusBar()->addPermanentWidget(progressLabel_);
     statusBar()->addPermanentWidget(stateLabel_);
     statusBar()->addPermanentWidget(queueLabel_);
     statusBar()->addPermanentWidget(device_);
@@ -118,7 +124,10 @@ MainWindow::MainWindow(QWidget* parent)
         QMetaObject::invokeMethod(follower_, [f = follower_, path] { f->follow(path); }, Qt::QueuedConnection);
         plots_->setVisibleRuns({path});
         heatmaps_->setRun(path);
-        tabs_->setCurrentWidget(plots_);
+        tabs_->setCurrentWidget(openRegionsOnStart_ ? static_cast<QWidget*>(heatmaps_) : plots_);  // the demo opens where regions appear
+        openRegionsOnStart_ = false;
+        progress_ = std::make_unique<fra::ProgressEstimate>(bridge_->endStep());
+        progressLabel_->setText("waiting for the first steps…");
         connect(catalog_, &RunCatalog::refreshed, this, [this, path] { browser_->select(path); }, Qt::SingleShotConnection);
     });
     connect(bridge_, &TrainingBridge::stateChanged, this, [this](const QString& path, const QString& state, const QString&) {
@@ -133,6 +142,17 @@ MainWindow::MainWindow(QWidget* parent)
         QMessageBox::critical(this, "The run could not start", QString("%1\n\n%2").arg(path, message));
     });
     connect(bridge_, &TrainingBridge::finished, this, &MainWindow::onTrainingFinished);
+    // steps/s and the time left, from a moving window of step times
+    connect(bridge_, &TrainingBridge::stepRecorded, this, [this](const QString&, const fra::StepRecord& r) {
+        if (!progress_) return;
+        progress_->record(r.step, r.time);
+        QString text = QString("step %1/%2").arg(r.step).arg(progress_->endStep());
+        if (progress_->ready())
+            text += QString(" · %1 steps/s · about %2 left")
+                        .arg(progress_->stepsPerSecond(), 0, 'f', 2)
+                        .arg(QString::fromStdString(fra::humanDuration(progress_->secondsLeft())));
+        progressLabel_->setText(text);
+    });
     connect(follower_, &RunFollower::recordsAppended, plots_, &PlotPanel::appendRecords, Qt::QueuedConnection);
     // a fine-tuning's region snapshots arrive with its per-epoch records
     connect(evaluations_, &EvaluationBridge::record, heatmaps_, [this](const QString& dir, const QJsonObject& r) {
@@ -147,7 +167,12 @@ MainWindow::MainWindow(QWidget* parent)
 
     buildMenus();
     QSettings settings;
-    restoreGeometry(settings.value("geometry").toByteArray());
+    // the last geometry, else most of the screen (1280x800 laptops to 4K monitors); never larger than it
+    const QRect screenArea = screen() ? screen()->availableGeometry() : QRect(0, 0, 1400, 900);
+    if (!restoreGeometry(settings.value("geometry").toByteArray()))
+        resize(std::min(1600, screenArea.width() * 92 / 100), std::min(1000, screenArea.height() * 92 / 100));
+    if (width() > screenArea.width() || height() > screenArea.height())
+        resize(std::min(width(), screenArea.width()), std::min(height(), screenArea.height()));
     const int refresh = settings.value("refreshMs", 250).toInt();
     QMetaObject::invokeMethod(follower_, [f = follower_, refresh] { f->setInterval(refresh); }, Qt::QueuedConnection);
     PlotOptions options = plots_->options();
@@ -159,7 +184,6 @@ MainWindow::MainWindow(QWidget* parent)
         s.setValue("smoothing", o.smoothing);
         s.setValue("logY", o.logY);
     });
-    resize(1400, 900);
 }
 
 MainWindow::~MainWindow() {
@@ -260,6 +284,8 @@ void MainWindow::showRuns(const QStringList& runs) {
 }
 
 void MainWindow::onTrainingFinished(const QString& runPath, const QString& state, const QString& message) {
+    progress_.reset();
+    progressLabel_->clear();
     catalog_->refresh();
     launch_->setTrainingState("idle");
     stateLabel_->setText(QString("%1: %2").arg(QDir(runPath).dirName(), state));
@@ -279,6 +305,7 @@ void MainWindow::startDemo(const QString& dataFolder, qint64 steps, const QStrin
     l.config = launch_->config();
     for (const QString& a : assignments) fra::ConfigSchema::instance().applyAssignment(l.config, a.toStdString());
     if (steps > 0) l.config.run.maxSteps = steps;  // else the preset's whole (short) schedule
+    openRegionsOnStart_ = true;
     l.runDir = QDir(launch_->runsFolder()).filePath("demo-" + QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss"));
     queue_->enqueue(l);
     launch_->setRunName("cpu-r18-" + QDateTime::currentDateTime().addSecs(1).toString("yyyyMMdd-HHmmss"));

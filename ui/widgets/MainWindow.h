@@ -1,8 +1,13 @@
 #pragma once
 #include <QMainWindow>
 #include <QThread>
+#include <memory>
 
 class QLabel;
+
+namespace fra {
+class ProgressEstimate;
+}
 class QTabWidget;
 class QPlainTextEdit;
 
@@ -74,7 +79,9 @@ private:
     HeatmapPanel* heatmaps_;
     EvaluationPanel* evaluation_;
     QPlainTextEdit* log_;
-    QLabel *device_, *queueLabel_, *stateLabel_;
+    QLabel *device_, *queueLabel_, *stateLabel_, *progressLabel_;
+    std::unique_ptr<fra::ProgressEstimate> progress_;  // of the running training
+    bool openRegionsOnStart_ = false;
     QStringList followed_;
     bool shuttingDown_ = false;
 };

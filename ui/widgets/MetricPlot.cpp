@@ -1,6 +1,7 @@
 #include "widgets/MetricPlot.h"
 
 #include "data/CurveMath.h"
+#include "util/IntegerTicker.h"
 #include "util/RunColours.h"
 
 #include <QDir>
@@ -20,6 +21,7 @@ MetricPlot::MetricPlot(QString key, const QString& title, QWidget* parent) : QWi
     plot_->plotLayout()->insertRow(0);
     plot_->plotLayout()->addElement(0, 0, new QCPTextElement(plot_, title, QFont("sans", 9, QFont::Bold)));
     plot_->xAxis->setLabel("step");
+    useIntegerTicks(plot_->xAxis);
     plot_->yAxis->setNumberFormat("g");
     plot_->yAxis->setNumberPrecision(8);  // momentum moves in the 6th digit
     plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
@@ -59,8 +61,29 @@ void MetricPlot::setRuns(const std::map<QString, const RunSeries*>& runs) {
     runs_ = runs;
 }
 
+namespace {
+const QVector<double>& xOf(const RunSeries& series, PlotX x) {
+    switch (x) {
+    case PlotX::Epoch: return series.epochs();
+    case PlotX::Minutes: return series.minutes();
+    default: return series.steps();
+    }
+}
+}  // namespace
+
 void MetricPlot::setOptions(const PlotOptions& options) {
     if (options.showRaw != options_.showRaw) graphsStale_ = true;
+    if (options.x != options_.x) {
+        follow_ = true;  // a new axis: show everything
+        plot_->xAxis->setLabel(options.x == PlotX::Step ? "step" : options.x == PlotX::Epoch ? "epoch" : "minutes since the first step");
+        if (options.x == PlotX::Minutes) {
+            plot_->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+            plot_->xAxis->setNumberFormat("g");
+            plot_->xAxis->setNumberPrecision(6);
+        } else {
+            useIntegerTicks(plot_->xAxis);
+        }
+    }
     options_ = options;
     plot_->yAxis->setScaleType(options.logY ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
     if (options.logY) plot_->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
@@ -95,8 +118,9 @@ void MetricPlot::redraw() {
     bool any = false;
     for (const auto& [path, series] : runs_) {
         if (!series->size()) continue;
-        xMin = any ? std::min(xMin, series->steps().first()) : series->steps().first();
-        xMax = any ? std::max(xMax, series->steps().last()) : series->steps().last();
+        const QVector<double>& x = xOf(*series, options_.x);
+        xMin = any ? std::min(xMin, x.first()) : x.first();
+        xMax = any ? std::max(xMax, x.last()) : x.last();
         any = true;
     }
     if (!follow_) {
@@ -109,7 +133,7 @@ void MetricPlot::redraw() {
     int g = 0;
     QVector<double> dx, dy;
     for (const auto& [path, series] : runs_) {
-        const QVector<double>& x = series->steps();
+        const QVector<double>& x = xOf(*series, options_.x);
         const QVector<double>& y = series->values(key_);
         EmaState& ema = smoothed_[path];
         ema.extend(y, options_.smoothing);

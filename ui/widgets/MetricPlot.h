@@ -9,7 +9,10 @@ class QCustomPlot;
 
 namespace fraui {
 
+enum class PlotX { Step, Epoch, Minutes };
+
 struct PlotOptions {
+    PlotX x = PlotX::Step;
     double smoothing = 0.6;  // EMA weight (debiased)
     bool logY = false;
     bool yFromZero = false;

@@ -1,6 +1,7 @@
 #include "widgets/PlotPanel.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
@@ -31,6 +32,12 @@ PlotPanel::PlotPanel(QWidget* parent) : QWidget(parent) {
     fromZero_ = new QCheckBox("y from zero");
     raw_ = new QCheckBox("raw");
     raw_->setChecked(true);
+    xAxis_ = new QComboBox;
+    xAxis_->setObjectName("xAxis");
+    xAxis_->addItems({"step", "epoch", "minutes"});
+    xAxis_->setToolTip("x axis of every plot: optimiser step, epoch (with its fraction), or wall-clock minutes since the first step");
+    bar->addWidget(new QLabel("x:"));
+    bar->addWidget(xAxis_);
     bar->addWidget(logY_);
     bar->addWidget(fromZero_);
     bar->addWidget(raw_);
@@ -61,6 +68,7 @@ PlotPanel::PlotPanel(QWidget* parent) : QWidget(parent) {
         options_.logY = logY_->isChecked();
         options_.yFromZero = fromZero_->isChecked();
         options_.showRaw = raw_->isChecked();
+        options_.x = static_cast<PlotX>(xAxis_->currentIndex());
         smoothingValue_->setText(QString::number(options_.smoothing, 'f', 2));
         for (auto* p : plots_) p->setOptions(options_);
         emit optionsChanged(options_);
@@ -70,6 +78,7 @@ PlotPanel::PlotPanel(QWidget* parent) : QWidget(parent) {
     connect(logY_, &QCheckBox::toggled, this, update);
     connect(fromZero_, &QCheckBox::toggled, this, update);
     connect(raw_, &QCheckBox::toggled, this, update);
+    connect(xAxis_, &QComboBox::currentIndexChanged, this, update);
     connect(exportButton, &QPushButton::clicked, this, [this] {
         const QString folder = QFileDialog::getExistingDirectory(this, "Export plots to");
         if (!folder.isEmpty()) exportAll(folder);
@@ -86,6 +95,7 @@ void PlotPanel::setOptions(const PlotOptions& options) {
     logY_->setChecked(options.logY);
     fromZero_->setChecked(options.yFromZero);
     raw_->setChecked(options.showRaw);
+    xAxis_->setCurrentIndex(static_cast<int>(options.x));
 }
 
 const RunSeries* PlotPanel::series(const QString& path) const {

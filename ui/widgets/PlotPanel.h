@@ -10,6 +10,7 @@
 
 class QSlider;
 class QCheckBox;
+class QComboBox;
 class QLabel;
 
 namespace fraui {
@@ -51,6 +52,7 @@ private:
     QSlider* smoothing_ = nullptr;
     QLabel* smoothingValue_ = nullptr;
     QCheckBox *logY_ = nullptr, *fromZero_ = nullptr, *raw_ = nullptr;
+    QComboBox* xAxis_ = nullptr;
 };
 
 }  // namespace fraui

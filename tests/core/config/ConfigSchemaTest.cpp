@@ -1,9 +1,17 @@
 #include "config/ConfigSchema.h"
+#include "config/FieldPresentation.h"
 #include "util/FraError.h"
+#ifndef FRA_NO_OPENCV
+#include "downstream/EvalSchema.h"
+#endif
 
 #include "support/Errors.h"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <set>
 
 using fra::ConfigSchema;
 using fra::FraConfig;
@@ -11,6 +19,41 @@ using nlohmann::json;
 
 namespace {
 const ConfigSchema& schema() { return ConfigSchema::instance(); }
+
+// Every field of `s` has a human label, a group of `groups` and one help text naming its key,
+// range and reference; the presentation `table` has no entry for a field that is gone, and lists
+// its groups in their order.
+template <typename Schema>
+void expectEveryFieldPresented(const Schema& s, const std::vector<std::string>& groups,
+                               const std::vector<fra::FieldPresentation>& table) {
+    for (const auto& f : s.fields()) {
+        EXPECT_FALSE(f.label.empty()) << f.key << ": no entry in core/config/FieldPresentation.cpp";
+        EXPECT_NE(f.label, f.key);
+        if (!f.label.empty()) {
+            EXPECT_TRUE(std::isupper(static_cast<unsigned char>(f.label[0]))) << f.key << ": '" << f.label << "'";
+        }
+        EXPECT_NE(std::find(groups.begin(), groups.end(), f.group), groups.end()) << f.key << ": group '" << f.group << "'";
+        EXPECT_GE(f.order, 0) << f.key;
+        const std::string text = f.describe();
+        EXPECT_EQ(text.rfind(f.help, 0), 0u) << f.key << ": " << text;
+        EXPECT_NE(text.find("key: " + f.key), std::string::npos) << text;
+        EXPECT_NE(text.find(fra::describeExpected(f)), std::string::npos) << text;
+        if (!f.reference.empty()) {
+            EXPECT_NE(text.find(f.reference), std::string::npos) << text;
+        }
+    }
+    std::set<std::string> keys;
+    std::size_t previousGroup = 0;
+    for (const auto& p : table) {
+        EXPECT_NE(s.find(p.key), nullptr) << p.key << ": in the presentation table but not a field";
+        EXPECT_TRUE(keys.insert(p.key).second) << p.key << ": listed twice";
+        const auto group = static_cast<std::size_t>(std::find(groups.begin(), groups.end(), std::string(p.group)) - groups.begin());
+        EXPECT_LT(group, groups.size()) << p.key;
+        EXPECT_GE(group, previousGroup) << p.key << ": the table lists the groups in their order";
+        previousGroup = std::max(previousGroup, group);
+    }
+    EXPECT_EQ(table.size(), s.fields().size());
+}
 
 }  // namespace
 
@@ -104,3 +147,28 @@ TEST(ConfigSchema, EveryFieldHasHelpAndARoundTrippingValue) {
         EXPECT_EQ(fra::checkFieldValue(f, f.get(c)), "") << f.key;
     }
 }
+
+TEST(ConfigSchema, EveryFieldHasAHumanLabelAGroupAndOneHelpText) {
+    expectEveryFieldPresented(schema(), fra::trainingGroups(), fra::trainingPresentation());
+    const auto* ffn = schema().find("model.decoder_feedforward");
+    ASSERT_NE(ffn, nullptr);
+    EXPECT_EQ(ffn->label, "Decoder feed-forward width");
+    EXPECT_EQ(ffn->group, "Model");
+    EXPECT_TRUE(ffn->advanced);
+    EXPECT_EQ(ffn->describe(),
+              "Feed-forward width of the query decoder [key: model.decoder_feedforward; an integer in [1, 16384]; "
+              "authors' code: 256 (fra-spec, query decoder)]");
+    const auto* layers = schema().find("model.decoder_layers");
+    ASSERT_NE(layers, nullptr);
+    EXPECT_FALSE(layers->advanced);
+    EXPECT_NE(layers->reference.find("paper: 1 (Table 8"), std::string::npos);
+    EXPECT_EQ(schema().find("data.root")->reference, "");  // neither the paper nor the authors give one
+}
+
+#ifndef FRA_NO_OPENCV
+TEST(EvalSchema, EveryFieldHasAHumanLabelAGroupAndOneHelpText) {
+    expectEveryFieldPresented(fra::EvalSchema::instance(), fra::evaluationGroups(), fra::evaluationPresentation());
+    EXPECT_EQ(fra::EvalSchema::instance().find("eval_every")->group, "Schedule");
+    EXPECT_TRUE(fra::EvalSchema::instance().find("eval_every")->advanced);
+}
+#endif

@@ -38,6 +38,22 @@ private slots:
         QCOMPARE(dx.last(), 1011.0);
     }
 
+    // the epoch and minutes x axes: epoch + fraction within it, the running epoch as long as the last
+    void epochAndMinuteAxes() {
+        fraui::RunSeries s;
+        QVector<fra::StepRecord> records;
+        for (int step = 1; step <= 6; ++step) {
+            fra::StepRecord r;
+            r.step = step;
+            r.epoch = (step - 1) / 4;  // 4 steps per epoch
+            r.time = 1000.0 + 30.0 * (step - 1);
+            records.push_back(r);
+        }
+        s.append(records);
+        QCOMPARE(s.epochs(), (QVector<double>{0.0, 0.25, 0.5, 0.75, 1.0, 1.25}));
+        QCOMPARE(s.minutes(), (QVector<double>{0.0, 0.5, 1.0, 1.5, 2.0, 2.5}));
+    }
+
     void seriesKeepsOneValuePerStepAndBest() {
         fraui::RunSeries s;
         QVector<fra::StepRecord> records(3);

@@ -6,6 +6,9 @@
 #include "support/TestImages.h"
 #include "widgets/HeatmapPane.h"
 
+#include <QDialog>
+#include <QLabel>
+#include <QScrollArea>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -31,6 +34,43 @@ std::filesystem::path makeRun(const TempDir& dir) {
 class TestHeatmapPane : public QObject {
     Q_OBJECT
 private slots:
+    // The tiles follow the space the pane has, the argmax view names its colours, and a
+    // double-click opens one face with a panel per region.
+    void tilesScaleLegendAndEnlargedFace() {
+        TempDir dir;
+        const QString run = QString::fromStdString(makeRun(dir).string());
+        QScrollArea area;
+        auto* pane = new fraui::HeatmapPane;
+        area.setWidget(pane);
+        area.setWidgetResizable(true);
+        area.resize(1280, 700);
+        area.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&area));
+        pane->setRun(run);
+        QTRY_VERIFY(pane->tileSide() >= 280);  // 3 faces in one row of a 1280 px pane
+        const int wide = pane->tileSide();
+        QCOMPARE(pane->renderFace(0).width(), wide);
+        area.resize(640, 400);
+        QTRY_VERIFY(pane->tileSide() < wide);
+        QVERIFY(pane->tileSide() >= 96);
+
+        auto* legend = pane->findChild<QWidget*>("regionLegend");
+        QVERIFY(legend);
+        QVERIFY(!legend->isVisible());
+        pane->setMode(fraui::HeatmapMode::Argmax);
+        QVERIFY(legend->isVisible());
+        QCOMPARE(legend->findChildren<QLabel*>().size(), 4);
+
+        auto* tile = pane->findChild<QLabel*>("face1");
+        QVERIFY(tile);
+        QTest::mouseDClick(tile, Qt::LeftButton);
+        QDialog* enlarged = nullptr;
+        QTRY_VERIFY((enlarged = pane->findChild<QDialog*>("enlargedFace")) != nullptr);
+        auto* panels = enlarged->findChild<QLabel*>("enlargedPanels");
+        QVERIFY(panels && panels->pixmap().width() > 4 * 96);  // face + 4 region panels side by side
+        enlarged->close();
+    }
+
     void showsRegionsStepsOpacityAndToggles() {
         TempDir dir;
         const QString run = QString::fromStdString(makeRun(dir).string());

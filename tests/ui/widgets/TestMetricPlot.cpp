@@ -1,4 +1,5 @@
 #include "support/TempDir.h"
+#include "util/IntegerTicker.h"
 #include "widgets/MetricPlot.h"
 #include "widgets/PlotPanel.h"
 
@@ -24,6 +25,18 @@ QVector<fra::StepRecord> records(int from, int to) {
 class TestMetricPlot : public QObject {
     Q_OBJECT
 private slots:
+    // step and epoch axes never tick at 1.5 or 2.5, however they are zoomed
+    void stepAxesTickAtWholeNumbers() {
+        fraui::IntegerTicker ticker;
+        for (const QCPRange range : {QCPRange(0, 3), QCPRange(1, 2.2), QCPRange(0, 12), QCPRange(0, 37), QCPRange(0, 184), QCPRange(40, 51)}) {
+            QVector<double> ticks;
+            QVector<QString> labels;
+            ticker.generate(range, QLocale::c(), 'f', 0, ticks, nullptr, &labels);
+            QVERIFY2(!ticks.isEmpty(), qPrintable(QString("%1..%2").arg(range.lower).arg(range.upper)));
+            for (double t : ticks) QVERIFY2(t == std::round(t), qPrintable(QString("tick %1 in %2..%3").arg(t).arg(range.lower).arg(range.upper)));
+        }
+    }
+
     void overlaysRunsWithRawAndSmoothedCurves() {
         fraui::PlotPanel panel;
         panel.resize(1000, 800);
