@@ -17,10 +17,10 @@ launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 if [ ! -f "$build/CMakeCache.txt" ]; then
   CXX=clang++ CC=clang cmake -S "$root" -B "$build" -G Ninja "${launcher[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DFRA_FUZZING=ON >/dev/null
+    -DFRA_FUZZING=ON >&2
 fi
 jobs=$(nproc)
-cmake --build "$build" --target fuzz_targets --parallel "$jobs"
+cmake --build "$build" --target fuzz_targets --parallel "$jobs" >&2  # stdout is the JSON lines
 
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then

@@ -1,5 +1,7 @@
 #include "data/PreparedStoreWriter.h"
 
+#include "util/JsonNumbers.h"
+
 #include "data/ImageDecoder.h"
 #include "data/ImageFolder.h"
 #include "data/PreparedStore.h"
@@ -39,8 +41,8 @@ PrepareReport PreparedStoreWriter::run(const std::function<void(std::size_t, std
         while (std::getline(in, line)) {
             if (in.eof()) break;  // a torn last line
             const auto j = nlohmann::json::parse(line, nullptr, false);
-            if (j.is_discarded() || j.value("size", 0) != imageSize_) continue;
-            if (j.at("file").get<std::size_t>() != nextFile) break;
+            if (j.is_discarded() || !j.is_object() || wholeNumber(j, "size", 0) != imageSize_) continue;
+            if (wholeNumber(j.at("file"), "file") != static_cast<std::int64_t>(nextFile)) break;
             if (j.value("ok", false)) sources.push_back(folder.relative(nextFile));
             else skipped.push_back({{"path", folder.relative(nextFile)}, {"reason", j.value("reason", "")}});
             ++nextFile;

@@ -16,7 +16,7 @@ bool AnnotationFile::next() {
     while (std::getline(in_, line_)) {
         ++number_;
         if (!line_.empty() && line_.back() == '\r') line_.pop_back();
-        if (line_.find_first_not_of(" \t") != std::string::npos) {
+        if (line_.find_first_not_of(" \t\r\n\v\f") != std::string::npos) {  // what tokens() splits on: a line of \v is blank
             entries_ = true;
             return true;
         }
@@ -82,6 +82,7 @@ std::vector<float> readPtsFile(const std::filesystem::path& file) {
     std::vector<float> xy;
     while (f.next()) {
         const auto t = f.tokens();
+        if (t.empty()) continue;
         if (t[0] == "version:") continue;
         if (t[0] == "n_points:") {
             if (t.size() != 2) f.fail("expected 'n_points: N'");

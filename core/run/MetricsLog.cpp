@@ -1,5 +1,7 @@
 #include "run/MetricsLog.h"
 
+#include "util/JsonNumbers.h"
+
 #include "util/AtomicFile.h"
 #include "util/FraError.h"
 
@@ -28,8 +30,8 @@ json toJson(const StepRecord& r) {
 
 StepRecord stepRecordFromJson(const json& j) {
     StepRecord r;
-    r.step = j.at("step").get<std::int64_t>();
-    r.epoch = j.value("epoch", std::int64_t{0});
+    r.step = wholeNumber(j.at("step"), "step");
+    r.epoch = wholeNumber(j, "epoch", 0);
     r.time = j.value("time", 0.0);
     r.loss = j.value("loss", 0.0);
     r.lossC = j.value("l_c", 0.0);

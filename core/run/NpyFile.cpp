@@ -50,15 +50,21 @@ NpyArray readNpy(const std::filesystem::path& file) {
     NpyArray out;
     const std::string dims = m[1].str();
     std::regex number("[0-9]+");
-    for (auto it = std::sregex_iterator(dims.begin(), dims.end(), number); it != std::sregex_iterator(); ++it)
+    std::int64_t count = 1;
+    for (auto it = std::sregex_iterator(dims.begin(), dims.end(), number); it != std::sregex_iterator(); ++it) {
+        // no dimension or product beyond what the file could hold (also keeps stoll and the product in range)
+        if (it->str().size() > 12) throw fail("shape dimension " + it->str() + " is larger than the file");
         out.shape.push_back(std::stoll(it->str()));
-    const std::int64_t count = std::accumulate(out.shape.begin(), out.shape.end(), std::int64_t{1}, std::multiplies<>());
+        if (out.shape.back() != 0 && count > static_cast<std::int64_t>(bytes.size()) / out.shape.back())
+            throw fail("shape needs more data than the file holds");
+        count *= out.shape.back();
+    }
     const std::size_t dataStart = headerStart + headerLen;
     if (bytes.size() - dataStart != static_cast<std::size_t>(count) * sizeof(float))
         throw fail("holds " + std::to_string(bytes.size() - dataStart) + " data bytes, shape needs " +
                    std::to_string(count * 4));
     out.data.resize(static_cast<std::size_t>(count));
-    std::memcpy(out.data.data(), bytes.data() + dataStart, out.data.size() * sizeof(float));
+    if (!out.data.empty()) std::memcpy(out.data.data(), bytes.data() + dataStart, out.data.size() * sizeof(float));
     return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include "util/AtomicFile.h"
 #include "util/FraError.h"
+#include "util/JsonNumbers.h"
 
 #include <algorithm>
 #include <chrono>
@@ -113,6 +114,8 @@ RunStatus RunDirectory::readStatus() const {
         return RunStatus::fromJson(json::parse(readWholeFile(statusFile())));
     } catch (const json::exception& e) {
         throw FraError(statusFile().string() + ": " + e.what());
+    } catch (const FraError& e) {  // a number out of range
+        throw FraError(statusFile().string() + ": " + e.what());
     }
 }
 
@@ -173,7 +176,7 @@ std::vector<HeatmapIndexEntry> RunDirectory::heatmapSnapshots() const {
     while (std::getline(in, line)) {
         try {
             const json j = json::parse(line);
-            out.push_back({j.at("step").get<std::int64_t>(), heatmapsDir() / j.at("file").get<std::string>()});
+            out.push_back({wholeNumber(j.at("step"), "step"), heatmapsDir() / j.at("file").get<std::string>()});
         } catch (const std::exception&) {
             // a torn last line from a crash
         }
@@ -188,7 +191,7 @@ void RunDirectory::truncateHeatmapsAfter(std::int64_t lastStep) const {
     while (std::getline(in, line)) {
         try {
             const json j = json::parse(line);
-            if (j.at("step").get<std::int64_t>() <= lastStep) {
+            if (wholeNumber(j.at("step"), "step") <= lastStep) {
                 kept << line << '\n';
                 continue;
             }

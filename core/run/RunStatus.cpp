@@ -1,5 +1,7 @@
 #include "run/RunStatus.h"
 
+#include "util/JsonNumbers.h"
+
 namespace fra {
 
 nlohmann::json RunStatus::toJson() const {
@@ -16,11 +18,11 @@ RunStatus RunStatus::fromJson(const nlohmann::json& j) {
     s.message = j.value("message", "");
     s.preset = j.value("preset", "");
     s.host = j.value("host", "");
-    s.pid = j.value("pid", std::int64_t{0});
-    s.step = j.value("step", std::int64_t{0});
-    s.totalSteps = j.value("total_steps", std::int64_t{0});
-    s.checkpointStep = j.value("checkpoint_step", std::int64_t{-1});
-    s.skippedImages = j.value("skipped_images", std::int64_t{0});
+    s.pid = wholeNumber(j, "pid", 0);
+    s.step = wholeNumber(j, "step", 0);
+    s.totalSteps = wholeNumber(j, "total_steps", 0);
+    s.checkpointStep = wholeNumber(j, "checkpoint_step", -1);
+    s.skippedImages = wholeNumber(j, "skipped_images", 0);
     s.started = j.value("started", 0.0);
     s.updated = j.value("updated", 0.0);
     s.device = j.value("device", "");
