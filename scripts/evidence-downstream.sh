@@ -19,9 +19,13 @@ mkdir -p "$out"
 for preset in cpu-r18 cpu-r18-byol cpu-r18-authors; do
   name=${preset/cpu-r18/fra}; name=${name/fra-byol/byol}
   if [ ! -f "$out/$name/run.json" ] || ! grep -q '"finished"' "$out/$name/run.json"; then
-    rm -rf "$out/$name"
     start=$(date +%s)
-    "$fra" pretrain --preset "$preset" --data "$pool/faces" --out "$out/$name" "${budget[@]}" --quiet
+    if ls "$out/$name/checkpoints/"ckpt_*.pt >/dev/null 2>&1; then  # interrupted: continue the same curve
+      "$fra" resume "$out/$name" --quiet
+    else
+      rm -rf "$out/$name"
+      "$fra" pretrain --preset "$preset" --data "$pool/faces" --out "$out/$name" "${budget[@]}" --quiet
+    fi
     echo "{\"pretrain\":\"$name\",\"preset\":\"$preset\",\"seconds\":$(( $(date +%s) - start ))}" | tee -a "$out/timing.jsonl"
   fi
 done
