@@ -7,6 +7,7 @@
 #include "widgets/HeatmapPane.h"
 
 #include <QDialog>
+#include <QDir>
 #include <QLabel>
 #include <QScrollArea>
 #include <QSignalSpy>
@@ -60,6 +61,9 @@ private slots:
         pane->setMode(fraui::HeatmapMode::Argmax);
         QVERIFY(legend->isVisible());
         QCOMPARE(legend->findChildren<QLabel*>().size(), 4);
+        QDir().mkpath(FRA_TEST_ARTIFACTS);
+        QTest::qWait(50);  // the layout places the legend
+        area.grab().save(FRA_TEST_ARTIFACTS "/heatmap-pane-argmax.png");  // to look at
 
         auto* tile = pane->findChild<QLabel*>("face1");
         QVERIFY(tile);
@@ -68,6 +72,7 @@ private slots:
         QTRY_VERIFY((enlarged = pane->findChild<QDialog*>("enlargedFace")) != nullptr);
         auto* panels = enlarged->findChild<QLabel*>("enlargedPanels");
         QVERIFY(panels && panels->pixmap().width() > 4 * 96);  // face + 4 region panels side by side
+        enlarged->grab().save(FRA_TEST_ARTIFACTS "/heatmap-pane-enlarged.png");
         enlarged->close();
     }
 
