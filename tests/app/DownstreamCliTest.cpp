@@ -1,12 +1,11 @@
 // `fra datasets`, `fra finetune`, `fra eval` and `fra compare` as a user meets them: outputs on disk,
 // reuse of finished evaluations, one-line errors that name the problem.
+#include "FuzzSupport.h"
 #include "support/Process.h"
 #include "support/TempDir.h"
 #include "support/TestImages.h"
 
 #include <fstream>
-#include <memory>
-#include <sstream>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -154,19 +153,7 @@ void materialiseSeed(const std::string& id, const fs::path& root) {
     for (auto& c : underscore) c = c == '-' ? '_' : c;
     const std::string tree = slurp(fs::path(FRA_SOURCE_DIR) / "tests/fuzz/seeds" / ("dataset_" + underscore) / "valid.tree");
     ASSERT_FALSE(tree.empty()) << id;
-    std::ofstream* out = nullptr;
-    std::istringstream in(tree);
-    std::vector<std::unique_ptr<std::ofstream>> files;
-    for (std::string line; std::getline(in, line);) {
-        if (line.rfind("@@ ", 0) == 0) {
-            const fs::path file = root / line.substr(3);
-            fs::create_directories(file.parent_path());
-            files.push_back(std::make_unique<std::ofstream>(file));
-            out = files.back().get();
-        } else if (out) {
-            *out << line << "\n";
-        }
-    }
+    fuzz::materialiseTree(tree, root);  // the fuzz targets' own reading of a tree
 }
 
 std::size_t lineCount(const fs::path& file) { return lines(slurp(file)).size(); }

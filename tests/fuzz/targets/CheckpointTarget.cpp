@@ -3,20 +3,12 @@
 // foreign archives must give a FraError naming the file.
 #include "FuzzSupport.h"
 #include "model/FraModel.h"
+#include "support/TinyConfig.h"
 #include "train/Checkpoint.h"
 
 namespace {
 fra::FraModel& model() {
-    static fra::FraModel m = [] {
-        fra::FraConfig c;
-        c.model.arch = "resnet18";
-        c.model.numRegions = 4;
-        c.model.embedDim = 16;
-        c.model.hiddenDim = 32;
-        c.model.decoderHeads = 2;
-        c.model.decoderFeedForward = 16;
-        return fra::FraModel(c);
-    }();
+    static fra::FraModel m(tinyTrainingConfig(""));  // the tests' tiny model
     return m;
 }
 }  // namespace
