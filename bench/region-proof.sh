@@ -6,22 +6,26 @@
 # the read-out NME against the mean-shape NME, and per region the facial part its centroid sits
 # nearest to in most test faces with that share (and a fixed point's share, the floor); both for
 # the heatmaps (t_h) and for L_r's student assignment (softmax of the cosines / 0.1).
-#   bench/region-proof.sh [--budget demo|evidence] [--out DIR] [--seed N] [PRESET ...]
+#   bench/region-proof.sh [--budget demo|evidence] [--out DIR] [--seed N] [--set KEY=VALUE ...] [--label L] [PRESET ...]
 # demo: the cpu-r18-demo preset's own short schedule (what scripts/demo.sh trains);
 # evidence: the evidence script's 9-epoch schedule (414 steps). Default presets: cpu-r18-demo
 # (demo) or cpu-r18 (evidence), plus cpu-r18-authors (the published decoder, queries start at zero).
+# --set overrides settings of every preset's pre-training (a switch experiment); --label names those
+# runs (OUT/PRESET-LABEL-seedN) and goes into the JSON line with the overrides.
 # Finished runs in OUT are reused, so an interrupted call continues.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 fra=${FRA_BIN:-$root/build/app/fra/fra}
 pool=${FRA_SAMPLES:-${XDG_DATA_HOME:-$HOME/.local/share}/fra-workbench/samples}
-budget=demo out="" seed=1 presets=()
+budget=demo out="" seed=1 presets=() extra=() label=""
 while [ $# -gt 0 ]; do
   case $1 in
     --budget) budget=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --set) extra+=(--set "$2"); shift 2 ;;
+    --label) label=$2; shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     -*) echo "region-proof: unknown option $1" >&2; exit 2 ;;
     *) presets+=("$1"); shift ;;
   esac
@@ -40,11 +44,11 @@ mkdir -p "$out"
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 machine="$(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
 for preset in "${presets[@]}"; do
-  run="$out/$preset-seed$seed"
+  run="$out/$preset${label:+-$label}-seed$seed"
   if [ ! -f "$run/run.json" ] || ! grep -q '"finished"' "$run/run.json"; then
     rm -rf "$run"
     start=$(date +%s)
-    "$fra" pretrain --preset "$preset" --data "$pool/faces" --out "$run" --seed "$seed" "${overrides[@]}" --quiet
+    "$fra" pretrain --preset "$preset" --data "$pool/faces" --out "$run" --seed "$seed" ${overrides[@]+"${overrides[@]}"} ${extra[@]+"${extra[@]}"} --quiet
     echo $(( $(date +%s) - start )) > "$run/pretrain-seconds"
   fi
   # the read-out of the heatmaps (t_h) and of L_r's student assignment (temperature 0.1)
@@ -55,9 +59,10 @@ for preset in "${presets[@]}"; do
   done
   result=$(find "$run/eval" -path '*heatmap-regression/result.json' | head -1)
   sharp=$(find "$run/eval" -path '*heatmap-regression-t0.1/result.json' | head -1)
-  /usr/bin/env python3 - "$run" "$result" "$sharp" "$preset" "$budget" "$commit" "$machine" <<'PY' | tee -a "$out/region-proof.jsonl"
+  /usr/bin/env python3 - "$run" "$result" "$sharp" "$preset" "$budget" "$commit" "$machine" "$label" ${extra[@]+"${extra[@]}"} <<'PY' | tee -a "$out/region-proof.jsonl"
 import json, sys
-run, result, sharp, preset, budget, commit, machine = sys.argv[1:]
+run, result, sharp, preset, budget, commit, machine, label = sys.argv[1:9]
+overrides = [a for a in sys.argv[9:] if a != "--set"]
 rows = []
 for line in open(f"{run}/metrics.jsonl"):
     try: rows.append(json.loads(line))
@@ -83,7 +88,7 @@ def readout(file):
 res, heat = readout(result)
 _, assignment = readout(sharp)
 print(json.dumps({
-    "bench": "region-proof", "budget": budget, "preset": preset, "run": run,
+    "bench": "region-proof", "budget": budget, "preset": preset, "label": label or None, "overrides": overrides, "run": run,
     "steps": rows[-1]["step"] if rows else 0,  # steps are numbered from 1
     "pretrain_seconds": int(open(f"{run}/pretrain-seconds").read()) if __import__("os").path.exists(f"{run}/pretrain-seconds") else None,
     "region_cos_first": mean("region_cos", "first"), "region_cos_last": mean("region_cos", "last"),

@@ -37,12 +37,47 @@ else()
   message(STATUS "CUDA: off (FRA_WITH_CUDA=OFF): CPU training only")
 endif()
 
-# NCCL: the GPU process group. Not implemented in this version (only Gloo's is): asking for it
-# stops the configure instead of building something that silently falls back.
-option(FRA_WITH_NCCL "Multi-GPU training through c10d's NCCL process group (not implemented yet)" OFF)
+# nvJPEG: JPEG prepared stores decoded on the GPU (data.jpeg_decoder). Part of the CUDA toolkit
+# (and of Debian's non-free libnvjpeg11); point FRA_NVJPEG_INCLUDE_DIR / FRA_NVJPEG_LIBRARY at it
+# when it is elsewhere. The CUDA runtime's headers come from the toolkit too.
+option(FRA_WITH_NVJPEG "Decode JPEG prepared stores on the GPU with nvJPEG's batched decoder (needs FRA_WITH_CUDA)" OFF)
+if(FRA_WITH_NVJPEG)
+  if(NOT FRA_WITH_CUDA)
+    message(FATAL_ERROR "FRA_WITH_NVJPEG needs FRA_WITH_CUDA=ON (nvJPEG decodes on the GPU).")
+  endif()
+  find_path(FRA_NVJPEG_INCLUDE_DIR nvjpeg.h HINTS ${CUDAToolkit_INCLUDE_DIRS} ${CUDA_INCLUDE_DIRS} /usr/local/cuda/include)
+  find_library(FRA_NVJPEG_LIBRARY NAMES nvjpeg libnvjpeg.so.13 libnvjpeg.so.12 libnvjpeg.so.11
+               HINTS ${CUDAToolkit_LIBRARY_DIR} /usr/local/cuda/lib64)
+  find_path(FRA_CUDART_INCLUDE_DIR cuda_runtime_api.h HINTS ${CUDAToolkit_INCLUDE_DIRS} ${CUDA_INCLUDE_DIRS} /usr/local/cuda/include)
+  if(NOT FRA_NVJPEG_INCLUDE_DIR OR NOT FRA_NVJPEG_LIBRARY OR NOT FRA_CUDART_INCLUDE_DIR)
+    message(FATAL_ERROR "FRA_WITH_NVJPEG is ON but nvJPEG (nvjpeg.h, libnvjpeg.so) or the CUDA runtime headers were not found: "
+                        "install the CUDA toolkit's nvJPEG (Debian non-free: libnvjpeg11 and nvidia-cuda-dev), set "
+                        "FRA_NVJPEG_INCLUDE_DIR and FRA_NVJPEG_LIBRARY, or configure with -DFRA_WITH_NVJPEG=OFF (JPEG stores are "
+                        "then decoded by libjpeg-turbo on the loader threads).")
+  endif()
+  message(STATUS "nvJPEG: ${FRA_NVJPEG_LIBRARY}")
+else()
+  message(STATUS "nvJPEG: off (FRA_WITH_NVJPEG=OFF): JPEG stores are decoded on CPU threads")
+endif()
+
+# NCCL: the GPU process group (c10d's ProcessGroupNCCL, in a CUDA LibTorch built with it; nccl.h
+# from the CUDA install or pip's nvidia-nccl package, found through FRA_NCCL_INCLUDE_DIR).
+option(FRA_WITH_NCCL "Multi-GPU training through c10d's NCCL process group (a CUDA LibTorch with NCCL; needs FRA_WITH_CUDA)" OFF)
 if(FRA_WITH_NCCL)
-  message(FATAL_ERROR "FRA_WITH_NCCL: this version has no NCCL process group yet (multi-process training uses Gloo); "
-                      "configure with -DFRA_WITH_NCCL=OFF.")
+  if(NOT FRA_WITH_CUDA)
+    message(FATAL_ERROR "FRA_WITH_NCCL needs FRA_WITH_CUDA=ON (NCCL reduces CUDA tensors).")
+  endif()
+  find_path(FRA_NCCL_PG_HEADER_DIR torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp HINTS ${TORCH_INCLUDE_DIRS})
+  find_path(FRA_NCCL_INCLUDE_DIR nccl.h HINTS ${TORCH_INCLUDE_DIRS} /usr/local/cuda/include)
+  find_path(FRA_CUDART_INCLUDE_DIR cuda_runtime_api.h HINTS ${CUDAToolkit_INCLUDE_DIRS} ${CUDA_INCLUDE_DIRS} /usr/local/cuda/include)
+  if(NOT FRA_NCCL_PG_HEADER_DIR OR NOT FRA_NCCL_INCLUDE_DIR OR NOT FRA_CUDART_INCLUDE_DIR)
+    message(FATAL_ERROR "FRA_WITH_NCCL is ON but c10d's ProcessGroupNCCL.hpp (in this LibTorch), nccl.h or the CUDA runtime headers "
+                        "were not found: set FRA_NCCL_INCLUDE_DIR to the folder holding nccl.h (pip: site-packages/nvidia/nccl/include), "
+                        "or configure with -DFRA_WITH_NCCL=OFF (multi-process training then uses Gloo, CPU only).")
+  endif()
+  message(STATUS "NCCL process group: nccl.h in ${FRA_NCCL_INCLUDE_DIR}")
+else()
+  message(STATUS "NCCL process group: off (FRA_WITH_NCCL=OFF): multi-process training uses Gloo")
 endif()
 
 # TorchConfig puts its flags into TORCH_CXX_FLAGS (the C++11 ABI switch); targets get them as options.

@@ -116,28 +116,34 @@ auto optimizerStateKey(Optimizer& optimizer, const torch::Tensor& p) {
 // .cpp files that include its headers, so this header needs none of them. The c10d types are
 // template parameters: the branches a version lacks are never compiled.
 
-// Up to 1.13 a Gloo process group was itself the c10d::ProcessGroup that collectives and the
-// Reducer take. Since 2.0 it is a Backend inside a ProcessGroup: wrap it, serving CPU and CUDA
-// tensors (Gloo reduces both). The ProcessGroup's constructor lost its Options argument in 2.x.
+enum class GroupBackend { Gloo, Nccl };
+
+// Up to 1.13 a process group (Gloo's, NCCL's) was itself the c10d::ProcessGroup that collectives
+// and the Reducer take. Since 2.0 it is a Backend inside a ProcessGroup: wrap it, serving the
+// devices it reduces (Gloo: CPU and CUDA tensors; NCCL: CUDA). The ProcessGroup's constructor lost
+// its Options argument in 2.x.
 template <typename ProcessGroup, typename Store, typename BackendPtr>
 c10::intrusive_ptr<ProcessGroup> asProcessGroup(const c10::intrusive_ptr<Store>& store, int rank, int size, const BackendPtr& backend,
-                                                std::chrono::milliseconds timeout) {
+                                                std::chrono::milliseconds timeout, GroupBackend kind) {
     using BackendImpl = typename BackendPtr::element_type;
     if constexpr (std::is_base_of_v<ProcessGroup, BackendImpl>) {
-        (void)store, (void)rank, (void)size, (void)timeout;
+        (void)store, (void)rank, (void)size, (void)timeout, (void)kind;
         return backend;
     } else {
+        const bool nccl = kind == GroupBackend::Nccl;
+        const auto type = nccl ? ProcessGroup::BackendType::NCCL : ProcessGroup::BackendType::GLOO;
         c10::intrusive_ptr<ProcessGroup> group;
         if constexpr (std::is_constructible_v<ProcessGroup, c10::intrusive_ptr<Store>, int, int>) {
             group = c10::make_intrusive<ProcessGroup>(store, rank, size);
-            group->setDefaultBackend(ProcessGroup::BackendType::GLOO);
+            group->setDefaultBackend(type);
         } else {
-            group = c10::make_intrusive<ProcessGroup>(store, rank, size, c10::make_intrusive<typename ProcessGroup::Options>("gloo", timeout));
+            group = c10::make_intrusive<ProcessGroup>(store, rank, size,
+                                                      c10::make_intrusive<typename ProcessGroup::Options>(nccl ? "nccl" : "gloo", timeout));
         }
         using Backend = typename decltype(std::declval<ProcessGroup&>().getDefaultBackend())::element_type;
         const c10::intrusive_ptr<Backend> base = backend;
-        for (const auto device : {c10::DeviceType::CPU, c10::DeviceType::CUDA})
-            group->setBackend(device, ProcessGroup::BackendType::GLOO, base);
+        if (!nccl) group->setBackend(c10::DeviceType::CPU, type, base);
+        group->setBackend(c10::DeviceType::CUDA, type, base);
         return group;
     }
 }

@@ -64,6 +64,16 @@ ConfigSchema::ConfigSchema() {
         FRA_CONFIG_FIELD("data.root", data.root, "Folder of face images (searched recursively), or a prepared store file"),
         FRA_CONFIG_FIELD("data.format", data.format, "folder: decode and augment on CPU threads; prepared: a `fra prepare` store, augmented on the device", {},
                          {"folder", "prepared"}),
+        FRA_CONFIG_FIELD("data.augment", data.augment,
+                         "Where the views of an image folder are made: cpu (OpenCV threads), device (JPEGs decoded to a square by "
+                         "libjpeg-turbo threads, views made on the compute device), auto (cpu when this build has OpenCV)", {},
+                         {"auto", "cpu", "device"}),
+        FRA_CONFIG_FIELD("data.decode_size", data.decodeSize,
+                         "data.augment = device: side of the square each image is decoded to before the views are cropped "
+                         "(0: 8/7 of data.image_size)", {0, 4096}),
+        FRA_CONFIG_FIELD("data.jpeg_decoder", data.jpegDecoder,
+                         "JPEG prepared stores: cpu (libjpeg-turbo on the loader threads), nvjpeg (nvJPEG's batched decoder on the "
+                         "GPU, CUDA builds with nvJPEG), auto (nvjpeg on CUDA when the build has it)", {}, {"auto", "cpu", "nvjpeg"}),
         FRA_CONFIG_FIELD("data.image_size", data.imageSize, "Side of the square training views in pixels", {32, 1024}),
         FRA_CONFIG_FIELD("data.batch_size", data.batchSize, "Images per step (each seen as two views)", {2, 65536}),
         FRA_CONFIG_FIELD("data.workers", data.workers, "Decoding and augmentation threads", {1, 256}),

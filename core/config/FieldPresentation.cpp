@@ -72,6 +72,9 @@ const std::vector<FieldPresentation>& trainingPresentation() {
         // Data
         {"data.root", "Face images", "Data", false, ""},
         {"data.format", "Data format", "Data", false, ""},
+        {"data.augment", "Where folder views are made", "Data", true, ""},
+        {"data.decode_size", "Decoded square side (device views)", "Data", true, ""},
+        {"data.jpeg_decoder", "JPEG store decoder", "Data", true, ""},
         {"data.image_size", "Image size", "Data", false, "authors' code: 224 (fra-spec, augmentations); cpu-r18 presets: 112"},
         {"data.workers", "Loader threads", "Data", true, ""},
         {"data.prefetch_batches", "Batches prepared ahead", "Data", true, ""},

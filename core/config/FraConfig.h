@@ -62,6 +62,9 @@ struct ViewAugmentConfig {
 struct DataConfig {
     std::string root;                          // image folder (searched recursively), or a prepared store file
     std::string format = "folder";             // folder | prepared (`fra prepare`: augmentation on the device)
+    std::string augment = "auto";              // folder: cpu (OpenCV) | device (decode to a square, augment on the device) | auto
+    int decodeSize = 0;                        // folder with augment = device: side of the decoded square (0: 8/7 x image_size)
+    std::string jpegDecoder = "auto";          // JPEG stores: cpu (libjpeg-turbo threads) | nvjpeg (on the GPU) | auto
     int imageSize = 224;
     int batchSize = 256;
     int workers = 2;

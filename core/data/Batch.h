@@ -16,12 +16,19 @@ struct Batch {
     std::vector<float> view2;
     std::vector<std::int64_t> fileIndices;  // which image filled each slot (after skipping bad ones)
 
-    // Batches from a prepared store are augmented on the compute device instead: the raw
-    // pixels (size x rawSize x rawSize x 3, uint8 RGB) and each view's random decisions.
+    // Batches from a prepared store (or a folder with data.augment = device) are augmented on the
+    // compute device instead: the raw pixels (size x rawSize x rawSize x 3, uint8 RGB) and each
+    // view's random decisions.
     int rawSize = 0;
     std::vector<std::uint8_t> raw;
     std::vector<ViewParams> params1, params2;
     bool augmentOnDevice() const { return rawSize > 0; }
+    // With data.jpeg_decoder = nvjpeg, a JPEG store's faces stay encoded (rawSize x rawSize JPEGs,
+    // checksums verified, pointing into the store's memory map) and `raw` is empty: the device
+    // decodes them.
+    std::vector<const std::uint8_t*> jpegData;
+    std::vector<std::size_t> jpegBytes;
+    bool decodeOnDevice() const { return !jpegData.empty(); }
 
     std::size_t floatsPerImage() const { return 3u * static_cast<std::size_t>(imageSize) * imageSize; }
 };

@@ -1,5 +1,6 @@
 #include "data/BatchLoader.h"
 
+#include "data/JpegCodec.h"
 #include "data/PreparedStore.h"
 #ifndef FRA_NO_OPENCV
 #include "data/ImageDecoder.h"
@@ -8,7 +9,10 @@
 #include "util/FraError.h"
 #include "util/SeedSequence.h"
 
+#include <cmath>
+#include <fstream>
 #include <numeric>
+#include <sstream>
 
 namespace fra {
 namespace {
@@ -18,6 +22,21 @@ constexpr std::uint64_t kViewTag = 0x56494557;         // "VIEW"
 
 std::int64_t BatchLoader::stepsPerEpochFor(std::size_t images, int batchSize) {
     return static_cast<std::int64_t>(images) / batchSize;  // the last partial batch is dropped
+}
+
+bool BatchLoader::folderViewsOnDevice(const DataConfig& config) {
+    if (config.augment == "device") return true;
+    if (config.augment == "cpu") return false;
+#ifdef FRA_NO_OPENCV
+    return true;  // auto: nothing else can make them
+#else
+    return false;
+#endif
+}
+
+int BatchLoader::decodeSizeFor(const DataConfig& config) {
+    if (config.decodeSize > 0) return config.decodeSize;
+    return 2 * static_cast<int>(std::lround(config.imageSize * 8.0 / 7.0 / 2.0));  // 112 -> 128, 224 -> 256
 }
 
 BatchLoader::BatchLoader(ImageFolder folder, const DataConfig& config, std::uint64_t seed, std::int64_t firstStep, int shardIndex,
@@ -38,17 +57,20 @@ BatchLoader::BatchLoader(ImageFolder folder, std::shared_ptr<const PreparedStore
       shardIndex_(shardIndex),
       shardCount_(shardCount),
       stepsPerEpoch_(stepsPerEpochFor(datasetSize_, config.batchSize)),
+      viewsOnDevice_(store_ || folderViewsOnDevice(config)),
+      rawSize_(store_ ? store_->imageSize() : decodeSizeFor(config)),
+      jpegOnDevice_(store_ && store_->encoding() == StoreEncoding::Jpeg && config.jpegDecoder == "nvjpeg"),
       sampler_(config),
       nextToBuild_(firstStep),
       nextToHand_(firstStep) {
     if (!store_) {
 #ifdef FRA_NO_OPENCV
-        throw FraError("data '" + folder_.root().string() +
-                       "' is an image folder, and this build of fra has no OpenCV to decode it: write a prepared store with "
-                       "`fra prepare` on a machine with OpenCV and train from that (data.format=prepared)");
+        if (!viewsOnDevice_)
+            throw FraError("data.augment = cpu needs OpenCV, which this build of fra lacks: use data.augment = device (JPEG folders) "
+                           "or a prepared store (data.format = prepared)");
 #else
-        augmenter_ = std::make_shared<TwoViewAugmenter>(config);
         decoder_ = std::make_shared<ImageDecoder>(config.minImageSide);
+        if (!viewsOnDevice_) augmenter_ = std::make_shared<TwoViewAugmenter>(config);
 #endif
     }
     if (shardCount_ < 1 || shardIndex_ < 0 || shardIndex_ >= shardCount_ || config_.batchSize % shardCount_ != 0)
@@ -65,19 +87,66 @@ std::string BatchLoader::describe(std::int64_t index) const {
                   : folder_.path(static_cast<std::size_t>(index)).string();
 }
 
+void BatchLoader::drawViews(std::uint64_t viewSeed, int side, Batch& batch, int slot) const {
+    batch.params1[slot] = sampler_.draw(deriveSeed(viewSeed, {0}), 0, side, side);
+    batch.params2[slot] = sampler_.draw(deriveSeed(viewSeed, {1}), 1, side, side);
+}
+
 bool BatchLoader::fillFromStore(std::int64_t file, std::uint64_t viewSeed, Batch& batch, int slot, std::string& problem) {
-    const std::uint8_t* pixels = nullptr;
     try {
-        pixels = store_->image(static_cast<std::size_t>(file), /*verify=*/true);
+        if (jpegOnDevice_) {
+            const PreparedStore::Encoded e = store_->encoded(static_cast<std::size_t>(file), /*verify=*/true);
+            batch.jpegData[slot] = e.data;
+            batch.jpegBytes[slot] = e.bytes;
+        } else {
+            store_->decodeInto(static_cast<std::size_t>(file), batch.raw.data() + slot * store_->bytesPerImage(), /*verify=*/true);
+        }
     } catch (const FraError& e) {
         problem = e.what();
         return false;
     }
-    const std::size_t bytes = store_->bytesPerImage();
-    std::copy(pixels, pixels + bytes, batch.raw.begin() + static_cast<std::ptrdiff_t>(slot * bytes));
-    const int s = store_->imageSize();
-    batch.params1[slot] = sampler_.draw(deriveSeed(viewSeed, {0}), 0, s, s);
-    batch.params2[slot] = sampler_.draw(deriveSeed(viewSeed, {1}), 1, s, s);
+    drawViews(viewSeed, store_->imageSize(), batch, slot);
+    return true;
+}
+
+// data.augment = device: the image decoded (JPEGs by libjpeg-turbo at a reduced scale where that
+// still covers the square; other formats by OpenCV where the build has it), its centred square
+// resampled to rawSize_.
+bool BatchLoader::fillSquareFromFile(std::int64_t file, std::uint64_t viewSeed, Batch& batch, int slot, std::string& problem) {
+    const std::filesystem::path path = folder_.path(static_cast<std::size_t>(file));
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    if (!in) {
+        problem = "cannot read file";
+        return false;
+    }
+    const std::string bytes = buffer.str();
+    const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
+    jpeg::RgbImage image;
+    if (jpeg::looksLikeJpeg(data, bytes.size())) {
+        if (!jpeg::decode(data, bytes.size(), image, problem, rawSize_)) return false;
+    } else {
+#ifdef FRA_NO_OPENCV
+        problem = bytes.empty() ? "empty file" : "not a JPEG (this build of fra has no OpenCV for other formats)";
+        return false;
+#else
+        const DecodedImage decoded = decoder_->decodeBytes(bytes, path.string());
+        if (!decoded.ok()) {
+            problem = decoded.problem;
+            return false;
+        }
+        image.width = decoded.rgb.cols;
+        image.height = decoded.rgb.rows;
+        image.pixels.assign(decoded.rgb.data, decoded.rgb.data + decoded.rgb.total() * 3);
+#endif
+    }
+    if (std::min(image.width, image.height) < config_.minImageSide) {
+        problem = std::to_string(image.width) + "x" + std::to_string(image.height) + " is smaller than " + std::to_string(config_.minImageSide) + " px";
+        return false;
+    }
+    centreSquareResize(image, rawSize_, batch.raw.data() + static_cast<std::size_t>(slot) * rawSize_ * rawSize_ * 3);
+    drawViews(viewSeed, rawSize_, batch, slot);
     return true;
 }
 
@@ -158,9 +227,9 @@ bool BatchLoader::fillSlot(std::int64_t epoch, std::int64_t position, std::uint6
             std::lock_guard<std::mutex> lock(mutex_);
             if (badFiles_.count(file)) continue;
         }
-        if (store_) {
+        if (viewsOnDevice_) {
             std::string problem;
-            if (fillFromStore(file, viewSeed, batch, slot, problem)) {
+            if (store_ ? fillFromStore(file, viewSeed, batch, slot, problem) : fillSquareFromFile(file, viewSeed, batch, slot, problem)) {
                 batch.fileIndices[slot] = file;
                 return true;
             }
@@ -196,9 +265,14 @@ std::shared_ptr<Batch> BatchLoader::build(std::int64_t step) {
     batch->step = step;
     batch->size = config_.batchSize / shardCount_;
     batch->imageSize = config_.imageSize;
-    if (store_) {
-        batch->rawSize = store_->imageSize();
-        batch->raw.resize(batch->size * store_->bytesPerImage());
+    if (viewsOnDevice_) {
+        batch->rawSize = rawSize_;
+        if (jpegOnDevice_) {
+            batch->jpegData.resize(batch->size);
+            batch->jpegBytes.resize(batch->size);
+        } else {
+            batch->raw.resize(static_cast<std::size_t>(batch->size) * rawSize_ * rawSize_ * 3);
+        }
         batch->params1.resize(batch->size);
         batch->params2.resize(batch->size);
     } else {

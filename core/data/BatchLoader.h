@@ -59,6 +59,10 @@ public:
     std::size_t skippedTotal() const;
 
     static std::int64_t stepsPerEpochFor(std::size_t images, int batchSize);
+    // Whether an image folder's views are made on the compute device (data.augment, resolved for
+    // this build), and the side of the square its images are then decoded to.
+    static bool folderViewsOnDevice(const DataConfig& config);
+    static int decodeSizeFor(const DataConfig& config);
 
 private:
     void workerLoop();
@@ -69,6 +73,8 @@ private:
     BatchLoader(ImageFolder folder, std::shared_ptr<const PreparedStore> store, std::size_t size, const DataConfig& config,
                 std::uint64_t seed, std::int64_t firstStep, int shardIndex, int shardCount);
     bool fillFromStore(std::int64_t file, std::uint64_t viewSeed, Batch& batch, int slot, std::string& problem);
+    bool fillSquareFromFile(std::int64_t file, std::uint64_t viewSeed, Batch& batch, int slot, std::string& problem);
+    void drawViews(std::uint64_t viewSeed, int side, Batch& batch, int slot) const;
 
     ImageFolder folder_;
     std::shared_ptr<const PreparedStore> store_;
@@ -77,6 +83,9 @@ private:
     std::uint64_t seed_;
     int shardIndex_, shardCount_;
     std::int64_t stepsPerEpoch_;
+    bool viewsOnDevice_;  // batches of raw squares and view parameters (prepared stores; folders with augment = device)
+    int rawSize_;         // side of those squares
+    bool jpegOnDevice_;   // JPEG store records handed over encoded (data.jpeg_decoder = nvjpeg)
     ViewSampler sampler_;
     // image folders only; shared_ptr because a build without OpenCV never completes these types
     std::shared_ptr<TwoViewAugmenter> augmenter_;

@@ -10,6 +10,10 @@
 #ifdef FRA_WITH_GLOO
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #endif
+// FRA_WITH_NCCL (with USE_C10D_NCCL, which the header is wrapped in) comes from the CMake option.
+#ifdef FRA_WITH_NCCL
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#endif
 
 #include <cstdlib>
 
@@ -43,19 +47,40 @@ struct AllReduceMean : public torch::autograd::Function<AllReduceMean> {
 
 }  // namespace
 
-ProcessGroupRanks::ProcessGroupRanks(const DistributedEnv& env, std::chrono::milliseconds timeout) : env_(env) {
-#ifndef FRA_WITH_GLOO
-    (void)timeout;
-    throw FraError("this build of fra has no Gloo process group (configured with -DFRA_WITH_GLOO=OFF): "
-                   "multi-process training needs a build with it (Debian: libgloo-dev)");
-#else
+namespace {
+
+c10::intrusive_ptr<c10d::Store> connectStore(const DistributedEnv& env, std::chrono::milliseconds timeout) {
+    c10d::TCPStoreOptions options;
+    options.port = static_cast<std::uint16_t>(env.masterPort);
+    options.isServer = env.rank == 0;
+    options.numWorkers = env.worldSize;
+    options.timeout = timeout;
+    return c10::make_intrusive<c10d::TCPStore>(env.masterAddress, options);
+}
+
+}  // namespace
+
+ProcessGroupRanks::ProcessGroupRanks(const DistributedEnv& env, std::chrono::milliseconds timeout, bool cuda) : env_(env), nccl_(cuda) {
     try {
-        c10d::TCPStoreOptions options;
-        options.port = static_cast<std::uint16_t>(env.masterPort);
-        options.isServer = env.rank == 0;
-        options.numWorkers = env.worldSize;
-        options.timeout = timeout;
-        store_ = c10::make_intrusive<c10d::TCPStore>(env.masterAddress, options);
+        if (cuda) {
+#ifdef FRA_WITH_NCCL
+            store_ = connectStore(env, timeout);
+            auto ncclOptions = c10d::ProcessGroupNCCL::Options::create();
+            ncclOptions->timeout = timeout;
+            group_ = compat::asProcessGroup<c10d::ProcessGroup>(store_, env.rank, env.worldSize,
+                                                                c10::make_intrusive<c10d::ProcessGroupNCCL>(store_, env.rank, env.worldSize, ncclOptions),
+                                                                timeout, compat::GroupBackend::Nccl);
+            return;
+#else
+            throw FraError("this build of fra has no NCCL process group (configured with -DFRA_WITH_NCCL=OFF): several CUDA ranks need a "
+                           "build with it (a CUDA LibTorch with NCCL; scripts/gpu-check.sh shows how)");
+#endif
+        }
+#ifndef FRA_WITH_GLOO
+        throw FraError("this build of fra has no Gloo process group (configured with -DFRA_WITH_GLOO=OFF): "
+                       "multi-process CPU training needs a build with it (Debian: libgloo-dev)");
+#else
+        store_ = connectStore(env, timeout);
         auto glooOptions = c10d::ProcessGroupGloo::Options::create(timeout);
         // One machine (loopback master): talk over loopback. Several: the interface named by
         // GLOO_SOCKET_IFNAME, as with torchrun, else the one this host's name resolves to.
@@ -65,13 +90,16 @@ ProcessGroupRanks::ProcessGroupRanks(const DistributedEnv& env, std::chrono::mil
                                        : ifname && *ifname ? c10d::ProcessGroupGloo::createDeviceForInterface(ifname)
                                                            : c10d::ProcessGroupGloo::createDefaultDevice());
         group_ = compat::asProcessGroup<c10d::ProcessGroup>(
-            store_, env.rank, env.worldSize, c10::make_intrusive<c10d::ProcessGroupGloo>(store_, env.rank, env.worldSize, glooOptions), timeout);
-    } catch (const std::exception& e) {
-        throw FraError("cannot join the process group at " + env.masterAddress + ":" + std::to_string(env.masterPort) + " as rank " +
-                       std::to_string(env.rank) + " of " + std::to_string(env.worldSize) + ": " +
-                       std::string(e.what()).substr(0, std::string(e.what()).find('\n')));
-    }
+            store_, env.rank, env.worldSize, c10::make_intrusive<c10d::ProcessGroupGloo>(store_, env.rank, env.worldSize, glooOptions), timeout,
+            compat::GroupBackend::Gloo);
 #endif
+    } catch (const FraError&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw FraError("cannot join the " + std::string(backendName()) + " process group at " + env.masterAddress + ":" +
+                       std::to_string(env.masterPort) + " as rank " + std::to_string(env.rank) + " of " + std::to_string(env.worldSize) +
+                       ": " + std::string(e.what()).substr(0, std::string(e.what()).find('\n')));
+    }
 }
 
 ProcessGroupRanks::~ProcessGroupRanks() = default;

@@ -14,16 +14,18 @@ class Store;
 namespace fra {
 
 // The data-parallel ranks of a run over torch's c10d: a TCPStore at MASTER_ADDR:MASTER_PORT
-// (rank 0 serves it) and a Gloo process group (CPU tensors; NCCL is the CUDA build's). It is
+// (rank 0 serves it) and a process group: Gloo for CPU runs, NCCL for CUDA runs (builds with
+// -DFRA_WITH_NCCL=ON; each rank on GPU LOCAL_RANK). It is
 // the CrossRankOps of the FRA model: mean() is differentiable (its backward all-reduces too),
 // so every cross-rank reduction of the method has the gradients of one process.
 class ProcessGroupRanks : public CrossRankOps {
 public:
-    ProcessGroupRanks(const DistributedEnv& env, std::chrono::milliseconds timeout);
+    ProcessGroupRanks(const DistributedEnv& env, std::chrono::milliseconds timeout, bool cuda = false);
     ~ProcessGroupRanks() override;
 
     int worldSize() const override { return env_.worldSize; }
     int rank() const { return env_.rank; }
+    const char* backendName() const { return nccl_ ? "NCCL" : "Gloo"; }
     torch::Tensor mean(const torch::Tensor& perRankMean) const override;
     torch::Tensor sum(const torch::Tensor& value) const override;
 
@@ -36,6 +38,7 @@ private:
     DistributedEnv env_;
     c10::intrusive_ptr<c10d::Store> store_;
     c10::intrusive_ptr<c10d::ProcessGroup> group_;
+    bool nccl_ = false;
 };
 
 }  // namespace fra

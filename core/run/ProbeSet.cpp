@@ -69,9 +69,14 @@ std::vector<std::size_t> ProbeSet::spreadOrder(const std::vector<std::string>& g
 ProbeSet ProbeSet::create(const PreparedStore& store, const RunDirectory& run, int count, int imageSize) {
     ProbeSet set;
     const std::size_t n = store.size();
+    cv::Mat rgb(store.imageSize(), store.imageSize(), CV_8UC3);
     for (int j = 0; j < count && static_cast<std::size_t>(j) < n; ++j) {
         const std::size_t i = static_cast<std::size_t>(j) * n / static_cast<std::size_t>(count);
-        const cv::Mat rgb(store.imageSize(), store.imageSize(), CV_8UC3, const_cast<std::uint8_t*>(store.image(i)));
+        try {
+            store.decodeInto(i, rgb.data);
+        } catch (const FraError&) {
+            continue;  // a damaged face is no probe; the training loader skips and logs it
+        }
         set.add(rgb, imageSize, store.source(i), run);
     }
     set.writeIndex(run);

@@ -31,6 +31,9 @@
 #include <thread>
 #include <unistd.h>
 
+#ifdef FRA_WITH_NVJPEG
+#include "train/DeviceJpegDecode.h"
+#endif
 #ifndef FRA_NO_OPENCV
 #include "run/ProbeSet.h"
 #include "train/HeatmapProbe.h"
@@ -49,6 +52,9 @@ struct Trainer::Impl {
     std::unique_ptr<ImageFolder> folder;           // data.format = folder
     std::shared_ptr<const PreparedStore> store;    // data.format = prepared
     std::unique_ptr<TensorAugmenter> deviceAugmenter;
+#ifdef FRA_WITH_NVJPEG
+    std::unique_ptr<DeviceJpegDecode> deviceJpeg;  // data.jpeg_decoder resolved to nvjpeg
+#endif
     torch::Device device{torch::kCPU};
     std::unique_ptr<ProcessGroupRanks> ranks;      // several data-parallel processes (outlives the two below)
     std::unique_ptr<TrainStep> stepper;
@@ -114,7 +120,7 @@ struct Trainer::Impl {
         if (config.data.batchSize % env->worldSize != 0)
             throw FraError("data.batch_size = " + std::to_string(config.data.batchSize) + " is not divisible by WORLD_SIZE = " +
                            std::to_string(env->worldSize));
-        ranks = std::make_unique<ProcessGroupRanks>(*env, std::chrono::seconds(config.run.distributedTimeoutSeconds));
+        ranks = std::make_unique<ProcessGroupRanks>(*env, std::chrono::seconds(config.run.distributedTimeoutSeconds), device.is_cuda());
     }
 
     // Builds the model and optimiser; the seed fixes the initialisation.
@@ -136,7 +142,7 @@ struct Trainer::Impl {
         endStep = config.run.maxSteps > 0 ? std::min(config.run.maxSteps, schedule->totalSteps()) : schedule->totalSteps();
         status.totalSteps = schedule->totalSteps();
         status.device = device.str() + ", " + std::to_string(at::get_num_threads()) + " threads" +
-                        (ranks ? ", " + std::to_string(ranks->worldSize()) + " ranks (Gloo)" : std::string()) + ", LibTorch " +
+                        (ranks ? ", " + std::to_string(ranks->worldSize()) + " ranks (" + ranks->backendName() + ")" : std::string()) + ", LibTorch " +
                         compat::torchVersion();
     }
 
@@ -235,10 +241,19 @@ void Trainer::Impl::trainLoop() {
         reportSkipped(loader);
 
         torch::Tensor v1, v2;
-        if (batch->augmentOnDevice()) {  // prepared store: raw pixels to the device, both views made there
-            torch::Tensor raw = torch::from_blob(batch->raw.data(), {batchSize, batch->rawSize, batch->rawSize, 3}, torch::kUInt8);
-            if (device.is_cuda()) raw = raw.pin_memory();
-            raw = raw.to(device, /*non_blocking=*/true);
+        if (batch->augmentOnDevice()) {  // raw squares (or a JPEG store's faces) to the device, both views made there
+            torch::Tensor raw;
+            if (batch->decodeOnDevice()) {
+#ifdef FRA_WITH_NVJPEG
+                raw = (*deviceJpeg)(*batch, device);
+#else
+                throw FraError("internal: a batch of JPEGs for the device in a build without nvJPEG");
+#endif
+            } else {
+                raw = torch::from_blob(batch->raw.data(), {batchSize, batch->rawSize, batch->rawSize, 3}, torch::kUInt8);
+                if (device.is_cuda()) raw = raw.pin_memory();
+                raw = raw.to(device, /*non_blocking=*/true);
+            }
             v1 = deviceAugmenter->apply(raw, batch->params1);
             v2 = deviceAugmenter->apply(raw, batch->params2);
         } else {
@@ -260,9 +275,12 @@ void Trainer::Impl::trainLoop() {
                           terms.lossR.detach().to(torch::kFloat32), terms.lossG.detach().to(torch::kFloat32),
                           terms.lossL.detach().to(torch::kFloat32), orNaN(terms.regionCosine), orNaN(terms.heatmapEntropy),
                           torch::full({}, stopRequested ? 1.0f : 0.0f, scalarOptions)})
-                .to(torch::kCPU, torch::kDouble);
-        if (ranks) {  // the losses of the combined batch, and whether any rank was asked to stop
-            ranks->allReduceSumInPlace(values);
+                .to(torch::kDouble);
+        // the losses of the combined batch, and whether any rank was asked to stop: reduced where
+        // the tensors live (NCCL reduces CUDA tensors only), then one copy to the host
+        if (ranks) ranks->allReduceSumInPlace(values);
+        values = values.to(torch::kCPU);
+        if (ranks) {
             stopAgreed = values[averaged].item<double>() > 0;
             values.narrow(0, 0, averaged).div_(static_cast<double>(worldSize()));
         }
@@ -369,9 +387,27 @@ torch::Device deviceFor(const FraConfig& config) {
         if (!torch::cuda::is_available())
             throw FraError("run.device is 'cuda' but no CUDA device is available (this LibTorch " + compat::torchVersion() +
                            (torch::cuda::device_count() ? ")" : " has no usable GPU)"));
-        return torch::Device(torch::kCUDA, 0);
+        // one GPU per rank: the torchrun convention's LOCAL_RANK
+        const auto env = DistributedEnv::fromEnvironment();
+        const int index = env ? env->localRank : 0;
+        if (index >= static_cast<int>(torch::cuda::device_count()))
+            throw FraError("LOCAL_RANK = " + std::to_string(index) + " but only " + std::to_string(torch::cuda::device_count()) +
+                           " CUDA device(s) are visible");
+        return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
     }
     return torch::Device(torch::kCPU);
+}
+
+// data.jpeg_decoder for this store and device: auto decodes a JPEG store on the GPU where the
+// build has nvJPEG and the run is on CUDA, else on the loader's threads.
+std::string resolveJpegDecoder(const std::string& wanted, const PreparedStore& store, torch::Device device) {
+    if (store.encoding() != StoreEncoding::Jpeg) return "cpu";
+    const bool possible = buildHasNvjpeg() && device.is_cuda();
+    if (wanted == "nvjpeg" && !possible)
+        throw FraError(std::string("data.jpeg_decoder is 'nvjpeg' but ") +
+                       (buildHasNvjpeg() ? "run.device is not cuda" : "this build has no nvJPEG (-DFRA_WITH_NVJPEG=OFF; see `fra --version`)"));
+    if (wanted == "auto") return possible ? "nvjpeg" : "cpu";
+    return wanted;
 }
 
 // Opens config.data.root as an image folder or a prepared store; returns the image count.
@@ -383,12 +419,12 @@ std::size_t openData(Trainer::Impl& impl, const FraConfig& config) {
         impl.deviceAugmenter = std::make_unique<TensorAugmenter>(config.data);
         images = impl.store->size();
         what = "prepared store '" + config.data.root + "'";
-    } else {
-#ifdef FRA_NO_OPENCV
-        throw FraError("data '" + config.data.root +
-                       "' is read as an image folder (data.format=folder), and this build of fra has no OpenCV to decode images: "
-                       "write a prepared store with `fra prepare` on a machine with OpenCV and train from it with data.format=prepared");
+        impl.config.data.jpegDecoder = resolveJpegDecoder(config.data.jpegDecoder, *impl.store, impl.device);
+#ifdef FRA_WITH_NVJPEG
+        if (impl.config.data.jpegDecoder == "nvjpeg") impl.deviceJpeg = std::make_unique<DeviceJpegDecode>(config.data.workers);
 #endif
+    } else {
+        if (BatchLoader::folderViewsOnDevice(config.data)) impl.deviceAugmenter = std::make_unique<TensorAugmenter>(config.data);
         impl.folder = std::make_unique<ImageFolder>(config.data.root);
         images = impl.folder->size();
         what = "data folder '" + impl.folder->root().string() + "'";
@@ -448,6 +484,7 @@ std::unique_ptr<Trainer> Trainer::resume(const fs::path& runDir, std::int64_t ma
     impl->run = std::make_unique<RunDirectory>(RunDirectory::open(runDir));
     FraConfig config = loadConfigFile(impl->run->configFile());
     impl->config = config;
+    impl->device = deviceFor(config);  // the process group follows the device (NCCL for CUDA)
     impl->joinRanks();
     if (impl->writer()) impl->lock = std::make_unique<RunLock>(runDir);
     ConfigSchema::instance().requireValid(config, impl->run->configFile().string());

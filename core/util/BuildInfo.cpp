@@ -27,7 +27,17 @@ std::vector<std::pair<std::string, std::string>> buildCapabilities() {
 #else
     out.emplace_back("Gloo", "no (configured with -DFRA_WITH_GLOO=OFF)");
 #endif
-    out.emplace_back("NCCL", "no (no NCCL process group in this version)");
+#ifdef FRA_WITH_NCCL
+    out.emplace_back("NCCL", "yes (multi-GPU training; the process group of CUDA runs)");
+#else
+    out.emplace_back("NCCL", "no (configured with -DFRA_WITH_NCCL=OFF)");
+#endif
+#ifdef FRA_WITH_NVJPEG
+    out.emplace_back("nvJPEG", "yes (JPEG stores decoded on the GPU)");
+#else
+    out.emplace_back("nvJPEG", "no (configured with -DFRA_WITH_NVJPEG=OFF: JPEG stores decoded by libjpeg-turbo threads)");
+#endif
+    out.emplace_back("JPEG", "libjpeg-turbo (TurboJPEG)");
 #ifndef FRA_NO_OPENCV
     out.emplace_back("OpenCV", CV_VERSION);
 #else
@@ -45,6 +55,22 @@ std::vector<std::pair<std::string, std::string>> buildCapabilities() {
 
 bool buildHasCuda() {
 #ifdef FRA_WITH_CUDA
+    return true;
+#else
+    return false;
+#endif
+}
+
+bool buildHasNvjpeg() {
+#ifdef FRA_WITH_NVJPEG
+    return true;
+#else
+    return false;
+#endif
+}
+
+bool buildHasNccl() {
+#ifdef FRA_WITH_NCCL
     return true;
 #else
     return false;

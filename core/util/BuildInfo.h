@@ -11,5 +11,7 @@ namespace fra {
 std::vector<std::pair<std::string, std::string>> buildCapabilities();
 std::string buildCapabilitiesText();  // one "name: value" line each
 bool buildHasCuda();                  // configured with FRA_WITH_CUDA (else run.device=cuda is refused)
+bool buildHasNvjpeg();                // configured with FRA_WITH_NVJPEG: JPEG stores can be decoded on the GPU
+bool buildHasNccl();                  // configured with FRA_WITH_NCCL: CUDA ranks reduce through NCCL
 
 }  // namespace fra

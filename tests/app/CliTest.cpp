@@ -98,3 +98,48 @@ print('ok', len(sd))
     ASSERT_EQ(py.exitCode, 0) << py.err;
     EXPECT_EQ(py.out, "ok 120\n");  // torchvision resnet18 has 122 entries, fc.weight and fc.bias among them
 }
+
+TEST(Cli, PrepareWritesJpegOrRawStoresVerifiesThemAndPretrainsFromStoresAndJpegFolders) {
+    TempDir dir;
+    testimages::writeFolder(dir / "data", 8, 48);
+    testimages::writeTruncatedJpeg(dir / "data" / "zz_truncated.jpg");
+    const ProcessResult jpeg = runFra({"prepare", "--data", (dir / "data").string(), "--out", (dir / "faces.frastore").string(), "--size", "40"});
+    ASSERT_EQ(jpeg.exitCode, 0) << jpeg.err;
+    EXPECT_NE(jpeg.out.find("wrote 8 images (1 skipped, 0 copied as they were"), std::string::npos) << jpeg.out;
+    const ProcessResult raw = runFra({"prepare", "--data", (dir / "data").string(), "--out", (dir / "raw.frastore").string(), "--size", "40",
+                                      "--encoding", "raw"});
+    ASSERT_EQ(raw.exitCode, 0) << raw.err;
+    // JPEG at quality 95 against pixels (at 40 px the JPEG headers weigh: real faces at 112 px are ~10x smaller)
+    EXPECT_LT(fs::file_size(dir / "faces.frastore") * 2, fs::file_size(dir / "raw.frastore"));
+    const ProcessResult verified = runFra({"prepare", "--verify", (dir / "faces.frastore").string()});
+    ASSERT_EQ(verified.exitCode, 0) << verified.err;
+    EXPECT_NE(verified.out.find("8 images of 40 px (JPEG, quality 95), every checksum matches and every face decodes"), std::string::npos)
+        << verified.out;
+    expectOneLineError(runFra({"prepare", "--data", (dir / "data").string(), "--out", (dir / "q.frastore").string(), "--quality", "0"}),
+                       "--quality");
+    expectOneLineError(runFra({"prepare", "--data", (dir / "data").string(), "--out", (dir / "q.frastore").string(), "--encoding", "png"}),
+                       "--encoding");
+    // a flipped byte inside a face: --verify names it, training skips it with a warning
+    std::string bytes;
+    {
+        std::ifstream in(dir / "faces.frastore", std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    bytes[4096 + 8 + 200] ^= 0x20;
+    std::ofstream(dir / "damaged.frastore", std::ios::binary) << bytes;
+    expectOneLineError(runFra({"prepare", "--verify", (dir / "damaged.frastore").string()}), "image 0 (face_000.jpg) is corrupted");
+
+    for (const auto& [data, format] : std::vector<std::pair<fs::path, std::string>>{
+             {dir / "faces.frastore", "prepared"}, {dir / "damaged.frastore", "prepared"}, {dir / "data", "folder"}}) {
+        const fs::path run = dir / ("run-" + data.filename().string());
+        std::vector<std::string> args = {"pretrain", "--data", data.string(), "--out", run.string(), "--steps", "2", "--quiet",
+                                         "--set", "data.format=" + format, "--set", "data.augment=device"};
+        for (const auto& a : tinyTrainingArgs()) args.push_back(a);
+        const ProcessResult train = runFra(args);
+        ASSERT_EQ(train.exitCode, 0) << data << train.err;
+        EXPECT_NE(train.out.find("finished at step 2"), std::string::npos) << train.out;
+    }
+    std::ifstream log(dir / "run-damaged.frastore" / "run.log");
+    const std::string text((std::istreambuf_iterator<char>(log)), {});
+    EXPECT_NE(text.find("face_000.jpg) is corrupted (checksum mismatch)"), std::string::npos) << text;
+}

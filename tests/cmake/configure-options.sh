@@ -20,6 +20,9 @@ expect_refusal() {  # OPTION FRAGMENT
 if ! ls /usr/lib/x86_64-linux-gnu/libc10_cuda.so >/dev/null 2>&1; then
   expect_refusal -DFRA_WITH_CUDA=ON "libtorch-dev is"
 fi
-expect_refusal -DFRA_WITH_NCCL=ON "no NCCL process group"
+expect_refusal -DFRA_WITH_NCCL=ON "FRA_WITH_NCCL needs FRA_WITH_CUDA"
+expect_refusal -DFRA_WITH_NVJPEG=ON "FRA_WITH_NVJPEG needs FRA_WITH_CUDA"
+# libjpeg-turbo is needed by every build: hidden, the configure names its Debian package
+expect_refusal -DFRA_TURBOJPEG_INCLUDE_DIR=/nonexistent "libturbojpeg0-dev"
 expect_refusal -DFRA_WITH_DLIB=OFF "FRA_BUILD_TESTS needs FRA_WITH_DLIB"
 exit $failed

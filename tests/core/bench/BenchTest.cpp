@@ -1,6 +1,7 @@
 #include "bench/ParityCheck.h"
 #include "bench/TrainBenchmark.h"
 #include "data/PreparedStoreWriter.h"
+#include "support/StoreOptions.h"
 #include "support/TempDir.h"
 #include "support/TestImages.h"
 #include "support/TinyConfig.h"
@@ -16,7 +17,7 @@ namespace {
 
 fra::FraConfig tinyStoreConfig(const fs::path& dir) {
     testimages::writeFolder(dir / "faces", 10, 40);
-    fra::PreparedStoreWriter(dir / "faces", dir / "faces.frastore", 32).run();
+    fra::PreparedStoreWriter(dir / "faces", dir / "faces.frastore", rawStore(32)).run();
     fra::FraConfig config = tinyTrainingConfig((dir / "faces.frastore").string());
     config.data.format = "prepared";
     return config;

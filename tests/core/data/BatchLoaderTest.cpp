@@ -1,8 +1,13 @@
 #include "data/BatchLoader.h"
+#include "data/PreparedStore.h"
+#include "data/PreparedStoreWriter.h"
+#include "support/StoreOptions.h"
 #include "support/TempDir.h"
 #include "support/TestImages.h"
 #include "util/FraError.h"
 
+#include <algorithm>
+#include <cmath>
 #include <gtest/gtest.h>
 
 namespace {
@@ -94,4 +99,53 @@ TEST(BatchLoader, RefusesFewerImagesThanABatchAndAllBrokenFolders) {
     } catch (const fra::FraError& e) {
         EXPECT_NE(std::string(e.what()).find("no readable image"), std::string::npos);
     }
+}
+
+TEST(BatchLoader, JpegStoresAndDeviceFoldersGiveSquaresAndTheSameViewDecisions) {
+    TempDir dir;
+    testimages::writeFolder(dir / "imgs", 8, 60);
+    testimages::writeGarbage(dir / "imgs" / "zz_broken.jpg");
+    fra::PreparedStoreWriter(dir / "imgs", dir / "raw.frastore", rawStore(32)).run();
+    fra::PreparedStoreWriter(dir / "imgs", dir / "jpeg.frastore", jpegStore(32)).run();
+    const auto raw = std::make_shared<const fra::PreparedStore>(dir / "raw.frastore");
+    const auto jpg = std::make_shared<const fra::PreparedStore>(dir / "jpeg.frastore");
+    fra::BatchLoader fromRaw(raw, loaderConfig(2), 5, 0), fromJpeg(jpg, loaderConfig(2), 5, 0);
+    fra::DataConfig device = loaderConfig(2);
+    device.augment = "device";
+    device.decodeSize = 32;
+    fra::BatchLoader fromFolder(fra::ImageFolder(dir / "imgs"), device, 5, 0);
+    for (int step = 0; step < 3; ++step) {
+        const auto a = fromRaw.next(), b = fromJpeg.next(), c = fromFolder.next();
+        ASSERT_TRUE(b->augmentOnDevice());
+        ASSERT_TRUE(c->augmentOnDevice());
+        EXPECT_FALSE(b->decodeOnDevice());
+        EXPECT_EQ(b->rawSize, 32);
+        EXPECT_EQ(c->rawSize, 32);
+        EXPECT_EQ(a->fileIndices, b->fileIndices);
+        for (int i = 0; i < a->size; ++i) {
+            EXPECT_EQ(a->params1[i].cropX, b->params1[i].cropX);
+            EXPECT_EQ(a->params2[i].flip, b->params2[i].flip);
+        }
+        double jpegError = 0, folderError = 0;
+        for (std::size_t i = 0; i < a->raw.size(); ++i) jpegError += std::abs(int(a->raw[i]) - int(b->raw[i]));
+        EXPECT_LE(jpegError / a->raw.size(), 6.0);  // quality 95, chroma 4:2:0 on 32 px synthetic edges
+        // the folder holds 9 files (one broken, skipped), the stores 8: compare the slots that hold the same image
+        for (int slot = 0; slot < c->size; ++slot) {
+            const auto file = c->fileIndices[slot];
+            const auto same = std::find(a->fileIndices.begin(), a->fileIndices.end(), file);
+            if (same == a->fileIndices.end()) continue;
+            const std::size_t bytes = 32 * 32 * 3, j = static_cast<std::size_t>(same - a->fileIndices.begin());
+            for (std::size_t k = 0; k < bytes; ++k) folderError += std::abs(int(a->raw[j * bytes + k]) - int(c->raw[slot * bytes + k])) / double(bytes);
+        }
+        EXPECT_LE(folderError / c->size, 4.0);  // OpenCV's area resize against ours, from differently decoded JPEGs
+    }
+    EXPECT_EQ(fromFolder.skippedTotal(), 1u);
+    fra::DataConfig nvjpeg = loaderConfig(1);
+    nvjpeg.jpegDecoder = "nvjpeg";  // the trainer resolves this only on CUDA builds with nvJPEG: the loader then hands over JPEGs
+    fra::BatchLoader encoded(jpg, nvjpeg, 5, 0);
+    const auto e = encoded.next();
+    EXPECT_TRUE(e->decodeOnDevice());
+    EXPECT_TRUE(e->raw.empty());
+    ASSERT_EQ(e->jpegData.size(), 4u);
+    EXPECT_EQ(e->jpegData[0], jpg->encoded(static_cast<std::size_t>(e->fileIndices[0])).data);
 }

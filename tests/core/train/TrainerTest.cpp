@@ -8,6 +8,7 @@
 #include "train/Checkpoint.h"
 #include "train/TrainStep.h"
 #include "data/PreparedStoreWriter.h"
+#include "support/StoreOptions.h"
 #include "train/Trainer.h"
 #include "util/FraError.h"
 
@@ -222,26 +223,33 @@ TEST(Trainer, RefusesToTrainARunThatAnotherTrainerHolds) {
     EXPECT_THROW(fra::Trainer::resume(dir / "run"), fra::FraError);
 }
 
-TEST(Trainer, TrainsFromAPreparedStoreWithDeviceAugmentation) {
+TEST(Trainer, TrainsWithDeviceAugmentationFromRawAndJpegStoresAndJpegFolders) {
     TempDir dir;
     testimages::writeFolder(dir / "data", 8, 48);
-    fra::PreparedStoreWriter(dir / "data", dir / "faces.frastore", 40).run();
-    fra::FraConfig config = tinyTrainingConfig((dir / "faces.frastore").string());
-    config.data.format = "prepared";
-    config.run.maxSteps = 3;
-    auto trainer = fra::Trainer::create(config, dir / "run");
-    Recorder rec;
-    trainer->addObserver(&rec);
-    trainer->start();
-    ASSERT_EQ(trainer->wait(), fra::RunState::Finished) << trainer->lastMessage();
-    ASSERT_EQ(rec.steps.size(), 3u);
-    for (const auto& r : rec.steps) EXPECT_TRUE(std::isfinite(r.loss));
-    const auto run = fra::RunDirectory::open(dir / "run");
-    EXPECT_TRUE(fs::exists(run.probesDir() / "probe_02.png"));  // probes taken from the store
-    EXPECT_FALSE(rec.heatmaps.empty());
+    fra::PreparedStoreWriter(dir / "data", dir / "raw.frastore", rawStore(40)).run();
+    fra::PreparedStoreWriter(dir / "data", dir / "jpeg.frastore", jpegStore(40)).run();
+    const auto trainsThreeSteps = [&](const fs::path& data, const std::string& format, const std::string& run) {
+        fra::FraConfig config = tinyTrainingConfig(data.string());
+        config.data.format = format;
+        config.data.augment = "device";  // folders: decoded to a square by libjpeg-turbo, views made by TensorAugmenter
+        config.run.maxSteps = 3;
+        auto trainer = fra::Trainer::create(config, dir / run);
+        Recorder rec;
+        trainer->addObserver(&rec);
+        trainer->start();
+        ASSERT_EQ(trainer->wait(), fra::RunState::Finished) << trainer->lastMessage();
+        ASSERT_EQ(rec.steps.size(), 3u);
+        for (const auto& r : rec.steps) EXPECT_TRUE(std::isfinite(r.loss));
+        EXPECT_TRUE(fs::exists(fra::RunDirectory::open(dir / run).probesDir() / "probe_02.png"));
+        EXPECT_FALSE(rec.heatmaps.empty());
+    };
+    trainsThreeSteps(dir / "raw.frastore", "prepared", "run-raw");
+    trainsThreeSteps(dir / "jpeg.frastore", "prepared", "run-jpeg");
+    trainsThreeSteps(dir / "data", "folder", "run-folder");
     // a damaged store is refused before anything is written
+    fra::FraConfig config = tinyTrainingConfig((dir / "bad.frastore").string());
+    config.data.format = "prepared";
     std::ofstream(dir / "bad.frastore") << "nope";
-    config.data.root = (dir / "bad.frastore").string();
     EXPECT_THROW(fra::Trainer::create(config, dir / "run2"), fra::FraError);
     EXPECT_FALSE(fs::exists(dir / "run2"));
 }

@@ -1,9 +1,21 @@
-// The image decoder (OpenCV's codecs behind fra::ImageDecoder): any bytes as an image file.
+// The image decoders: OpenCV's codecs behind fra::ImageDecoder, and libjpeg-turbo behind
+// fra::jpeg (JPEG stores, JPEG folders augmented on the device), at full and reduced scale, and the
+// centred-square resampling after it: any bytes as an image file.
 #include "FuzzSupport.h"
 #include "data/ImageDecoder.h"
+#include "data/JpegCodec.h"
+
+#include <vector>
 
 FRA_FUZZ_TARGET {
     static const fra::ImageDecoder decoder(16);
     fuzz::acceptingFraErrors([&] { decoder.decodeBytes(fuzz::asString(data, size), "fuzz.jpg"); });
+    fra::jpeg::RgbImage image;
+    std::string problem;
+    for (int scaledTo : {0, 24})
+        if (fra::jpeg::decode(data, size, image, problem, scaledTo) && image.width > 0 && image.height > 0) {
+            std::vector<std::uint8_t> square(24 * 24 * 3);
+            fra::centreSquareResize(image, 24, square.data());
+        }
     return 0;
 }
