@@ -30,7 +30,8 @@ ConfigSchema::ConfigSchema() {
                          "Decoder's initial queries: zeros (DETR, authors' code; the K regions start identical and collapse at small scale) "
                          "or learned per-query features (Mask2Former; the regions form)", {}, {"zeros", "learned"}),
         FRA_CONFIG_FIELD("model.output_stride", model.outputStride,
-                         "Backbone output stride: 32 (torchvision; 4x4 map at 112 px) or 16 (layer4 without stride, dilated; 7x7 at 112 px)", {16, 32}),
+                         "Backbone output stride: 32 (torchvision; 4x4 map at 112 px), 16 (layer4 without stride, dilated; 7x7 at 112 px) "
+                         "or 8 (layer3 too; 14x14 at 112 px)", {8, 32}),
         FRA_CONFIG_FIELD("model.decoder_heads", model.decoderHeads, "Attention heads of the query decoder", {1, 64}),
         FRA_CONFIG_FIELD("model.decoder_feedforward", model.decoderFeedForward, "Feed-forward width of the query decoder", {1, 16384}),
         FRA_CONFIG_FIELD("model.decoder_dropout", model.decoderDropout, "Dropout inside the query decoder", {0.0, 0.9}),
@@ -105,6 +106,9 @@ ConfigSchema::ConfigSchema() {
         FRA_CONFIG_FIELD("run.device", run.device, "Compute device", {}, {"cpu", "cuda"}),
         FRA_CONFIG_FIELD("run.precision", run.precision, "fp32, or bf16 autocast (mixed precision)", {}, {"fp32", "bf16"}),
         FRA_CONFIG_FIELD("run.channels_last", run.channelsLast, "Channels-last (NHWC) backbone and inputs: faster bf16 convolutions on GPUs"),
+        FRA_CONFIG_FIELD("run.cuda_graph", run.cudaGraph,
+                         "Capture the whole training step (both views, forward, backward, LARS, EMA) in a CUDA graph after 3 eager "
+                         "steps and replay it: one launch per step instead of thousands (cuda, one process)"),
         FRA_CONFIG_FIELD("run.max_steps", run.maxSteps, "Stop after this many steps (0 = the whole schedule)", {0, 1e15}),
         FRA_CONFIG_FIELD("run.heatmap_every", run.heatmapEvery, "M: heatmap snapshot of the probe faces every M steps (0 = never)", {0, 1e9}),
         FRA_CONFIG_FIELD("run.checkpoint_every", run.checkpointEvery, "Checkpoint every this many steps (0 = only at the end)", {0, 1e9}),
@@ -132,14 +136,16 @@ void ConfigSchema::crossFieldIssues(const FraConfig& c, std::vector<ConfigIssue>
         issues.push_back({"optim.warmup_epochs", "must be smaller than optim.epochs"});
     if (c.model.decoderLayers > 0 && c.model.embedDim % c.model.decoderHeads != 0)
         issues.push_back({"model.decoder_heads", "must divide model.embed_dim (" + std::to_string(c.model.embedDim) + ")"});
-    if (c.model.outputStride != 16 && c.model.outputStride != 32)
-        issues.push_back({"model.output_stride", "must be 16 or 32"});
+    if (c.model.outputStride != 8 && c.model.outputStride != 16 && c.model.outputStride != 32)
+        issues.push_back({"model.output_stride", "must be 8, 16 or 32"});
     if (c.model.embedDim % 2 != 0)
         issues.push_back({"model.embed_dim", "must be even (half of it encodes each image axis)"});
     if (!c.loss.localConsistency && c.loss.semanticRelation)
         issues.push_back({"loss.semantic_relation", "needs loss.local_consistency (the regions it relates)"});
     if (c.run.precision == "bf16" && c.run.device == "cpu")
         issues.push_back({"run.precision", "bf16 autocast is for cuda; use fp32 on cpu"});
+    if (c.run.cudaGraph && c.run.device != "cuda")
+        issues.push_back({"run.cuda_graph", "CUDA graphs need run.device = cuda"});
 }
 
 }  // namespace fra

@@ -112,6 +112,7 @@ const std::vector<FieldPresentation>& trainingPresentation() {
         {"run.checkpoint_every", "Checkpoint every (steps)", "Run", false, ""},
         {"run.checkpoint_minutes", "Checkpoint every (minutes)", "Run", false, ""},
         {"run.channels_last", "Channels-last layout", "Run", true, ""},
+        {"run.cuda_graph", "Replay the step as a CUDA graph", "Run", true, ""},
         {"run.threads", "Compute threads", "Run", true, ""},
         {"run.keep_checkpoints", "Periodic checkpoints kept", "Run", true, ""},
         {"run.distributed_timeout_s", "Multi-process timeout (seconds)", "Run", true, ""},

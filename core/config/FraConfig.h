@@ -16,7 +16,7 @@ struct ModelConfig {
     int hiddenDim = 4096;                      // MLP hidden width
     int decoderLayers = 2;                     // paper text: 1 (Table 8); 0 = our no-decoder variant (K learnable mask embeddings)
     std::string queryInit = "zeros";           // decoder's initial queries: zeros (DETR, authors' code) | learned (Mask2Former query features)
-    int outputStride = 32;                     // 32 (torchvision) | 16: layer4 without its stride, dilated 3x3 convs (segmentation backbones)
+    int outputStride = 32;                     // 32 (torchvision) | 16: layer4 without its stride, dilated 3x3 convs (segmentation backbones) | 8: layer3 too
     int decoderHeads = 8;
     int decoderFeedForward = 256;
     double decoderDropout = 0.1;
@@ -96,6 +96,7 @@ struct RunConfig {
     std::string device = "cpu";                // cpu | cuda
     std::string precision = "fp32";            // fp32 | bf16 (autocast)
     bool channelsLast = false;                 // NHWC convolutions (cuDNN's fast layout for bf16 on GPUs)
+    bool cudaGraph = false;                    // capture the whole training step in a CUDA graph and replay it (cuda, one rank)
     std::int64_t maxSteps = 0;                 // stop after this many steps (0 = the full schedule)
     int heatmapEvery = 100;                    // M: heatmap snapshot of the probe images every M steps
     int checkpointEvery = 500;

@@ -20,7 +20,7 @@ struct EvalConfig {
     bool augment = true;           // random crop + flip (classification), scale/shift (landmarks)
     double headDropout = 0.2;      // the attribute head's dropout (fine-tuning)
     int headChannels = 256;        // width of the landmark heatmap head
-    int outputStride = 0;          // backbone output stride: 0 = the checkpoint's (random: 32), or 16 | 32
+    int outputStride = 0;          // backbone output stride: 0 = the checkpoint's (random: 32), or 8 | 16 | 32
     int workers = 2;
     int threads = 0;               // 0 = all cores
     std::uint64_t seed = 0;

@@ -35,7 +35,7 @@ EvalSchema::EvalSchema() {
                        "Fine-tuning an FRA checkpoint: test faces whose K heatmaps (pre-trained region heads over the fine-tuned backbone) are snapshot every epoch; 0 = none",
                        {0, 64}),
         FRA_EVAL_FIELD("output_stride", outputStride,
-                       "Backbone output stride: 0 = the pre-training's model.output_stride (32 for random:), or 16 | 32", {0, 32}),
+                       "Backbone output stride: 0 = the pre-training's model.output_stride (32 for random:), or 8 | 16 | 32", {0, 32}),
         FRA_EVAL_FIELD("allow_missing_images", allowMissingImages,
                        "Leave out annotated images that are missing on disk (with a warning) instead of stopping with an error; "
                        "results then differ from the full dataset's"),
@@ -53,8 +53,8 @@ EvalSchema::EvalSchema() {
 void EvalSchema::crossFieldIssues(const EvalConfig& c, std::vector<ConfigIssue>& issues) const {
     if (c.warmupEpochs >= c.epochs) issues.push_back({"warmup_epochs", "must be smaller than epochs"});
     if (c.minLr > c.lr) issues.push_back({"min_lr", "must not exceed lr"});
-    if (c.outputStride != 0 && c.outputStride != 16 && c.outputStride != 32)
-        issues.push_back({"output_stride", "must be 0 (the checkpoint's), 16 or 32"});
+    if (c.outputStride != 0 && c.outputStride != 8 && c.outputStride != 16 && c.outputStride != 32)
+        issues.push_back({"output_stride", "must be 0 (the checkpoint's), 8, 16 or 32"});
 }
 
 EvalConfig EvalSchema::resolvePreset(const std::string& name) const {

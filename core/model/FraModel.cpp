@@ -62,19 +62,34 @@ FraLossTerms FraModelImpl::forward(const torch::Tensor& view1, const torch::Tens
     return out;
 }
 
-void FraModelImpl::updateMomentumBranch(double m) {
+void FraModelImpl::updateMomentumBranch(double m) { updateMomentumBranch(torch::Tensor(), m); }
+
+void FraModelImpl::updateMomentumBranch(const torch::Tensor& deviceMomentum) { updateMomentumBranch(deviceMomentum, 0.0); }
+
+// EMA of the online branch into the momentum branch, with m a number or (graph-safe) a tensor
+// {m, 1 - m} on the device whose values change between replays (1 - m is filled from the host's
+// double, not computed in float32, so both forms round alike).
+void FraModelImpl::updateMomentumBranch(const torch::Tensor& deviceMomentum, double m) {
     torch::NoGradGuard noGrad;
     std::vector<torch::Tensor> targets, sources;
     for (const auto& p : momentum->parameters()) targets.push_back(p);
     for (const auto& p : online->parameters()) sources.push_back(p);
-    torch::_foreach_mul_(targets, m);
-    torch::_foreach_add_(targets, sources, 1.0 - m);
+    const bool onDevice = deviceMomentum.defined();
+    const torch::Tensor keep = onDevice ? deviceMomentum[0] : torch::Tensor(), take = onDevice ? deviceMomentum[1] : torch::Tensor();
+    if (onDevice) {
+        torch::_foreach_mul_(targets, std::vector<torch::Tensor>(targets.size(), keep));
+        torch::_foreach_add_(targets, torch::_foreach_mul(sources, std::vector<torch::Tensor>(sources.size(), take)));
+    } else {
+        torch::_foreach_mul_(targets, m);
+        torch::_foreach_add_(targets, sources, 1.0 - m);
+    }
     if (!config_.momentum.averageBuffers) return;
     auto dst = momentum->named_buffers();
     for (const auto& item : online->named_buffers()) {
         torch::Tensor& t = dst[item.key()];
-        if (t.is_floating_point()) t.mul_(m).add_(item.value(), 1.0 - m);  // running stats, proto
-        else t.copy_(item.value());                                       // num_batches_tracked
+        if (!t.is_floating_point()) t.copy_(item.value());  // num_batches_tracked
+        else if (onDevice) t.mul_(keep).add_(item.value() * take);
+        else t.mul_(m).add_(item.value(), 1.0 - m);  // running stats, proto
     }
 }
 

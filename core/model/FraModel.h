@@ -32,6 +32,8 @@ public:
 
     // EMA of the online parameters (and optionally buffers) into the momentum branch.
     void updateMomentumBranch(double momentum);
+    // The same with {m, 1 - m} in a tensor on the device (a CUDA graph replays it with new values).
+    void updateMomentumBranch(const torch::Tensor& deviceMomentum);
 
     // What the optimiser updates: online branch and predictors (never the momentum branch).
     std::vector<std::pair<std::string, torch::Tensor>> trainableParameters() const;
@@ -42,6 +44,8 @@ public:
     const FraConfig& config() const { return config_; }
 
 private:
+    void updateMomentumBranch(const torch::Tensor& deviceMomentum, double momentum);
+
     FraConfig config_;
     Mlp1d globalPredictor{nullptr}, regionPredictor{nullptr};
 };

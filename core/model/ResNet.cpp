@@ -77,28 +77,32 @@ bool ResNetImpl::isKnownArch(const std::string& arch) {
 }
 
 ResNetImpl::ResNetImpl(const std::string& arch, int outputStride) {
-    if (outputStride != 32 && outputStride != 16)
-        throw FraError("output stride " + std::to_string(outputStride) + " is not supported (32 or 16)");
+    if (outputStride != 32 && outputStride != 16 && outputStride != 8)
+        throw FraError("output stride " + std::to_string(outputStride) + " is not supported (32, 16 or 8)");
     const ArchSpec spec = specFor(arch);
     const int expansion = spec.bottleneck ? 4 : 1;
     conv1 = register_module("conv1", nn::Conv2d(nn::Conv2dOptions(3, 64, 7).stride(2).padding(3).bias(false)));
     bn1 = register_module("bn1", FraBatchNorm(64));
     int inPlanes = 64;
+    int dilation = 1;  // torchvision's replace_stride_with_dilation: a dilated stage's first block keeps the previous dilation
     auto makeLayer = [&](int planes, int blocks, int stride, bool dilate = false) {
-        const int dilation = dilate ? stride : 1;  // the stride becomes dilation
-        if (dilate) stride = 1;
+        const int previous = dilation;
+        if (dilate) {
+            dilation *= stride;  // the stride becomes dilation
+            stride = 1;
+        }
         nn::Sequential layer;
         for (int i = 0; i < blocks; ++i) {
             layer->push_back(std::to_string(i),
-                             Block(inPlanes, planes, i == 0 ? stride : 1, spec.bottleneck, i == 0 ? 1 : dilation, dilation));
+                             Block(inPlanes, planes, i == 0 ? stride : 1, spec.bottleneck, i == 0 ? previous : dilation, dilation));
             inPlanes = planes * expansion;
         }
         return layer;
     };
     layer1 = register_module("layer1", makeLayer(64, spec.blocks[0], 1));
     layer2 = register_module("layer2", makeLayer(128, spec.blocks[1], 2));
-    layer3 = register_module("layer3", makeLayer(256, spec.blocks[2], 2));
-    layer4 = register_module("layer4", makeLayer(512, spec.blocks[3], 2, /*dilate=*/outputStride == 16));
+    layer3 = register_module("layer3", makeLayer(256, spec.blocks[2], 2, /*dilate=*/outputStride == 8));
+    layer4 = register_module("layer4", makeLayer(512, spec.blocks[3], 2, /*dilate=*/outputStride <= 16));
     outChannels_ = 512 * expansion;
 
     // torchvision's initialisation

@@ -65,14 +65,17 @@ torch::Tensor Lars::step(LossClosure closure) {
         }
         if (params.empty()) continue;
         std::vector<torch::Tensor> steps = wd != 0.0 ? torch::_foreach_add(grads, params, wd) : torch::_foreach_mul(grads, 1.0);
+        const bool deviceLr = lrTensor_.defined();
         if (o.exclude_from_adaptation()) {
-            torch::_foreach_mul_(steps, o.lr());
+            if (deviceLr) torch::_foreach_mul_(steps, std::vector<torch::Tensor>(steps.size(), lrTensor_));
+            else torch::_foreach_mul_(steps, o.lr());
         } else {
             const torch::Tensor wNorm = torch::stack(torch::_foreach_norm(params));
             const torch::Tensor gNorm = torch::stack(torch::_foreach_norm(grads));
             torch::Tensor trust = o.trust_coefficient() * wNorm / (gNorm + wd * wNorm + o.eps());
             // a zero weight or gradient norm would freeze the tensor; step plainly instead
-            trust = torch::where((wNorm > 0) & (gNorm > 0), trust, torch::ones_like(trust)) * o.lr();
+            trust = torch::where((wNorm > 0) & (gNorm > 0), trust, torch::ones_like(trust));
+            trust = deviceLr ? trust * lrTensor_ : trust * o.lr();
             torch::_foreach_mul_(steps, trust.unbind(0));
         }
         if (o.momentum() != 0.0) {

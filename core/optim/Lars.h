@@ -35,10 +35,15 @@ class Lars : public torch::optim::Optimizer {
 public:
     Lars(std::vector<torch::optim::OptimizerParamGroup> groups, LarsOptions defaults);
     torch::Tensor step(LossClosure closure = nullptr) override;
+    // Graph-safe: take the learning rate of every group from this 0-dim tensor on the parameters'
+    // device instead of the groups' numbers (a CUDA graph replays the step with new values in it).
+    void setLearningRateTensor(torch::Tensor lr) { lrTensor_ = std::move(lr); }
     void save(torch::serialize::OutputArchive& archive) const override;
     void load(torch::serialize::InputArchive& archive) override;
 
 private:
+    torch::Tensor lrTensor_;
+
     template <typename Self, typename Archive>
     static void serialize(Self& self, Archive& archive) {
         torch::optim::serialize<LarsParamState, LarsOptions>(archive, self);

@@ -1,6 +1,7 @@
 #include "model/CrossRankOps.h"
 #include "support/TinyConfig.h"
 #include "train/TrainStep.h"
+#include "util/FraError.h"
 
 #include <gtest/gtest.h>
 
@@ -42,4 +43,35 @@ TEST(TrainStep, ChannelsLastTrainsLikeTheDefaultLayout) {
     EXPECT_LT(worst, 1e-3) << "largest relative difference of a parameter after one step: " << worstName;
     const fra::FraLossTerms second = plain->run(x1, x2, 0.05, 0.99);
     EXPECT_NE(second.total.item<double>(), a.total.item<double>());  // the step did train
+}
+
+// The graph-safe step (what run.cuda_graph captures: lr and momentum read from device tensors, so
+// the host passes nothing that changes between replays) trains like the ordinary one.
+TEST(TrainStep, TheGraphSafeStepWithDeviceScalarsTrainsLikeTheOrdinaryStep) {
+    torch::manual_seed(5);
+    const torch::Tensor x1 = torch::randn({4, 3, 32, 32}), x2 = torch::randn({4, 3, 32, 32});
+    auto ordinary = makeStep(false), graphSafe = makeStep(false);
+    const torch::Tensor lr = torch::zeros({}), momentum = torch::zeros({2});
+    const auto worstDifference = [&] {
+        auto one = ordinary->model()->named_parameters(), other = graphSafe->model()->named_parameters();
+        double worst = 0;
+        for (const auto& p : one)  // relative to the parameter, or to 1e-3 for those still about zero (BN biases)
+            worst = std::max(worst, ((p.value() - other[p.key()]).norm() / p.value().norm().clamp_min(1e-3)).item<double>());
+        return worst;
+    };
+    for (const auto& [rate, m] : std::vector<std::pair<double, double>>{{0.05, 0.99}, {0.02, 0.995}, {0.01, 0.999}}) {
+        lr.fill_(rate);
+        momentum[0].fill_(m);
+        momentum[1].fill_(1.0 - m);
+        const fra::FraLossTerms a = ordinary->run(x1, x2, rate, m), b = graphSafe->runWithDeviceScalars(x1, x2, lr, momentum);
+        EXPECT_NEAR(a.total.item<double>(), b.total.item<double>(), 1e-6 * std::abs(a.total.item<double>()));
+        // step 1: LARS with the lr tensor and the EMA with the momentum tensor give the same weights, up to
+        // the EMA rounding (1 - m) * w before the add (the number form adds with alpha); later steps carry
+        // that rounding through the losses
+        EXPECT_LT(worstDifference(), rate == 0.05 ? 1e-6 : 1e-4) << "lr " << rate;
+    }
+    EXPECT_FALSE(ordinary->replaysGraph());
+    fra::FraConfig config = tinyTrainingConfig("unused");
+    config.run.cudaGraph = true;  // on the CPU it is refused, with the reason
+    EXPECT_THROW(fra::TrainStep(config, torch::Device(torch::kCPU), fra::CrossRankOps::singleProcess()), fra::FraError);
 }
