@@ -10,6 +10,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
@@ -115,6 +116,22 @@ auto optimizerStateKey(Optimizer& optimizer, const torch::Tensor& p) {
 // c10d (torch's distributed library) is used through these two templates, instantiated by the
 // .cpp files that include its headers, so this header needs none of them. The c10d types are
 // template parameters: the branches a version lacks are never compiled.
+
+// Waits on the host until a device event has completed: c10::Event::synchronize() since 2.x; up to
+// 1.13 it can only be queried (only CUDA runs record events, and those use a 2.x LibTorch).
+template <typename Event, typename = void>
+struct EventHasSynchronize : std::false_type {};
+template <typename Event>
+struct EventHasSynchronize<Event, std::void_t<decltype(std::declval<const Event&>().synchronize())>> : std::true_type {};
+
+template <typename Event>
+void waitForEvent(const Event& event) {
+    if constexpr (EventHasSynchronize<Event>::value) {
+        event.synchronize();
+    } else {
+        while (!event.query()) std::this_thread::yield();
+    }
+}
 
 enum class GroupBackend { Gloo, Nccl };
 

@@ -109,6 +109,9 @@ ConfigSchema::ConfigSchema() {
         FRA_CONFIG_FIELD("run.cuda_graph", run.cudaGraph,
                          "Capture the whole training step (both views, forward, backward, LARS, EMA) in a CUDA graph after 3 eager "
                          "steps and replay it: one launch per step instead of thousands (cuda, one process)"),
+        FRA_CONFIG_FIELD("run.async_loss_read", run.asyncLossRead,
+                         "Read each step's losses after the next step is launched (a non-blocking copy, no host wait between "
+                         "steps): on, off, or auto (on for cuda)", {}, {"auto", "on", "off"}),
         FRA_CONFIG_FIELD("run.max_steps", run.maxSteps, "Stop after this many steps (0 = the whole schedule)", {0, 1e15}),
         FRA_CONFIG_FIELD("run.heatmap_every", run.heatmapEvery, "M: heatmap snapshot of the probe faces every M steps (0 = never)", {0, 1e9}),
         FRA_CONFIG_FIELD("run.checkpoint_every", run.checkpointEvery, "Checkpoint every this many steps (0 = only at the end)", {0, 1e9}),

@@ -113,6 +113,7 @@ const std::vector<FieldPresentation>& trainingPresentation() {
         {"run.checkpoint_minutes", "Checkpoint every (minutes)", "Run", false, ""},
         {"run.channels_last", "Channels-last layout", "Run", true, ""},
         {"run.cuda_graph", "Replay the step as a CUDA graph", "Run", true, ""},
+        {"run.async_loss_read", "Read losses one step late", "Run", true, ""},
         {"run.threads", "Compute threads", "Run", true, ""},
         {"run.keep_checkpoints", "Periodic checkpoints kept", "Run", true, ""},
         {"run.distributed_timeout_s", "Multi-process timeout (seconds)", "Run", true, ""},

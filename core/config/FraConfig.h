@@ -97,6 +97,7 @@ struct RunConfig {
     std::string precision = "fp32";            // fp32 | bf16 (autocast)
     bool channelsLast = false;                 // NHWC convolutions (cuDNN's fast layout for bf16 on GPUs)
     bool cudaGraph = false;                    // capture the whole training step in a CUDA graph and replay it (cuda, one rank)
+    std::string asyncLossRead = "auto";        // read a step's losses after launching the next: on | off | auto (on for cuda)
     std::int64_t maxSteps = 0;                 // stop after this many steps (0 = the full schedule)
     int heatmapEvery = 100;                    // M: heatmap snapshot of the probe images every M steps
     int checkpointEvery = 500;

@@ -22,11 +22,15 @@
 #include "util/BuildInfo.h"
 #include "util/FraError.h"
 
+#include <c10/core/Event.h>
+#include <c10/core/impl/VirtualGuardImpl.h>
+
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unistd.h>
@@ -188,6 +192,11 @@ struct Trainer::Impl {
 #endif
     }
 
+    bool pauseIsRequested() const {
+        std::lock_guard<std::mutex> guard(mutex);
+        return pauseRequested;
+    }
+
     // Returns false when paused and then asked to stop.
     bool waitWhilePaused() {
         std::unique_lock<std::mutex> guard(mutex);
@@ -209,9 +218,131 @@ struct Trainer::Impl {
         }
     }
 
+    struct LaunchedStep;
+    LaunchedStep launchStep(BatchLoader& loader, bool asyncRead);
+    bool finishStep(LaunchedStep& launched, std::unique_ptr<MetricsWriter>& metrics, bool& stopAgreed,
+                    std::chrono::steady_clock::time_point& lastFinished);
     void trainLoop();
     void threadMain();
 };
+
+// A launched step whose losses may still be on their way to the host: with run.async_loss_read
+// the trainer launches step s + 1 before it reads step s's values (a non-blocking copy into pinned
+// memory, with an event), so the device never waits for the host between steps.
+struct Trainer::Impl::LaunchedStep {
+    std::int64_t index = 0;
+    double lr = 0, momentum = 0;
+    std::chrono::steady_clock::time_point started, loaded;
+    torch::Tensor values;                 // on the host (pinned for CUDA) once `ready` has completed
+    std::unique_ptr<c10::Event> ready;    // CUDA: the copy of `values` has finished
+};
+
+Trainer::Impl::LaunchedStep Trainer::Impl::launchStep(BatchLoader& loader, bool asyncRead) {
+    LaunchedStep launched;
+    launched.index = step;
+    launched.started = std::chrono::steady_clock::now();
+    const std::shared_ptr<Batch> batch = loader.next();
+    launched.loaded = std::chrono::steady_clock::now();
+    reportSkipped(loader);
+    const auto batchSize = config.data.batchSize / worldSize(), size = config.data.imageSize;
+    torch::Tensor v1, v2;
+    if (batch->augmentOnDevice()) {  // raw squares (or a JPEG store's faces) to the device, both views made there
+        torch::Tensor raw;
+        if (batch->decodeOnDevice()) {
+#ifdef FRA_WITH_NVJPEG
+            raw = (*deviceJpeg)(*batch, device);
+#else
+            throw FraError("internal: a batch of JPEGs for the device in a build without nvJPEG");
+#endif
+        } else {
+            raw = torch::from_blob(batch->raw.data(), {batchSize, batch->rawSize, batch->rawSize, 3}, torch::kUInt8);
+            if (device.is_cuda()) raw = raw.pin_memory();
+            raw = raw.to(device, /*non_blocking=*/true);
+        }
+        v1 = deviceAugmenter->apply(raw, batch->params1);
+        v2 = deviceAugmenter->apply(raw, batch->params2);
+    } else {
+        v1 = torch::from_blob(batch->view1.data(), {batchSize, 3, size, size}, torch::kFloat32).to(device);
+        v2 = torch::from_blob(batch->view2.data(), {batchSize, 3, size, size}, torch::kFloat32).to(device);
+    }
+    launched.lr = schedule->learningRate(launched.index);
+    launched.momentum = schedule->momentum(launched.index);
+    const FraLossTerms terms = stepper->run(v1, v2, launched.lr, launched.momentum);
+    // one host copy for the losses, the region diagnostics (NaN without regions) and the stop flag
+    const auto scalarOptions = terms.total.options().dtype(torch::kFloat32);
+    const auto orNaN = [&](const torch::Tensor& t) {
+        return t.defined() ? t.detach().to(torch::kFloat32) : torch::full({}, std::nanf(""), scalarOptions);
+    };
+    torch::Tensor values =
+        torch::stack({terms.total.detach().to(torch::kFloat32), terms.lossC.detach().to(torch::kFloat32),
+                      terms.lossR.detach().to(torch::kFloat32), terms.lossG.detach().to(torch::kFloat32),
+                      terms.lossL.detach().to(torch::kFloat32), orNaN(terms.regionCosine), orNaN(terms.heatmapEntropy),
+                      torch::full({}, stopRequested ? 1.0f : 0.0f, scalarOptions)})
+            .to(torch::kDouble);
+    // the losses of the combined batch, and whether any rank was asked to stop: reduced where the
+    // tensors live (NCCL reduces CUDA tensors only)
+    if (ranks) ranks->allReduceSumInPlace(values);
+    if (device.is_cuda() && asyncRead) {
+        launched.values = torch::empty(values.sizes(), values.options().device(torch::kCPU).pinned_memory(true));
+        launched.values.copy_(values, /*non_blocking=*/true);
+        launched.ready = std::make_unique<c10::Event>(device.type());
+        launched.ready->record(c10::impl::VirtualGuardImpl(device.type()).getStream(device));
+    } else {
+        launched.values = values.to(torch::kCPU).clone();  // CPU: already done (clone: a graph's outputs are reused)
+    }
+    step = launched.index + 1;
+    return launched;
+}
+
+// Logs a launched step once its values are on the host; false when its loss is not finite (the
+// run then fails without keeping these weights).
+bool Trainer::Impl::finishStep(LaunchedStep& launched, std::unique_ptr<MetricsWriter>& metrics, bool& stopAgreed,
+                               std::chrono::steady_clock::time_point& lastFinished) {
+    if (launched.ready) compat::waitForEvent(*launched.ready);
+    constexpr int averaged = 7;  // entries 0..6 are averaged over ranks, entry 7 is the stop flag
+    torch::Tensor values = launched.values;
+    if (ranks) {
+        stopAgreed = stopAgreed || values[averaged].item<double>() > 0;
+        values = values.clone();
+        values.narrow(0, 0, averaged).div_(static_cast<double>(worldSize()));
+    }
+    const auto v = values.accessor<double, 1>();
+    const auto finished = std::chrono::steady_clock::now();
+    // the step's share of the wall clock: from its launch, or from the previous step's end when steps overlap
+    const double seconds = std::chrono::duration<double>(finished - std::max(launched.started, lastFinished)).count();
+    lastFinished = finished;
+    trainingSeconds += seconds;
+
+    StepRecord record;
+    record.step = launched.index + 1;
+    record.epoch = schedule->epochOf(launched.index);
+    record.time = unixNow();
+    record.loss = v[0];
+    record.lossC = v[1];
+    record.lossR = v[2];
+    record.lossG = v[3];
+    record.lossL = v[4];
+    record.regionCosine = v[5];
+    record.heatmapEntropy = v[6];
+    record.lr = launched.lr;
+    record.momentum = launched.momentum;
+    record.imagesPerSecond = static_cast<double>(config.data.batchSize) / seconds;
+    record.dataWaitSeconds = std::chrono::duration<double>(launched.loaded - launched.started).count();
+    if (!std::isfinite(record.loss)) {
+        const std::string last = lastCheckpointStep >= 0 && run ? run->checkpointPath(lastCheckpointStep).string() : "none";
+        char text[256];
+        std::snprintf(text, sizeof text, "non-finite loss at step %lld (L_c=%g, L_r=%g): run stopped; last good checkpoint: ",
+                      static_cast<long long>(record.step), record.lossC, record.lossR);
+        step = launched.index;  // the weights of this step (and of any launched after it) are not kept
+        log("error", text + last);
+        setState(RunState::Failed, text + last);
+        return false;
+    }
+    if (metrics) metrics->append(record);
+    status.step = record.step;
+    for (auto* o : observers) o->onStep(record);
+    return true;
+}
 
 void Trainer::Impl::trainLoop() {
     applyThreads();
@@ -225,106 +356,40 @@ void Trainer::Impl::trainLoop() {
     BatchLoader& loader = *loaderOwner;
     std::unique_ptr<MetricsWriter> metrics = writer() ? std::make_unique<MetricsWriter>(run->metricsFile()) : nullptr;
     bool stopAgreed = false;  // with several ranks a stop takes effect on all of them at the same step
-    StepRecord record;
-    const auto batchSize = config.data.batchSize / worldSize(), size = config.data.imageSize;
+    const bool asyncRead = config.run.asyncLossRead == "on" || (config.run.asyncLossRead == "auto" && device.is_cuda());
     setState(RunState::Running, "");
     log("info", "training steps " + std::to_string(step.load()) + " to " + std::to_string(endStep) + " of " +
                     std::to_string(schedule->totalSteps()) + " (" + std::to_string(loader.datasetSize()) + " images, " +
-                    std::to_string(schedule->stepsPerEpoch()) + " steps per epoch) on " + status.device);
+                    std::to_string(schedule->stepsPerEpoch()) + " steps per epoch) on " + status.device +
+                    (asyncRead ? "; losses read one step late" : "") + (stepper->replaysGraph() ? "; the step replays as a CUDA graph" : ""));
     if (step == 0 && config.run.heatmapEvery > 0 && writer() && run->heatmapSnapshots().empty()) snapshotHeatmaps();
 
-    while (step < endStep) {
-        if (ranks ? stopAgreed : (stopRequested || !waitWhilePaused())) break;
-        const auto started = std::chrono::steady_clock::now();
-        const std::shared_ptr<Batch> batch = loader.next();
-        const auto loaded = std::chrono::steady_clock::now();
-        reportSkipped(loader);
-
-        torch::Tensor v1, v2;
-        if (batch->augmentOnDevice()) {  // raw squares (or a JPEG store's faces) to the device, both views made there
-            torch::Tensor raw;
-            if (batch->decodeOnDevice()) {
-#ifdef FRA_WITH_NVJPEG
-                raw = (*deviceJpeg)(*batch, device);
-#else
-                throw FraError("internal: a batch of JPEGs for the device in a build without nvJPEG");
-#endif
-            } else {
-                raw = torch::from_blob(batch->raw.data(), {batchSize, batch->rawSize, batch->rawSize, 3}, torch::kUInt8);
-                if (device.is_cuda()) raw = raw.pin_memory();
-                raw = raw.to(device, /*non_blocking=*/true);
-            }
-            v1 = deviceAugmenter->apply(raw, batch->params1);
-            v2 = deviceAugmenter->apply(raw, batch->params2);
-        } else {
-            v1 = torch::from_blob(batch->view1.data(), {batchSize, 3, size, size}, torch::kFloat32).to(device);
-            v2 = torch::from_blob(batch->view2.data(), {batchSize, 3, size, size}, torch::kFloat32).to(device);
-        }
-        const std::int64_t index = step;
-        const double lr = schedule->learningRate(index);
-        const double m = schedule->momentum(index);
-        const FraLossTerms terms = stepper->run(v1, v2, lr, m);
-        // one host copy for the losses, the region diagnostics (NaN without regions) and the stop flag
-        const auto scalarOptions = terms.total.options().dtype(torch::kFloat32);
-        const auto orNaN = [&](const torch::Tensor& t) {
-            return t.defined() ? t.detach().to(torch::kFloat32) : torch::full({}, std::nanf(""), scalarOptions);
-        };
-        constexpr int averaged = 7;  // entries 0..6 are averaged over ranks, entry 7 is the stop flag
-        torch::Tensor values =
-            torch::stack({terms.total.detach().to(torch::kFloat32), terms.lossC.detach().to(torch::kFloat32),
-                          terms.lossR.detach().to(torch::kFloat32), terms.lossG.detach().to(torch::kFloat32),
-                          terms.lossL.detach().to(torch::kFloat32), orNaN(terms.regionCosine), orNaN(terms.heatmapEntropy),
-                          torch::full({}, stopRequested ? 1.0f : 0.0f, scalarOptions)})
-                .to(torch::kDouble);
-        // the losses of the combined batch, and whether any rank was asked to stop: reduced where
-        // the tensors live (NCCL reduces CUDA tensors only), then one copy to the host
-        if (ranks) ranks->allReduceSumInPlace(values);
-        values = values.to(torch::kCPU);
-        if (ranks) {
-            stopAgreed = values[averaged].item<double>() > 0;
-            values.narrow(0, 0, averaged).div_(static_cast<double>(worldSize()));
-        }
-        const auto v = values.accessor<double, 1>();
-        const auto finished = std::chrono::steady_clock::now();
-        const double seconds = std::chrono::duration<double>(finished - started).count();
-        trainingSeconds += seconds;
-        step = index + 1;
-
-        record.step = step;
-        record.epoch = schedule->epochOf(index);
-        record.time = unixNow();
-        record.loss = v[0];
-        record.lossC = v[1];
-        record.lossR = v[2];
-        record.lossG = v[3];
-        record.lossL = v[4];
-        record.regionCosine = v[5];
-        record.heatmapEntropy = v[6];
-        record.lr = lr;
-        record.momentum = m;
-        record.imagesPerSecond = static_cast<double>(config.data.batchSize) / seconds;
-        record.dataWaitSeconds = std::chrono::duration<double>(loaded - started).count();
-        if (!std::isfinite(record.loss)) {
-            const std::string last = lastCheckpointStep >= 0 && run ? run->checkpointPath(lastCheckpointStep).string() : "none";
-            char text[256];
-            std::snprintf(text, sizeof text, "non-finite loss at step %lld (L_c=%g, L_r=%g): run stopped; last good checkpoint: ",
-                          static_cast<long long>(step.load()), record.lossC, record.lossR);
-            step = index;  // the weights of this step are not kept
-            log("error", text + last);
-            setState(RunState::Failed, text + last);
-            return;
-        }
-        if (metrics) metrics->append(record);
-        status.step = step;
-        for (auto* o : observers) o->onStep(record);
-
-        if (config.run.heatmapEvery > 0 && step % config.run.heatmapEvery == 0) snapshotHeatmaps();
+    std::optional<LaunchedStep> pending;  // launched, not yet logged
+    auto lastFinished = std::chrono::steady_clock::time_point::min();
+    const auto finishPending = [&] {
+        if (!pending) return true;
+        LaunchedStep done = std::move(*pending);
+        pending.reset();
+        return finishStep(done, metrics, stopAgreed, lastFinished);
+    };
+    for (;;) {
+        if (pending && !ranks && pauseIsRequested() && !finishPending()) return;  // a paused run shows its last step
+        const bool launchMore = step < endStep && !(ranks ? stopAgreed : (stopRequested || !waitWhilePaused()));
+        std::optional<LaunchedStep> launched;
+        if (launchMore) launched = launchStep(loader, asyncRead);
+        if (!finishPending()) return;  // the previous step (launched before this one, when reads are late)
+        pending = std::move(launched);
+        if (!pending) break;
+        // what needs the weights of this step (heatmaps, checkpoints) or its values now (no late reads) waits for it
+        const bool snapshotDue = config.run.heatmapEvery > 0 && step % config.run.heatmapEvery == 0;
         // by steps, or by time (a crash loses minutes, not hours); only the writing rank decides on time,
         // the others write nothing either way
         const bool dueBySteps = config.run.checkpointEvery > 0 && step % config.run.checkpointEvery == 0;
         const bool dueByTime = config.run.checkpointMinutes > 0 && writer() &&
                                std::chrono::steady_clock::now() - lastCheckpointTime >=
                                    std::chrono::duration<double>(60.0 * config.run.checkpointMinutes);
+        if ((!asyncRead || snapshotDue || dueBySteps || dueByTime || step >= endStep) && !finishPending()) return;
+        if (snapshotDue) snapshotHeatmaps();
         if (dueBySteps || dueByTime) writeCheckpoint();
     }
 

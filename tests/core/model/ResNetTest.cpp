@@ -36,7 +36,7 @@ TEST(ResNet, TorchvisionSizesNamesAndShapes) {
     EXPECT_EQ(r18->forward(torch::randn({2, 3, 112, 112})).sizes(), torch::IntArrayRef({2, 512, 4, 4}));
 }
 
-TEST(ResNet, OutputStride16KeepsTheWeightsAndDoublesTheMapSide) {
+TEST(ResNet, OutputStrides16And8KeepTheWeightsAndEnlargeTheMap) {
     torch::manual_seed(0);
     fra::ResNet os32("resnet18"), os16("resnet18", 16);
     EXPECT_EQ(countParameters(os16), countParameters(os32));  // same torchvision weights, loadable either way
@@ -48,7 +48,7 @@ TEST(ResNet, OutputStride16KeepsTheWeightsAndDoublesTheMapSide) {
     fra::ResNet r50("resnet50", 16);
     r50->eval();
     EXPECT_EQ(r50->forward(torch::randn({1, 3, 224, 224})).sizes(), torch::IntArrayRef({1, 2048, 14, 14}));
-    EXPECT_THROW(fra::ResNet("resnet18", 8), std::exception);
+    EXPECT_THROW(fra::ResNet("resnet18", 4), std::exception);
     // the stride became dilation in layer4 only
     auto dilation = [](fra::ResNet& net, const std::string& conv) {
         for (const auto& m : net->named_modules())
@@ -69,4 +69,20 @@ TEST(ResNet, OutputStride16KeepsTheWeightsAndDoublesTheMapSide) {
     EXPECT_EQ(stride(r50, "layer4.0.conv2"), 1);
     EXPECT_EQ(dilation(r50, "layer4.0.conv2"), 1);  // torchvision: the first block keeps the previous dilation
     EXPECT_EQ(dilation(r50, "layer4.2.conv2"), 2);
+
+    // output stride 8: layer3 dilated 2, layer4 dilated 4 (its first block keeps layer3's 2), as
+    // torchvision's replace_stride_with_dilation=[False, True, True]; 14x14 at 112 px, same weights
+    fra::ResNet os8("resnet18", 8);
+    EXPECT_EQ(countParameters(os8), countParameters(os32));
+    os8->eval();
+    EXPECT_EQ(os8->forward(torch::randn({1, 3, 112, 112})).sizes(), torch::IntArrayRef({1, 512, 14, 14}));
+    EXPECT_EQ(stride(os8, "layer3.0.conv1"), 1);
+    EXPECT_EQ(dilation(os8, "layer3.0.conv1"), 1);
+    EXPECT_EQ(dilation(os8, "layer3.0.conv2"), 2);
+    EXPECT_EQ(dilation(os8, "layer4.0.conv1"), 2);
+    EXPECT_EQ(dilation(os8, "layer4.0.conv2"), 4);
+    EXPECT_EQ(dilation(os8, "layer4.1.conv1"), 4);
+    fra::ResNet r50os8("resnet50", 8);
+    EXPECT_EQ(dilation(r50os8, "layer4.0.conv2"), 2);
+    EXPECT_EQ(dilation(r50os8, "layer4.1.conv2"), 4);
 }

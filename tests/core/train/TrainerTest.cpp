@@ -276,3 +276,71 @@ TEST(Trainer, CheckpointsByTimeAsWellAsBySteps) {
     ASSERT_EQ(checkpoints.size(), 4u);
     for (std::size_t i = 0; i < checkpoints.size(); ++i) EXPECT_EQ(checkpoints[i].step, static_cast<std::int64_t>(i + 1));
 }
+
+// run.async_loss_read (CUDA's default: each step's losses are read after the next step is launched)
+// forced on the CPU: the same metrics, snapshots and checkpoints as reading them at once, a stop and
+// a pause leave nothing unlogged, and a non-finite loss still fails the run naming its step.
+TEST(Trainer, ReadingLossesOneStepLateLogsTheSameRun) {
+    TempDir dir;
+    testimages::writeFolder(dir / "data", 8, 40);
+    const auto trainWith = [&](const std::string& mode, const std::string& name) {
+        fra::FraConfig config = tinyTrainingConfig((dir / "data").string());
+        config.run.asyncLossRead = mode;
+        config.run.maxSteps = 7;
+        config.run.checkpointEvery = 3;
+        auto trainer = fra::Trainer::create(config, dir / name);
+        Recorder rec;
+        trainer->addObserver(&rec);
+        trainer->start();
+        EXPECT_EQ(trainer->wait(), fra::RunState::Finished) << trainer->lastMessage();
+        EXPECT_NE(readFile(dir / name / "run.log").find(mode == "on" ? "losses read one step late" : "on cpu"), std::string::npos);
+        return std::make_pair(fra::MetricsReader::readAll(fra::RunDirectory::open(dir / name).metricsFile()), rec.checkpoints);
+    };
+    const auto [atOnce, atOnceCheckpoints] = trainWith("off", "sync");
+    const auto [late, lateCheckpoints] = trainWith("on", "late");
+    ASSERT_EQ(atOnce.size(), 7u);
+    ASSERT_EQ(late.size(), 7u);
+    for (std::size_t i = 0; i < atOnce.size(); ++i) {
+        EXPECT_EQ(late[i].step, atOnce[i].step);
+        EXPECT_EQ(late[i].loss, atOnce[i].loss) << "step " << atOnce[i].step;
+        EXPECT_EQ(late[i].regionCosine, atOnce[i].regionCosine);
+        EXPECT_EQ(late[i].lr, atOnce[i].lr);
+    }
+    EXPECT_EQ(lateCheckpoints, atOnceCheckpoints);  // 3, 6 and the final 7
+    EXPECT_EQ(fra::RunDirectory::open(dir / "late").heatmapSnapshots().size(), fra::RunDirectory::open(dir / "sync").heatmapSnapshots().size());
+    // the checkpoints hold the same weights: resuming either from step 6 gives the same step 7
+    for (const char* name : {"sync", "late"}) {
+        fs::remove(fra::RunDirectory::open(dir / name).checkpointPath(7));
+    }
+    std::vector<double> resumedLoss;
+    for (const char* name : {"sync", "late"}) {
+        auto resumed = fra::Trainer::resume(dir / name, 7);
+        resumed->start();
+        ASSERT_EQ(resumed->wait(), fra::RunState::Finished);
+        resumedLoss.push_back(fra::MetricsReader::readAll(fra::RunDirectory::open(dir / name).metricsFile()).back().loss);
+    }
+    EXPECT_EQ(resumedLoss[0], resumedLoss[1]);
+    EXPECT_EQ(resumedLoss[0], atOnce.back().loss);
+
+    // a stop and a pause with a step in flight
+    fra::FraConfig config = tinyTrainingConfig((dir / "data").string());
+    config.run.asyncLossRead = "on";
+    config.run.checkpointEvery = 0;
+    config.run.heatmapEvery = 0;
+    auto trainer = fra::Trainer::create(config, dir / "stopped");
+    Recorder rec;
+    trainer->addObserver(&rec);
+    trainer->start();
+    waitForSteps(rec, 2);
+    trainer->pause();
+    for (int i = 0; i < 500 && trainer->state() != fra::RunState::Paused; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ASSERT_EQ(trainer->state(), fra::RunState::Paused);
+    EXPECT_EQ(rec.stepCount(), static_cast<std::size_t>(trainer->step()));  // every step done is logged while paused
+    trainer->resume();
+    waitForSteps(rec, rec.stepCount() + 2);
+    trainer->requestStop();
+    EXPECT_EQ(trainer->wait(), fra::RunState::Stopped);
+    const auto run = fra::RunDirectory::open(dir / "stopped");
+    EXPECT_EQ(run.latestCheckpoint()->step, trainer->step());
+    EXPECT_EQ(fra::MetricsReader::readAll(run.metricsFile()).size(), static_cast<std::size_t>(trainer->step()));
+}
