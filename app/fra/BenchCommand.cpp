@@ -19,6 +19,7 @@ struct BenchOptions {
     std::string mode = "fra";
     int iterations = 10;
     int warmup = 3;
+    int profile = 0;
     int batches = 20;
     double tolerance = 1e-3;
     std::string data;
@@ -40,6 +41,8 @@ void addBenchCommand(CLI::App& app, CommandAction& action) {
     step->add_option("--mode", s->mode, "fra, byol (GC only) or backbone")->check(CLI::IsMember({"fra", "byol", "backbone"}))->capture_default_str();
     step->add_option("--iters", s->iterations, "Timed iterations")->check(CLI::PositiveNumber)->capture_default_str();
     step->add_option("--warmup", s->warmup, "Untimed iterations first")->check(CLI::NonNegativeNumber)->capture_default_str();
+    step->add_option("--profile", s->profile, "Then profile this many steps: kernels per step and the top kernels by time (CUDA), or operators (CPU)")
+        ->check(CLI::NonNegativeNumber);
     step->footer("Batch, resolution, backbone and threads come from the preset and --set (data.batch_size,\n"
                    "data.image_size, model.arch, run.threads, run.device, run.precision).");
     step->callback([s, &action] {
@@ -49,6 +52,7 @@ void addBenchCommand(CLI::App& app, CommandAction& action) {
             options.mode = s->mode;
             options.iterations = s->iterations;
             options.warmup = s->warmup;
+            options.profileSteps = s->profile;
             std::cout << fra::runStepBenchmark(options).dump() << std::endl;
             return 0;
         };

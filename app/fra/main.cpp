@@ -1,11 +1,25 @@
 // fra: the FRA Workbench command line (headless pre-training, heatmaps, export, benchmarks).
 #include "Commands.h"
+#include "CrashReport.h"
 #include "util/BuildInfo.h"
 #include "util/FraError.h"
 
 #include <iostream>
 
+namespace {
+int run(int argc, char** argv);
+}  // namespace
+
 int main(int argc, char** argv) {
+    CrashReport::install();
+    const int status = run(argc, argv);
+    CrashReport::enterTeardown();
+    return status;
+}
+
+namespace {
+
+int run(int argc, char** argv) {
     CLI::App app{"fra - Facial Region Awareness (FRA) self-supervised pre-training on face images"};
     app.require_subcommand(1);
     // CLI11 2.1 checks for the required subcommand before a version flag's callback runs
@@ -43,3 +57,5 @@ int main(int argc, char** argv) {
         return 1;
     }
 }
+
+}  // namespace

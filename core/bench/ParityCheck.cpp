@@ -45,6 +45,28 @@ std::pair<double, double> augmentationDifference(const DataConfig& data, const t
 
 }  // namespace
 
+// Where two models that should be equal differ after a step: the parameters with the largest
+// relative difference, and those whose gradient is exactly zero on one device only (LARS takes a
+// plain step for a zero gradient and a trust-scaled one otherwise: a discontinuity rounding can cross).
+static nlohmann::json weightDifferences(FraModelImpl& cpu, FraModelImpl& cuda) {
+    auto other = cuda.named_parameters();
+    std::vector<std::pair<double, std::string>> rel;
+    nlohmann::json zeroOnOneSide = nlohmann::json::array();
+    for (const auto& p : cpu.named_parameters()) {
+        const torch::Tensor q = other[p.key()].to(torch::kCPU);
+        rel.emplace_back(((p.value() - q).norm() / p.value().norm().clamp_min(1e-12)).item<double>(), p.key());
+        const torch::Tensor g = p.value().grad(), h = other[p.key()].grad();
+        if (g.defined() && h.defined()) {
+            const double gn = g.norm().item<double>(), hn = h.to(torch::kCPU).norm().item<double>();
+            if ((gn == 0) != (hn == 0)) zeroOnOneSide.push_back({{"name", p.key()}, {"cpu_grad_norm", gn}, {"cuda_grad_norm", hn}});
+        }
+    }
+    std::sort(rel.rbegin(), rel.rend());
+    nlohmann::json top = nlohmann::json::array();
+    for (std::size_t i = 0; i < rel.size() && i < 5; ++i) top.push_back({{"name", rel[i].second}, {"rel_diff", rel[i].first}});
+    return {{"largest", top}, {"zero_gradient_on_one_device", zeroOnOneSide}};
+}
+
 nlohmann::json runParityCheck(const FraConfig& requested, int steps, double tolerance) {
     if (!torch::cuda::is_available()) throw FraError("bench parity compares CPU with CUDA, and no CUDA device is available");
     FraConfig config = requested;
@@ -74,9 +96,11 @@ nlohmann::json runParityCheck(const FraConfig& requested, int steps, double tole
             worst[k] = std::max(worst[k], std::isfinite(rel) ? rel : INFINITY);
             row[names[k]] = {{"cpu", a[k]}, {"cuda", c[k]}};
         }
+        row["weights"] = weightDifferences(*onCpu.model(), *onCuda.model());
         perStep.push_back(row);
     }
     nlohmann::json out = {{"bench", "parity"}, {"impl", "fra-cpp"}, {"arch", config.model.arch}, {"bs", b}, {"res", s},
+                          {"channels_last", config.run.channelsLast}, {"query_init", config.model.queryInit},
                           {"steps", steps}, {"tolerance", tolerance}, {"libtorch", compat::torchVersion()}, {"per_step", perStep}};
     bool pass = true;
     for (int k = 0; k < 5; ++k) {

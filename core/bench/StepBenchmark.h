@@ -11,6 +11,7 @@ struct StepBenchmarkOptions {
     std::string mode = "fra";  // fra | byol (GC only) | backbone (one view, forward + backward)
     int iterations = 10;
     int warmup = 3;
+    int profileSteps = 0;  // then profile this many more steps (kernels or operators, the top ones by time)
 };
 
 // Times the real training step (TrainStep: both branches, LARS, EMA) on synthetic inputs of

@@ -133,6 +133,18 @@ void waitForEvent(const Event& event) {
     }
 }
 
+// A profiler event's duration in microseconds: KinetoEvent::durationUs() up to 1.13, durationNs() since.
+template <typename Event, typename = void>
+struct EventHasDurationNs : std::false_type {};
+template <typename Event>
+struct EventHasDurationNs<Event, std::void_t<decltype(std::declval<const Event&>().durationNs())>> : std::true_type {};
+
+template <typename Event>
+double eventDurationUs(const Event& event) {
+    if constexpr (EventHasDurationNs<Event>::value) return static_cast<double>(event.durationNs()) / 1000.0;
+    else return static_cast<double>(event.durationUs());
+}
+
 enum class GroupBackend { Gloo, Nccl };
 
 // Up to 1.13 a process group (Gloo's, NCCL's) was itself the c10d::ProcessGroup that collectives

@@ -5,7 +5,8 @@
 namespace fra {
 
 // The torchrun / Slurm / Kubernetes convention: RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR,
-// MASTER_PORT in the environment. WORLD_SIZE unset or 1 means a single process.
+// MASTER_PORT in the environment. WORLD_SIZE unset or 1 means a single process without a process
+// group, unless FRA_PROCESS_GROUP=1 (a process group of one, to check it on one GPU).
 struct DistributedEnv {
     int rank = 0;
     int worldSize = 1;

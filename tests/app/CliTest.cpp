@@ -4,8 +4,11 @@
 #include "support/TestImages.h"
 #include "support/TinyConfig.h"
 
+#include <chrono>
+#include <csignal>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <thread>
 
 namespace fs = std::filesystem;
 
@@ -142,4 +145,21 @@ TEST(Cli, PrepareWritesJpegOrRawStoresVerifiesThemAndPretrainsFromStoresAndJpegF
     std::ifstream log(dir / "run-damaged.frastore" / "run.log");
     const std::string text((std::istreambuf_iterator<char>(log)), {});
     EXPECT_NE(text.find("face_000.jpg) is corrupted (checksum mismatch)"), std::string::npos) << text;
+}
+
+// A fatal signal leaves one line naming it and the phase, and the native stack, on stderr (the
+// only trace a crash on a machine without a debugger leaves), and fra still dies of the signal.
+TEST(Cli, AFatalSignalIsReportedWithItsStack) {
+    TempDir dir;
+    testimages::writeFolder(dir / "data", 8, 40);
+    std::vector<std::string> args = {FRA_CLI, "pretrain", "--data", (dir / "data").string(), "--out", (dir / "run").string(), "--quiet"};
+    for (const auto& a : tinyTrainingArgs()) args.push_back(a);
+    const pid_t pid = spawnProcess(args, (dir / "log.txt").string());
+    for (int i = 0; i < 3000 && !fs::exists(dir / "run" / "metrics.jsonl"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ASSERT_TRUE(fs::exists(dir / "run" / "metrics.jsonl"));
+    ::kill(pid, SIGSEGV);
+    EXPECT_EQ(waitProcess(pid), 128 + SIGSEGV);
+    const std::string log = readFile((dir / "log.txt").string());
+    EXPECT_NE(log.find("fra: fatal signal SIGSEGV while running the command; stack:"), std::string::npos) << log;
+    EXPECT_NE(log.find("fra("), std::string::npos) << log;  // frames of the fra binary (backtrace_symbols_fd: "binary(symbol+offset)")
 }

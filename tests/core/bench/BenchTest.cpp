@@ -1,4 +1,5 @@
 #include "bench/ParityCheck.h"
+#include "bench/StepBenchmark.h"
 #include "bench/TrainBenchmark.h"
 #include "data/PreparedStoreWriter.h"
 #include "support/StoreOptions.h"
@@ -56,4 +57,23 @@ TEST(ParityCheck, SaysSoWhenThereIsNoCudaDevice) {
     } catch (const fra::FraError& e) {
         EXPECT_NE(std::string(e.what()).find("no CUDA device"), std::string::npos) << e.what();
     }
+}
+
+// `fra bench step --profile N`: where a step's time goes (CUDA kernels on a GPU, operators here).
+TEST(StepBenchmark, ProfilesStepsWithKineto) {
+    fra::StepBenchmarkOptions options;
+    options.config = tinyTrainingConfig("unused");
+    options.iterations = 1;
+    options.warmup = 1;
+    options.profileSteps = 2;
+    const nlohmann::json out = fra::runStepBenchmark(options);
+    ASSERT_TRUE(out.contains("profile")) << out.dump();
+    const nlohmann::json& p = out["profile"];
+    EXPECT_EQ(p["profiled_steps"], 2);
+    EXPECT_GT(p["events_per_step"].get<double>(), 100.0);  // a FRA step is thousands of operators
+    ASSERT_FALSE(p["top"].empty());
+    EXPECT_GT(p["top"][0]["ms_per_step"].get<double>(), 0.0);
+    bool convolution = false;
+    for (const auto& t : p["top"]) convolution = convolution || t["name"].get<std::string>().find("conv") != std::string::npos;
+    EXPECT_TRUE(convolution) << p.dump();
 }

@@ -6,7 +6,7 @@
 
 namespace {
 void clear() {
-    for (const char* v : {"RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT"}) ::unsetenv(v);
+    for (const char* v : {"RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT", "FRA_PROCESS_GROUP"}) ::unsetenv(v);
 }
 }  // namespace
 
@@ -15,6 +15,12 @@ TEST(DistributedEnv, TorchrunVariables) {
     EXPECT_FALSE(fra::DistributedEnv::fromEnvironment());
     ::setenv("WORLD_SIZE", "1", 1);
     EXPECT_FALSE(fra::DistributedEnv::fromEnvironment());
+    ::setenv("FRA_PROCESS_GROUP", "1", 1);  // a process group of one (checking NCCL on one GPU)
+    const auto one = fra::DistributedEnv::fromEnvironment();
+    ASSERT_TRUE(one);
+    EXPECT_EQ(one->worldSize, 1);
+    EXPECT_EQ(one->rank, 0);
+    ::unsetenv("FRA_PROCESS_GROUP");
     ::setenv("WORLD_SIZE", "4", 1);
     ::setenv("RANK", "2", 1);
     ::setenv("MASTER_ADDR", "node7", 1);
