@@ -5,7 +5,9 @@
 # region_cos and heat_entropy at the start and end (and the first step with region_cos < 0), L_r,
 # the read-out NME against the mean-shape NME, and per region the facial part its centroid sits
 # nearest to in most test faces with that share (and a fixed point's share, the floor); both for
-# the heatmaps (t_h) and for L_r's student assignment (softmax of the cosines / 0.1).
+# the heatmaps (t_h) and for L_r's student assignment (softmax of the cosines / 0.1); and whether the
+# regions are contiguous: the share of neighbouring map cells of the probe faces that fall in the same
+# region (chance is 1/K; per-cell noise scores near it).
 #   bench/region-proof.sh [--budget demo|evidence] [--out DIR] [--seed N] [--set KEY=VALUE ...] [--label L] [PRESET ...]
 # demo: the cpu-r18-demo preset's own short schedule (what scripts/demo.sh trains);
 # evidence: the evidence script's 9-epoch schedule (414 steps). Default presets: cpu-r18-demo
@@ -85,6 +87,28 @@ def readout(file):
         "distinct_parts": m.get("distinct_parts"),
         "regions": [{"region": r["region"], "part": r["part"], "share": round(r["share"], 3),
                      "fixed_point_share": round(r["fixed_point_share"], 3)} for r in res.get("region_parts", [])]}
+def npy(path):  # a little-endian float32 C-order .npy (the snapshots' format), without numpy
+    import ast, struct
+    data = open(path, "rb").read()
+    header_len = struct.unpack("<H", data[8:10])[0]
+    header = ast.literal_eval(data[10:10 + header_len].decode("latin1"))
+    shape = header["shape"]
+    count = 1
+    for d in shape: count *= d
+    return shape, struct.unpack(f"<{count}f", data[10 + header_len:10 + header_len + 4 * count])
+def coherence(snapshot):  # share of 4-neighbour cell pairs with the same arg-max region (chance: 1/K)
+    (p, k, h, w), v = npy(f"{run}/heatmaps/{snapshot}")
+    at = lambda i, r, y, x: v[((i * k + r) * h + y) * w + x]
+    best = [[[max(range(k), key=lambda r: at(i, r, y, x)) for x in range(w)] for y in range(h)] for i in range(p)]
+    same = total = 0
+    for i in range(p):
+        for y in range(h):
+            for x in range(w):
+                if x + 1 < w: same += best[i][y][x] == best[i][y][x + 1]; total += 1
+                if y + 1 < h: same += best[i][y][x] == best[i][y + 1][x]; total += 1
+    return round(same / total, 3), round(1 / k, 3)
+snapshots = [json.loads(l)["file"] for l in open(f"{run}/heatmaps/index.jsonl") if l.strip()]
+neighbours, chance = coherence(snapshots[-1]) if snapshots else (None, None)
 res, heat = readout(result)
 _, assignment = readout(sharp)
 print(json.dumps({
@@ -96,6 +120,8 @@ print(json.dumps({
     "heat_entropy_first": mean("heat_entropy", "first"), "heat_entropy_last": mean("heat_entropy", "last"),
     "l_r_first": mean("l_r", "first"), "l_r_last": mean("l_r", "last"),
     "readout_heatmaps": heat, "readout_assignment_t0.1": assignment,
+    # are the regions contiguous segments or per-cell noise? the probe faces' last snapshot
+    "argmax_neighbour_agreement": neighbours, "argmax_neighbour_agreement_chance": chance,
     "test_faces": res["test_faces"], "machine": machine, "commit": commit}))
 PY
 done

@@ -145,14 +145,17 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
 
     struct ReadoutOptions {
         std::string model, dataset, out;
-        double ridge = 1e-3, temperature = 0;
+        double ridge = -1, temperature = 0;
         EvalOptions eval;
     };
     auto ro = std::make_shared<ReadoutOptions>();
     CLI::App* eval = app.add_subcommand("eval", "Heatmap quality: regress landmarks from the K heatmap centroids (unsupervised landmark protocol)");
     eval->add_option("model", ro->model, "Run folder or checkpoint of an FRA pre-training")->required();
     eval->add_option("--dataset", ro->dataset, "A landmark dataset, FORMAT:PATH")->required();
-    eval->add_option("--ridge", ro->ridge, "Ridge penalty of the linear read-out")->check(CLI::Range(0.0, 1e6))->capture_default_str();
+    eval->add_option("--ridge", ro->ridge,
+                     "Ridge penalty of the linear read-out on standardised centroids (-1: chosen by 5-fold cross-validation on the train split)")
+        ->check(CLI::Range(-1.0, 1e6))
+        ->capture_default_str();
     eval->add_option("--temperature", ro->temperature,
                      "Read softmax over regions of the cosines / T instead of the model's heatmaps (t_h); 0.1 = L_r's student assignment")
         ->check(CLI::Range(0.0, 100.0))

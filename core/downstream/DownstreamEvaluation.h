@@ -51,12 +51,13 @@ private:
 };
 
 // Unsupervised landmark discovery read-out of a pre-training checkpoint: ridge regression from
-// the K heatmap centroids to the landmarks on the train split, NME/FR/AUC on the test split.
+// the K heatmap centroids (standardised) to the landmarks on the train split, NME/FR/AUC on the
+// test split; `ridge` < 0 chooses the penalty by 5-fold cross-validation on the train split.
 // Writes the same evaluation folder files (protocol "heatmap-regression"). `temperature` > 0 reads
 // softmax over regions of dots / temperature instead of the model's heatmaps (t_h): 0.1, L_r's
 // student temperature, reads the assignment L_r trains, sharper than t_h = 1's heatmaps.
 nlohmann::json runHeatmapQuality(const std::string& model, const std::string& datasetSpec, const DownstreamDataset& dataset,
-                                 const EvalConfig& config, const std::filesystem::path& outDir, double ridge = 1e-3,
+                                 const EvalConfig& config, const std::filesystem::path& outDir, double ridge = -1,
                                  double temperature = 0);
 
 }  // namespace fra

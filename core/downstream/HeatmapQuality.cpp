@@ -81,9 +81,14 @@ json runHeatmapQuality(const std::string& model, const std::string& datasetSpec,
     const Readout train = readout(loaded, pre, d.split("train"), d.landmarkCount, temperature, unreadable);
     const Readout test = readout(loaded, pre, d.split("test"), d.landmarkCount, temperature, unreadable);
     if (train.centroids.size() < 2 || test.centroids.empty()) throw FraError("too few readable faces for the read-out");
-    LandmarkRegression regression;
-    regression.fit(train.centroids, train.landmarks, ridge);
     const LandmarkGeometry g{d.outerEyeCorners, d.eyes};
+    // ridge < 0: the penalty is chosen by 5-fold cross-validation on the training faces
+    const double penalty = ridge >= 0 ? ridge
+                                      : LandmarkRegression::crossValidatedRidge(
+                                            train.centroids, train.landmarks, {1e-4, 1e-3, 1e-2, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0},
+                                            [&](const std::vector<float>& p, const std::vector<float>& t) { return normalisedMeanError(p, t, g); });
+    LandmarkRegression regression;
+    regression.fit(train.centroids, train.landmarks, penalty);
     std::vector<double> nme;
     for (std::size_t i = 0; i < test.centroids.size(); ++i) nme.push_back(normalisedMeanError(regression.predict(test.centroids[i]), test.landmarks[i], g));
     const LandmarkMetrics m = landmarkMetrics(nme, test.subsets, 0.1);
@@ -94,7 +99,7 @@ json runHeatmapQuality(const std::string& model, const std::string& datasetSpec,
         for (std::size_t j = 0; j < l.size(); ++j) meanShape[j] += l[j] / static_cast<float>(train.landmarks.size());
     std::vector<double> baseline;
     for (const auto& l : test.landmarks) baseline.push_back(normalisedMeanError(meanShape, l, g));
-    json metrics{{"nme", m.nme}, {"fr@0.1", m.failureRate}, {"auc@0.1", m.auc}, {"faces", nme.size()},
+    json metrics{{"nme", m.nme}, {"fr@0.1", m.failureRate}, {"auc@0.1", m.auc}, {"faces", nme.size()}, {"ridge", penalty},
                  {"regions", train.centroids[0].size() / 2}, {"mean_shape_nme", landmarkMetrics(baseline, {}, 0.1).nme}};
     for (const auto& [subset, value] : m.nmeBySubset) metrics["nme_" + subset] = value;
     json regionParts = json::array();

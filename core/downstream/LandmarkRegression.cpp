@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <limits>
 
 namespace fra {
@@ -11,11 +12,21 @@ namespace fra {
 void LandmarkRegression::fit(const std::vector<std::vector<float>>& inputs, const std::vector<std::vector<float>>& targets, double ridge) {
     if (inputs.empty() || inputs.size() != targets.size()) throw FraError("landmark regression: need as many targets as inputs");
     const int n = static_cast<int>(inputs.size()), p = static_cast<int>(inputs[0].size()), q = static_cast<int>(targets[0].size());
-    cv::Mat x(n, p + 1, CV_64F), y(n, q, CV_64F);
-    for (int i = 0; i < n; ++i) {
+    for (int i = 0; i < n; ++i)
         if (static_cast<int>(inputs[i].size()) != p || static_cast<int>(targets[i].size()) != q)
             throw FraError("landmark regression: rows of different sizes");
-        for (int j = 0; j < p; ++j) x.at<double>(i, j) = inputs[i][j];
+    // Standardise each input on the training faces, so the penalty does not depend on its scale:
+    // centroids of soft heatmaps move a little, of sharp ones a lot, and carry the same information.
+    mean_.assign(p, 0.0);
+    scale_.assign(p, 0.0);
+    for (const auto& row : inputs)
+        for (int j = 0; j < p; ++j) mean_[j] += row[j] / static_cast<double>(n);
+    for (const auto& row : inputs)
+        for (int j = 0; j < p; ++j) scale_[j] += (row[j] - mean_[j]) * (row[j] - mean_[j]) / static_cast<double>(n);
+    for (int j = 0; j < p; ++j) scale_[j] = scale_[j] > 1e-24 ? 1.0 / std::sqrt(scale_[j]) : 0.0;  // a constant input is dropped
+    cv::Mat x(n, p + 1, CV_64F), y(n, q, CV_64F);
+    for (int i = 0; i < n; ++i) {
+        for (int j = 0; j < p; ++j) x.at<double>(i, j) = (inputs[i][j] - mean_[j]) * scale_[j];
         x.at<double>(i, p) = 1.0;
         for (int j = 0; j < q; ++j) y.at<double>(i, j) = targets[i][j];
     }
@@ -28,12 +39,38 @@ std::vector<float> LandmarkRegression::predict(const std::vector<float>& input) 
     if (weights_.empty()) throw FraError("landmark regression: not fitted");
     if (static_cast<int>(input.size()) + 1 != weights_.rows) throw FraError("landmark regression: wrong input size");
     cv::Mat x(1, weights_.rows, CV_64F);
-    for (std::size_t j = 0; j < input.size(); ++j) x.at<double>(0, static_cast<int>(j)) = input[j];
+    for (std::size_t j = 0; j < input.size(); ++j) x.at<double>(0, static_cast<int>(j)) = (input[j] - mean_[j]) * scale_[j];
     x.at<double>(0, weights_.rows - 1) = 1.0;
     const cv::Mat out = x * weights_;
     std::vector<float> result(out.cols);
     for (int j = 0; j < out.cols; ++j) result[j] = static_cast<float>(out.at<double>(0, j));
     return result;
+}
+
+double LandmarkRegression::crossValidatedRidge(const std::vector<std::vector<float>>& inputs, const std::vector<std::vector<float>>& targets,
+                                               const std::vector<double>& grid,
+                                               const std::function<double(const std::vector<float>&, const std::vector<float>&)>& error,
+                                               int folds) {
+    const std::size_t n = inputs.size();
+    if (grid.empty() || n < static_cast<std::size_t>(2 * folds)) throw FraError("landmark regression: too few faces to cross-validate");
+    double best = grid.front(), bestError = std::numeric_limits<double>::infinity();
+    for (const double ridge : grid) {
+        double total = 0;
+        for (int f = 0; f < folds; ++f) {
+            const std::size_t begin = n * f / folds, end = n * (f + 1) / folds;
+            std::vector<std::vector<float>> fitX, fitY;
+            for (std::size_t i = 0; i < n; ++i)
+                if (i < begin || i >= end) {
+                    fitX.push_back(inputs[i]);
+                    fitY.push_back(targets[i]);
+                }
+            LandmarkRegression r;
+            r.fit(fitX, fitY, ridge);
+            for (std::size_t i = begin; i < end; ++i) total += error(r.predict(inputs[i]), targets[i]);
+        }
+        if (total < bestError) bestError = total, best = ridge;
+    }
+    return best;
 }
 
 std::vector<float> heatmapCentroids(const float* maps, int regions, int height, int width) {

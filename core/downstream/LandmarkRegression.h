@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <opencv2/core.hpp>
 #include <string>
 #include <vector>
@@ -6,7 +7,9 @@
 namespace fra {
 
 // Ridge regression with a bias, the standard read-out of unsupervised landmark discovery:
-// from the K heatmap centroids (2K numbers per face) to the L annotated landmarks (2L).
+// from the K heatmap centroids (2K numbers per face) to the L annotated landmarks (2L). Inputs are
+// standardised on the training faces first, so the ridge penalty weighs every centroid alike
+// whether its heatmap is soft (small movements) or sharp (large ones).
 class LandmarkRegression {
 public:
     // rows: one face each. Throws FraError on inconsistent sizes.
@@ -14,8 +17,16 @@ public:
     std::vector<float> predict(const std::vector<float>& input) const;
     bool fitted() const { return !weights_.empty(); }
 
+    // The penalty of `grid` with the smallest mean `error` (per face: prediction, truth) over
+    // `folds`-fold cross-validation on these rows only (contiguous folds: faces of one video or
+    // person stay together). The test faces never choose it.
+    static double crossValidatedRidge(const std::vector<std::vector<float>>& inputs, const std::vector<std::vector<float>>& targets,
+                                      const std::vector<double>& grid,
+                                      const std::function<double(const std::vector<float>&, const std::vector<float>&)>& error, int folds = 5);
+
 private:
-    cv::Mat weights_;  // (inputs + 1) x outputs, CV_64F
+    cv::Mat weights_;  // (inputs + 1) x outputs, CV_64F, on standardised inputs
+    std::vector<double> mean_, scale_;  // per input: training mean and 1 / standard deviation
 };
 
 // Centroids (x, y in [0, 1]) of K heatmaps of size h x w: the read-out's input.

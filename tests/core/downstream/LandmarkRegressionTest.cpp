@@ -20,6 +20,27 @@ TEST(LandmarkRegression, RecoversAnExactLinearMap) {
     EXPECT_THROW(r.predict({1.0f}), std::exception);
 }
 
+// Standardised inputs: the same penalty gives the same predictions whatever the inputs' scale (the
+// centroids of soft heatmaps move a hundredth as much as those of sharp ones).
+TEST(LandmarkRegression, ThePenaltyDoesNotDependOnTheInputsScale) {
+    std::mt19937 rng(2);
+    std::normal_distribution<float> g(0, 1);
+    std::vector<std::vector<float>> x, small, y;
+    for (int i = 0; i < 40; ++i) {
+        const float a = g(rng), b = g(rng);
+        x.push_back({0.5f + 0.1f * a, 0.5f + 0.1f * b, 0.3f});  // the third input is constant: dropped
+        small.push_back({0.5f + 0.001f * a, 0.5f + 0.001f * b, 0.3f});
+        y.push_back({a + 0.1f * g(rng), b - a});
+    }
+    fra::LandmarkRegression big, tiny;
+    big.fit(x, y, 0.05);
+    tiny.fit(small, y, 0.05);
+    const auto p = big.predict({0.6f, 0.45f, 0.3f}), q = tiny.predict({0.501f, 0.4995f, 0.3f});
+    EXPECT_NEAR(p[0], q[0], 1e-4);
+    EXPECT_NEAR(p[1], q[1], 1e-4);
+    EXPECT_GT(p[0], 0.5);  // the penalty shrinks, but does not erase, what the inputs say
+}
+
 TEST(LandmarkRegression, HeatmapCentroidsByHand) {
     // map 0 all mass at (x=1, y=0) of a 2x2 grid -> centre (0.75, 0.25); map 1 uniform -> (0.5, 0.5)
     const std::vector<float> maps = {0, 1, 0, 0, 0.25f, 0.25f, 0.25f, 0.25f};
@@ -66,4 +87,25 @@ TEST(LandmarkRegression, RegionPartConsistencyByHand) {
     EXPECT_DOUBLE_EQ(r[1].share, 0.5);       // the still region is as good as a fixed point
     EXPECT_DOUBLE_EQ(r[1].fixedShare, 0.5);
     EXPECT_THROW(fra::regionPartConsistency(centroids, {landmarks[0]}, parts), std::exception);
+}
+
+// The penalty is chosen on the training rows alone: clean signal keeps it small, pure noise drives
+// it to the largest of the grid (predicting the mean).
+TEST(LandmarkRegression, CrossValidationChoosesThePenaltyFromTheTrainingRows) {
+    std::mt19937 rng(3);
+    std::normal_distribution<float> g(0, 1);
+    std::vector<std::vector<float>> x, y, noise;
+    for (int i = 0; i < 60; ++i) {
+        const float a = g(rng), b = g(rng);
+        x.push_back({a, b});
+        y.push_back({a + 0.01f * g(rng), 2 * b});
+        noise.push_back({g(rng), g(rng)});
+    }
+    const std::vector<double> grid{1e-4, 1e-2, 1.0, 100.0};
+    const auto squared = [](const std::vector<float>& p, const std::vector<float>& t) {
+        return double(p[0] - t[0]) * (p[0] - t[0]) + double(p[1] - t[1]) * (p[1] - t[1]);
+    };
+    EXPECT_LE(fra::LandmarkRegression::crossValidatedRidge(x, y, grid, squared), 1e-2);
+    EXPECT_EQ(fra::LandmarkRegression::crossValidatedRidge(noise, y, grid, squared), 100.0);
+    EXPECT_THROW(fra::LandmarkRegression::crossValidatedRidge({{1.f}}, {{1.f}}, grid, squared), std::exception);
 }
