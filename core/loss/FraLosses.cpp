@@ -88,4 +88,21 @@ torch::Tensor normalisedAssignmentEntropy(const torch::Tensor& dots, double temp
     return entropy.mean() / std::log(static_cast<double>(k));
 }
 
+torch::Tensor regionContiguity(const torch::Tensor& dots) {
+    torch::NoGradGuard noGrad;
+    const torch::Tensor best = dots.argmax(1);  // B x H x W
+    const auto h = best.size(1), w = best.size(2);
+    torch::Tensor same = torch::zeros({}, dots.options().dtype(torch::kFloat32));
+    double pairs = 0;
+    if (h > 1) {
+        same = same + (best.narrow(1, 1, h - 1) == best.narrow(1, 0, h - 1)).to(torch::kFloat32).sum();
+        pairs += static_cast<double>(best.size(0) * (h - 1) * w);
+    }
+    if (w > 1) {
+        same = same + (best.narrow(2, 1, w - 1) == best.narrow(2, 0, w - 1)).to(torch::kFloat32).sum();
+        pairs += static_cast<double>(best.size(0) * h * (w - 1));
+    }
+    return pairs > 0 ? same / pairs : torch::ones({}, dots.options().dtype(torch::kFloat32));
+}
+
 }  // namespace fra

@@ -40,4 +40,9 @@ torch::Tensor meanPairwiseCosine(const torch::Tensor& embeddings);
 // divided by log K: 1 = every pixel assigned uniformly (identical regions), 0 = one-hot.
 torch::Tensor normalisedAssignmentEntropy(const torch::Tensor& dots, double temperature);
 
+// Diagnostic: the share of 4-neighbouring map cells whose arg-max region is the same, over a
+// batch of dots (B x K x H x W): 1 when the regions are contiguous segments, about 1/K when the
+// assignment is per-cell noise. No gradient.
+torch::Tensor regionContiguity(const torch::Tensor& dots);
+
 }  // namespace fra

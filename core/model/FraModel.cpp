@@ -54,6 +54,7 @@ FraLossTerms FraModelImpl::forward(const torch::Tensor& view1, const torch::Tens
         out.regionCosine = 0.5 * (meanPairwiseCosine(o1.maskEmbeddings) + meanPairwiseCosine(o2.maskEmbeddings));
         out.heatmapEntropy = 0.5 * (normalisedAssignmentEntropy(o1.dots, lc.studentTemperature) +
                                     normalisedAssignmentEntropy(o2.dots, lc.studentTemperature));
+        out.regionContiguity = 0.5 * (regionContiguity(o1.dots) + regionContiguity(o2.dots));
     }
     if (lc.localConsistency && lc.semanticRelation) {
         out.lossR = 0.5 * (semanticRelation(o1.dots, t1.dots, lc, ranks) + semanticRelation(o2.dots, t2.dots, lc, ranks));

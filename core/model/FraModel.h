@@ -19,6 +19,7 @@ struct FraLossTerms {
     // Region diagnostics (no gradient; undefined when LC is off), averaged over the two views:
     torch::Tensor regionCosine;    // mean pairwise cosine of the online branch's K batch-mean mask embeddings (1 = identical)
     torch::Tensor heatmapEntropy;  // mean per-pixel entropy of softmax_k(online dots / student temperature), over log K
+    torch::Tensor regionContiguity;  // share of neighbouring map cells in the same arg-max region (1/K: noise, 1: segments)
 };
 
 // FRA: online branch + predictors trained by gradient, momentum branch by EMA.

@@ -24,6 +24,7 @@ json toJson(const StepRecord& r) {
                 {"data_wait_s", r.dataWaitSeconds}};
     // the region diagnostics only where they exist (JSON has no NaN)
     if (std::isfinite(r.regionCosine)) j["region_cos"] = r.regionCosine;
+    if (std::isfinite(r.regionContiguity)) j["region_contiguity"] = r.regionContiguity;
     if (std::isfinite(r.heatmapEntropy)) j["heat_entropy"] = r.heatmapEntropy;
     return j;
 }
@@ -44,6 +45,7 @@ StepRecord stepRecordFromJson(const json& j) {
     r.dataWaitSeconds = j.value("data_wait_s", 0.0);
     const double absent = std::numeric_limits<double>::quiet_NaN();
     r.regionCosine = j.contains("region_cos") && j["region_cos"].is_number() ? j["region_cos"].get<double>() : absent;
+    r.regionContiguity = j.contains("region_contiguity") && j["region_contiguity"].is_number() ? j["region_contiguity"].get<double>() : absent;
     r.heatmapEntropy = j.contains("heat_entropy") && j["heat_entropy"].is_number() ? j["heat_entropy"].get<double>() : absent;
     return r;
 }

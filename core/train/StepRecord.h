@@ -21,6 +21,7 @@ struct StepRecord {
     // Region diagnostics (NaN when the run has no regions, i.e. LC off, or the log predates them):
     double regionCosine = std::numeric_limits<double>::quiet_NaN();    // mean pairwise cosine of the K batch-mean mask embeddings (1 = identical)
     double heatmapEntropy = std::numeric_limits<double>::quiet_NaN();  // mean per-pixel entropy of L_r's student assignment / log K (1 = uniform)
+    double regionContiguity = std::numeric_limits<double>::quiet_NaN();  // neighbouring map cells in the same arg-max region (1/K = noise)
 };
 
 }  // namespace fra

@@ -277,7 +277,7 @@ Trainer::Impl::LaunchedStep Trainer::Impl::launchStep(BatchLoader& loader, bool 
         torch::stack({terms.total.detach().to(torch::kFloat32), terms.lossC.detach().to(torch::kFloat32),
                       terms.lossR.detach().to(torch::kFloat32), terms.lossG.detach().to(torch::kFloat32),
                       terms.lossL.detach().to(torch::kFloat32), orNaN(terms.regionCosine), orNaN(terms.heatmapEntropy),
-                      torch::full({}, stopRequested ? 1.0f : 0.0f, scalarOptions)})
+                      orNaN(terms.regionContiguity), torch::full({}, stopRequested ? 1.0f : 0.0f, scalarOptions)})
             .to(torch::kDouble);
     // the losses of the combined batch, and whether any rank was asked to stop: reduced where the
     // tensors live (NCCL reduces CUDA tensors only)
@@ -299,7 +299,7 @@ Trainer::Impl::LaunchedStep Trainer::Impl::launchStep(BatchLoader& loader, bool 
 bool Trainer::Impl::finishStep(LaunchedStep& launched, std::unique_ptr<MetricsWriter>& metrics, bool& stopAgreed,
                                std::chrono::steady_clock::time_point& lastFinished) {
     if (launched.ready) compat::waitForEvent(*launched.ready);
-    constexpr int averaged = 7;  // entries 0..6 are averaged over ranks, entry 7 is the stop flag
+    constexpr int averaged = 8;  // entries 0..7 are averaged over ranks, entry 8 is the stop flag
     torch::Tensor values = launched.values;
     if (ranks) {
         stopAgreed = stopAgreed || values[averaged].item<double>() > 0;
@@ -324,6 +324,7 @@ bool Trainer::Impl::finishStep(LaunchedStep& launched, std::unique_ptr<MetricsWr
     record.lossL = v[4];
     record.regionCosine = v[5];
     record.heatmapEntropy = v[6];
+    record.regionContiguity = v[7];
     record.lr = launched.lr;
     record.momentum = launched.momentum;
     record.imagesPerSecond = static_cast<double>(config.data.batchSize) / seconds;

@@ -11,6 +11,7 @@ const QVector<RunSeries::Metric>& RunSeries::metrics() {
         {"l_c", "Consistency L_c", true},    {"l_r", "Relation L_r", true},    {"loss", "Total loss L", true},
         {"l_g", "Global terms L_g", true},   {"l_l", "Local terms L_l", true},
         {"region_cos", "Region similarity (1 = identical, below 0 = separated)", false}, {"heat_entropy", "Heatmap entropy / log K", false},
+        {"region_contiguity", "Region contiguity (neighbouring cells in one region; 1/K = noise)", false},
         {"lr", "Learning rate", false},      {"momentum", "EMA momentum", false}, {"img_per_s", "Images / s", false}};
     return all;
 }
@@ -24,6 +25,7 @@ double field(const fra::StepRecord& r, const QString& key) {
     if (key == "l_l") return r.lossL;
     if (key == "region_cos") return r.regionCosine;
     if (key == "heat_entropy") return r.heatmapEntropy;
+    if (key == "region_contiguity") return r.regionContiguity;
     if (key == "lr") return r.lr;
     if (key == "momentum") return r.momentum;
     if (key == "img_per_s") return r.imagesPerSecond;

@@ -134,3 +134,17 @@ TEST(FraLosses, AssignmentEntropyIsOneForIdenticalRegionsAndNearZeroForSeparated
     EXPECT_LT(student, soft);
     EXPECT_GT(student, 0.0);
 }
+
+TEST(FraLosses, RegionContiguityIsOneForSegmentsAndAboutOneOverKForNoise) {
+    // two regions as left and right halves of a 4 x 4 map: of the 24 neighbour pairs only the 4
+    // across the border differ
+    auto halves = torch::zeros({1, 2, 4, 4});
+    halves.select(1, 0).narrow(2, 0, 2).fill_(1.0);
+    halves.select(1, 1).narrow(2, 2, 2).fill_(1.0);
+    EXPECT_NEAR(fra::regionContiguity(halves).item<double>(), 20.0 / 24.0, 1e-6);
+    // one region everywhere
+    EXPECT_NEAR(fra::regionContiguity(torch::ones({2, 3, 5, 5}) * torch::tensor({1.f, 0.f, 0.f}).view({1, 3, 1, 1})).item<double>(), 1.0, 1e-6);
+    // independent noise per cell: about 1/K
+    torch::manual_seed(2);
+    EXPECT_NEAR(fra::regionContiguity(torch::rand({16, 8, 14, 14})).item<double>(), 1.0 / 8, 0.02);
+}

@@ -80,6 +80,7 @@ TEST(MetricsLog, RegionDiagnosticsAreWrittenOnlyWhereTheyExist) {
         fra::StepRecord with = record(1);
         with.regionCosine = 0.999;
         with.heatmapEntropy = 0.97;
+        with.regionContiguity = 0.41;
         w.append(with);
         w.append(record(2));  // no regions (BYOL): NaN, left out of the line
     }
@@ -95,6 +96,8 @@ TEST(MetricsLog, RegionDiagnosticsAreWrittenOnlyWhereTheyExist) {
     ASSERT_EQ(all.size(), 2u);
     EXPECT_DOUBLE_EQ(all[0].regionCosine, 0.999);
     EXPECT_DOUBLE_EQ(all[0].heatmapEntropy, 0.97);
+    EXPECT_DOUBLE_EQ(all[0].regionContiguity, 0.41);
+    EXPECT_TRUE(std::isnan(all[1].regionContiguity));
     EXPECT_TRUE(std::isnan(all[1].regionCosine));
     EXPECT_TRUE(std::isnan(all[1].heatmapEntropy));
 }
