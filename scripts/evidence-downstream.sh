@@ -4,7 +4,8 @@
 # the GC-only BYOL preset on the sample pool for the same fixed budget (a complete 9-epoch schedule,
 # 414 steps, about 50 minutes each on 2 cores), then compares them with a random initialisation by
 # linear probe (cpu-lp) and fine-tuning (cpu-ft) on the pool's two sample tasks, plus both FRA
-# models' heatmap read-out (NME against the mean shape, and the per-region facial-part consistency).
+# models' heatmap read-out (NME against the mean shape, and the per-region facial-part consistency),
+# and their regions' read-outs and contiguity (bench/region-readout.sh, into OUT/regions.jsonl).
 # Finished evaluations are reused, so an interrupted run continues.
 #   scripts/evidence-downstream.sh [OUT]    (default runs/evidence-<time>)
 # EXTRA_EVAL_SEEDS="1 2" repeats every evaluation with those evaluation seeds (same checkpoints)
@@ -33,6 +34,10 @@ done
   --datasets "folder:$pool/tasks/johns-identity" "pts:$pool/tasks/landmarks-dlib68" \
   --protocols lp ft --heatmap-quality --set output_stride=16 --out "$out/compare" --quiet
 echo "table: $out/compare/table.md"
+# both FRA models' regions: read-outs (heatmaps and L_r's assignment), part consistency, contiguity
+for name in fra fra-authors; do
+  FRA_BIN=$fra "$root/bench/region-readout.sh" "$out/$name" "$pool/tasks/landmarks-dlib68" "$name" evidence
+done | tee "$out/regions.jsonl"
 for seed in ${EXTRA_EVAL_SEEDS:-}; do
   again="$out/eval-seed-$seed"
   for name in fra fra-authors byol; do  # the same checkpoint, hard-linked, without the seed-0 evaluations
