@@ -29,7 +29,7 @@ HeatmapPane::HeatmapPane(QWidget* parent) : QWidget(parent), grid_(new QGridLayo
     auto* layout = new QVBoxLayout(this);
     title_->setObjectName("paneTitle");
     legend_->setObjectName("regionLegend");
-    legend_->setLayout(new QHBoxLayout);
+    legend_->setLayout(new QGridLayout);  // rows of 8: a legend of K = 16 or 32 regions wraps instead of widening the pane
     legend_->layout()->setContentsMargins(0, 0, 0, 0);
     legend_->setVisible(false);
     layout->addWidget(title_);
@@ -107,14 +107,16 @@ void HeatmapPane::updateLegend() {
     legend_->setVisible(mode_ == HeatmapMode::Argmax && k_ > 0);
     if (!legend_->isVisible()) return;
     const auto colours = fra::HeatmapRenderer::palette(k_);
+    auto* grid = static_cast<QGridLayout*>(layout);
+    constexpr int perRow = 8;
     for (int k = 0; k < k_; ++k) {
         auto* chip = new QLabel(QString("■ region %1").arg(k + 1));
         chip->setObjectName(QString("legend%1").arg(k));
         const cv::Vec3b c = colours[static_cast<std::size_t>(k)];
         chip->setStyleSheet(QString("color: rgb(%1,%2,%3); font-weight: bold;").arg(c[0]).arg(c[1]).arg(c[2]));
-        layout->addWidget(chip);
+        grid->addWidget(chip, k / perRow, k % perRow);
     }
-    static_cast<QHBoxLayout*>(layout)->addStretch();
+    grid->setColumnStretch(perRow, 1);
 }
 
 void HeatmapPane::setRun(const QString& runPath) {

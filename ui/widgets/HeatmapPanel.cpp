@@ -115,6 +115,9 @@ HeatmapPanel::HeatmapPanel(HeatmapInference* inference, QWidget* parent)
         primary_->setMode(static_cast<HeatmapMode>(m));
         secondary_->setMode(static_cast<HeatmapMode>(m));
     });
+    // Opens on the arg-max regions: each map cell in the colour of its region, the segments a
+    // researcher looks for (the overlay's soft mix needs the contrast slider to show them).
+    mode_->setCurrentIndex(static_cast<int>(HeatmapMode::Argmax));
     connect(compare_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this, rightHolder](int c) {
         rightHolder->setVisible(c != 0);
         secondSlider_->setVisible(c == 1 || c == 2);
