@@ -175,30 +175,26 @@ PrepareReport PreparedStoreWriter::run(const std::function<void(std::size_t, std
     const std::string index = indexJson.dump();
     if (std::fwrite(index.data(), 1, index.size(), data) != index.size()) throw writeFailed();
     std::vector<char> block(PreparedStore::kHeaderBytes, 0);
+    // the fields both versions share, then the header's checksum, into the 4096-byte block
+    const auto seal = [&](auto header, std::uint32_t version, std::uint64_t indexOffset) {
+        std::memcpy(header.magic, PreparedStore::kMagic, 8);
+        header.version = version;
+        header.imageSize = static_cast<std::uint32_t>(size);
+        header.count = sources.size();
+        header.indexOffset = indexOffset;
+        header.indexBytes = index.size();
+        header.headerCrc = PreparedStore::crc32(reinterpret_cast<const std::uint8_t*>(&header),
+                                                reinterpret_cast<const char*>(&header.headerCrc) - reinterpret_cast<const char*>(&header));
+        std::memcpy(block.data(), &header, sizeof header);
+        report.storeBytes = header.indexOffset + header.indexBytes;
+    };
     if (jpegStore) {
         PreparedStoreHeaderV2 header{};
-        std::memcpy(header.magic, PreparedStore::kMagic, 8);
-        header.version = PreparedStore::kJpegVersion;
-        header.imageSize = static_cast<std::uint32_t>(size);
-        header.count = sources.size();
         header.offsetsOffset = end;
-        header.indexOffset = end + offsets.size() * 8;
-        header.indexBytes = index.size();
         header.quality = static_cast<std::uint32_t>(options_.quality);
-        header.headerCrc = PreparedStore::crc32(reinterpret_cast<const std::uint8_t*>(&header), offsetof(PreparedStoreHeaderV2, headerCrc));
-        std::memcpy(block.data(), &header, sizeof header);
-        report.storeBytes = header.indexOffset + header.indexBytes;
+        seal(header, PreparedStore::kJpegVersion, end + offsets.size() * 8);
     } else {
-        PreparedStoreHeader header{};
-        std::memcpy(header.magic, PreparedStore::kMagic, 8);
-        header.version = PreparedStore::kRawVersion;
-        header.imageSize = static_cast<std::uint32_t>(size);
-        header.count = sources.size();
-        header.indexOffset = end;
-        header.indexBytes = index.size();
-        header.headerCrc = PreparedStore::crc32(reinterpret_cast<const std::uint8_t*>(&header), offsetof(PreparedStoreHeader, headerCrc));
-        std::memcpy(block.data(), &header, sizeof header);
-        report.storeBytes = header.indexOffset + header.indexBytes;
+        seal(PreparedStoreHeader{}, PreparedStore::kRawVersion, end);
     }
     std::fseek(data, 0, SEEK_SET);
     if (std::fwrite(block.data(), 1, block.size(), data) != block.size()) throw writeFailed();
