@@ -43,6 +43,7 @@ def readout(file):
     return res, {
         "nme": round(m["nme"], 4), "mean_shape_nme": round(m["mean_shape_nme"], 4),
         "gain_pct": round(100.0 * (m["mean_shape_nme"] - m["nme"]) / m["mean_shape_nme"], 1),
+        "centroid_spread_cells": round(m["centroid_spread_cells"], 3) if "centroid_spread_cells" in m else None,
         "part_consistency": round(m.get("part_consistency", float("nan")), 3),
         "part_consistency_fixed_point": round(m.get("part_consistency_fixed_point", float("nan")), 3),
         "distinct_parts": m.get("distinct_parts"),
@@ -67,9 +68,19 @@ def coherence(snapshot):  # share of 4-neighbour cell pairs with the same arg-ma
             for x in range(w):
                 if x + 1 < w: same += best[i][y][x] == best[i][y][x + 1]; total += 1
                 if y + 1 < h: same += best[i][y][x] == best[i][y + 1][x]; total += 1
-    return round(same / total, 3), round(1 / k, 3)
+    # the agreement independent cells would have with these regions' shares (one dominant region makes
+    # any map look contiguous), and the agreement above it as a share of what is left (Cohen's kappa)
+    counts = [0] * k
+    for i in range(p):
+        for y in range(h):
+            for x in range(w): counts[best[i][y][x]] += 1
+    cells = p * h * w
+    chance = sum((c / cells) ** 2 for c in counts)
+    kappa = (same / total - chance) / (1 - chance) if chance < 1 else 0.0
+    used = sum(1 for c in counts if c / cells >= 0.02)
+    return round(same / total, 3), round(1 / k, 3), round(kappa, 3), used
 snapshots = [json.loads(l)["file"] for l in open(f"{run}/heatmaps/index.jsonl") if l.strip()]
-neighbours, chance = coherence(snapshots[-1]) if snapshots else (None, None)
+neighbours, chance, kappa, used = coherence(snapshots[-1]) if snapshots else (None, None, None, None)
 res, heat = readout(result)
 _, assignment = readout(sharp)
 print(json.dumps({
@@ -84,5 +95,6 @@ print(json.dumps({
     "readout_heatmaps": heat, "readout_assignment_t0.1": assignment,
     # are the regions contiguous segments or per-cell noise? the probe faces' last snapshot
     "argmax_neighbour_agreement": neighbours, "argmax_neighbour_agreement_chance": chance,
+    "argmax_contiguity_kappa": kappa, "argmax_regions_used": used,
     "test_faces": res["test_faces"], "machine": machine, "commit": commit}))
 PY

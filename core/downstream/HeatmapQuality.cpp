@@ -12,6 +12,7 @@
 #include "util/FraError.h"
 
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -26,7 +27,25 @@ namespace {
 struct Readout {
     std::vector<std::vector<float>> centroids, landmarks;
     std::vector<std::string> subsets;
+    int mapSide = 0;  // the heatmaps' width in cells
 };
+
+// How far the regions move from face to face: per region the standard deviation of its centroid
+// (x and y together) over the faces, in heatmap cells, averaged over the regions. A region that
+// follows a facial part moves with it; the near-uniform maps of identical regions barely move,
+// even when a linear read-out still finds the pose in those small shifts.
+double centroidSpreadInCells(const Readout& r) {
+    if (r.centroids.size() < 2) return 0;
+    const std::size_t dims = r.centroids[0].size(), n = r.centroids.size();
+    double total = 0;
+    for (std::size_t k = 0; k + 1 < dims; k += 2) {
+        double mx = 0, my = 0, vx = 0, vy = 0;
+        for (const auto& c : r.centroids) mx += c[k] / n, my += c[k + 1] / n;
+        for (const auto& c : r.centroids) vx += (c[k] - mx) * (c[k] - mx) / n, vy += (c[k + 1] - my) * (c[k + 1] - my) / n;
+        total += std::sqrt(vx + vy);
+    }
+    return total / static_cast<double>(dims / 2) * r.mapSide;
+}
 
 Readout readout(const LoadedModel& loaded, const FacePreprocessor& pre, const std::vector<DownstreamSample>& split, int landmarkCount,
                 double temperature, std::size_t& unreadable) {
@@ -37,6 +56,7 @@ Readout readout(const LoadedModel& loaded, const FacePreprocessor& pre, const st
         if (crops.empty()) return;
         const NpyArray maps = computeHeatmaps(*loaded.model, crops, loaded.config.data, temperature);
         const int k = static_cast<int>(maps.shape[1]), h = static_cast<int>(maps.shape[2]), w = static_cast<int>(maps.shape[3]);
+        out.mapSide = w;
         for (std::size_t i = 0; i < crops.size(); ++i)
             out.centroids.push_back(heatmapCentroids(maps.data.data() + i * static_cast<std::size_t>(k) * h * w, k, h, w));
         crops.clear();
@@ -100,7 +120,8 @@ json runHeatmapQuality(const std::string& model, const std::string& datasetSpec,
     std::vector<double> baseline;
     for (const auto& l : test.landmarks) baseline.push_back(normalisedMeanError(meanShape, l, g));
     json metrics{{"nme", m.nme}, {"fr@0.1", m.failureRate}, {"auc@0.1", m.auc}, {"faces", nme.size()}, {"ridge", penalty},
-                 {"regions", train.centroids[0].size() / 2}, {"mean_shape_nme", landmarkMetrics(baseline, {}, 0.1).nme}};
+                 {"regions", train.centroids[0].size() / 2}, {"mean_shape_nme", landmarkMetrics(baseline, {}, 0.1).nme},
+                 {"centroid_spread_cells", centroidSpreadInCells(test)}};
     for (const auto& [subset, value] : m.nmeBySubset) metrics["nme_" + subset] = value;
     json regionParts = json::array();
     const auto consistency = regionPartConsistency(test.centroids, test.landmarks, facialPartOfLandmarks(d.landmarkCount));

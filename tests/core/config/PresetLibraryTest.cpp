@@ -52,6 +52,10 @@ TEST(PresetLibrary, TheAuthorsDecoderStaysTheDefaultAndCpuPresetsSwitchToRegions
         // at least 7x7 heatmaps: eyes, nose and mouth on different cells
         EXPECT_GE((c.data.imageSize + c.model.outputStride - 1) / c.model.outputStride, 7) << name;
         EXPECT_EQ(c.model.queryInit, "learned") << name;
+        // 16 regions (8 leave the face 3-4 zones on the pool's loose crops) with the authors' lambda_r: a
+        // stronger L_r spreads the embeddings but leaves the regions per-cell noise (docs/method.md)
+        EXPECT_EQ(c.model.numRegions, 16) << name;
+        EXPECT_DOUBLE_EQ(c.loss.lambdaR, 0.1) << name;
     }
     const fra::FraConfig authors = library.resolve("cpu-r18-authors");
     EXPECT_EQ(authors.model.queryInit, "zeros");
