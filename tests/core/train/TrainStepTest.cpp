@@ -7,6 +7,14 @@
 
 namespace {
 
+// One compute thread: the comparisons below are at 1e-5 and less, and with several threads the
+// split of a reduction can depend on how busy the machine is (seen under ctest's parallel runs).
+struct OneThread {
+    int previous = at::get_num_threads();
+    OneThread() { at::set_num_threads(1); }
+    ~OneThread() { at::set_num_threads(previous); }
+};
+
 std::unique_ptr<fra::TrainStep> makeStep(bool channelsLast) {
     fra::FraConfig config = tinyTrainingConfig("unused");
     config.model.decoderDropout = 0.0;
@@ -20,6 +28,7 @@ std::unique_ptr<fra::TrainStep> makeStep(bool channelsLast) {
 // The same weights and inputs give the same losses and the same update in either memory layout
 // (up to the reordering of float sums in the convolutions).
 TEST(TrainStep, ChannelsLastTrainsLikeTheDefaultLayout) {
+    const OneThread oneThread;
     torch::manual_seed(3);
     const torch::Tensor x1 = torch::randn({4, 3, 32, 32}), x2 = torch::randn({4, 3, 32, 32});
     auto plain = makeStep(false), nhwc = makeStep(true);
@@ -28,8 +37,10 @@ TEST(TrainStep, ChannelsLastTrainsLikeTheDefaultLayout) {
     EXPECT_FALSE(conv.is_contiguous());
 
     const fra::FraLossTerms a = plain->run(x1, x2, 0.05, 0.99), b = nhwc->run(x1, x2, 0.05, 0.99);
-    EXPECT_NEAR(a.total.item<double>(), b.total.item<double>(), 1e-5 * std::abs(a.total.item<double>()));
-    EXPECT_NEAR(a.lossR.item<double>(), b.lossR.item<double>(), 1e-5 * std::abs(a.lossR.item<double>()));
+    // the two layouts' convolutions sum in different orders: 1.2e-5 relative was seen on an AMD EPYC
+    // with one thread; a layout mistake moves the loss by whole percents
+    EXPECT_NEAR(a.total.item<double>(), b.total.item<double>(), 1e-4 * std::abs(a.total.item<double>()));
+    EXPECT_NEAR(a.lossR.item<double>(), b.lossR.item<double>(), 1e-4 * std::abs(a.lossR.item<double>()));
 
     auto afterPlain = plain->model()->named_parameters(), afterNhwc = nhwc->model()->named_parameters();
     double worst = 0;
@@ -48,6 +59,7 @@ TEST(TrainStep, ChannelsLastTrainsLikeTheDefaultLayout) {
 // The graph-safe step (what run.cuda_graph captures: lr and momentum read from device tensors, so
 // the host passes nothing that changes between replays) trains like the ordinary one.
 TEST(TrainStep, TheGraphSafeStepWithDeviceScalarsTrainsLikeTheOrdinaryStep) {
+    const OneThread oneThread;
     torch::manual_seed(5);
     const torch::Tensor x1 = torch::randn({4, 3, 32, 32}), x2 = torch::randn({4, 3, 32, 32});
     auto ordinary = makeStep(false), graphSafe = makeStep(false);
@@ -64,7 +76,8 @@ TEST(TrainStep, TheGraphSafeStepWithDeviceScalarsTrainsLikeTheOrdinaryStep) {
         momentum[0].fill_(m);
         momentum[1].fill_(1.0 - m);
         const fra::FraLossTerms a = ordinary->run(x1, x2, rate, m), b = graphSafe->runWithDeviceScalars(x1, x2, lr, momentum);
-        EXPECT_NEAR(a.total.item<double>(), b.total.item<double>(), 1e-6 * std::abs(a.total.item<double>()));
+        // the first step's loss is the same forward; later ones follow the weights below
+        EXPECT_NEAR(a.total.item<double>(), b.total.item<double>(), (rate == 0.05 ? 1e-6 : 1e-4) * std::abs(a.total.item<double>()));
         // step 1: LARS with the lr tensor and the EMA with the momentum tensor give the same weights, up to
         // the EMA rounding (1 - m) * w before the add (the number form adds with alpha); later steps carry
         // that rounding through the losses
