@@ -110,10 +110,13 @@ void HeatmapPane::updateLegend() {
     auto* grid = static_cast<QGridLayout*>(layout);
     constexpr int perRow = 8;
     for (int k = 0; k < k_; ++k) {
-        auto* chip = new QLabel(QString("■ region %1").arg(k + 1));
-        chip->setObjectName(QString("legend%1").arg(k));
+        // the swatch carries the colour, the name stays in the palette's text colour: pale region
+        // colours (yellow, mint) written on the window background could not be read
         const cv::Vec3b c = colours[static_cast<std::size_t>(k)];
-        chip->setStyleSheet(QString("color: rgb(%1,%2,%3); font-weight: bold;").arg(c[0]).arg(c[1]).arg(c[2]));
+        auto* chip = new QLabel(QString("<span style=\"color: rgb(%1,%2,%3); font-size: large;\">■</span> region %4")
+                                    .arg(c[0]).arg(c[1]).arg(c[2]).arg(k + 1));
+        chip->setTextFormat(Qt::RichText);
+        chip->setObjectName(QString("legend%1").arg(k));
         grid->addWidget(chip, k / perRow, k % perRow);
     }
     grid->setColumnStretch(perRow, 1);
