@@ -5,7 +5,8 @@
 # 414 steps, about 50 minutes each on 2 cores), then compares them with a random initialisation by
 # linear probe (cpu-lp) and fine-tuning (cpu-ft) on the pool's two sample tasks, plus both FRA
 # models' heatmap read-out (NME against the mean shape, and the per-region facial-part consistency),
-# and their regions' read-outs and contiguity (bench/region-readout.sh, into OUT/regions.jsonl).
+# and their regions' read-outs and contiguity (bench/region-readout.sh, into OUT/regions.jsonl) and
+# how their fine-tunings keep the regions (bench/finetune-regions.sh, into OUT/finetune-regions.jsonl).
 # Finished evaluations are reused, so an interrupted run continues.
 #   scripts/evidence-downstream.sh [OUT]    (default runs/evidence-<time>)
 # EXTRA_EVAL_SEEDS="1 2" repeats every evaluation with those evaluation seeds (same checkpoints)
@@ -38,6 +39,10 @@ echo "table: $out/compare/table.md"
 for name in fra fra-authors; do
   FRA_BIN=$fra "$root/bench/region-readout.sh" "$out/$name" "$pool/tasks/landmarks-dlib68" "$name" evidence
 done | tee "$out/regions.jsonl"
+# whether fine-tuning keeps the regions: the per-epoch snapshots of both FRA models' fine-tunings
+for name in fra fra-authors; do
+  for ft in "$out/$name"/eval/*-ft; do "$root/bench/finetune-regions.sh" "$ft" "$name"; done
+done > "$out/finetune-regions.jsonl"
 for seed in ${EXTRA_EVAL_SEEDS:-}; do
   again="$out/eval-seed-$seed"
   for name in fra fra-authors byol; do  # the same checkpoint, hard-linked, without the seed-0 evaluations
