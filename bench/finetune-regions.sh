@@ -8,41 +8,35 @@
 set -euo pipefail
 eval_dir=$1 name=${2:-$(basename "$(dirname "$(dirname "$eval_dir")")")}
 [ -s "$eval_dir/heatmaps/index.jsonl" ] || { echo "finetune-regions.sh: $eval_dir has no heatmap snapshots (an FT evaluation of an FRA run has them)" >&2; exit 2; }
-/usr/bin/env python3 - "$eval_dir" "$name" <<'PY'
-import ast, json, math, struct, sys
+root=$(cd "$(dirname "$0")/.." && pwd)
+/usr/bin/env python3 - "$root/bench" "$eval_dir" "$name" <<'PY'
+import json, math, sys
+sys.path.insert(0, sys.argv.pop(1))
+from snapshot_regions import load_npy, argmax_regions, neighbour_agreement
 eval_dir, name = sys.argv[1:3]
 
-def load_npy(path):  # float32 C-order arrays, as the core writes them; no numpy needed
-    raw = open(path, "rb").read()
-    header_len = struct.unpack("<H", raw[8:10])[0]
-    header = ast.literal_eval(raw[10:10 + header_len].decode())
-    if header["descr"] != "<f4" or header["fortran_order"]:
-        sys.exit(f"finetune-regions.sh: {path}: expected little-endian float32 in C order, got {header}")
-    count = math.prod(header["shape"])
-    return header["shape"], struct.unpack(f"<{count}f", raw[10 + header_len:10 + header_len + 4 * count])
-
 base = None
-for line in open(f"{eval_dir}/heatmaps/index.jsonl"):
-    entry = json.loads(line)
-    (faces, k, h, w), values = load_npy(f"{eval_dir}/heatmaps/{entry['file']}")
-    best, entropy = [], 0.0
+index = f"{eval_dir}/heatmaps/index.jsonl"
+for number, line in enumerate(open(index), 1):
+    try:
+        entry = json.loads(line)
+        file, epoch = entry["file"], entry["step"]
+    except (ValueError, KeyError, TypeError) as error:
+        sys.exit(f"{index}:{number}: not a snapshot entry ({error})")
+    shape, values = load_npy(f"{eval_dir}/heatmaps/{file}")
+    faces, k, h, w = shape
+    entropy = 0.0
     for b in range(faces):
         for cell in range(h * w):
             p = [values[(b * k + r) * h * w + cell] for r in range(k)]
             total = sum(p)
             entropy += -sum(q / total * math.log(q / total) for q in p if q > 0) / math.log(k)
-            best.append(max(range(k), key=p.__getitem__))
-    same = pairs = 0
-    for b in range(faces):
-        for y in range(h):
-            for x in range(w):
-                i = (b * h + y) * w + x
-                if x + 1 < w: pairs += 1; same += best[i] == best[i + 1]
-                if y + 1 < h: pairs += 1; same += best[i] == best[i + w]
-    base = base or best
-    print(json.dumps({"bench": "finetune-regions", "model": name, "eval": eval_dir, "epoch": entry["step"],
+    best = argmax_regions(shape, values)
+    cells = [region for face in best for row in face for region in row]
+    base = base or cells
+    print(json.dumps({"bench": "finetune-regions", "model": name, "eval": eval_dir, "epoch": epoch,
                       "heat_entropy": round(entropy / (faces * h * w), 4),
-                      "argmax_contiguity": round(same / pairs, 3), "argmax_contiguity_chance": round(1 / k, 3),
-                      "argmax_same_as_epoch0": round(sum(a == c for a, c in zip(best, base)) / len(best), 3),
-                      "regions_used": len(set(best))}))
+                      "argmax_contiguity": round(neighbour_agreement(best), 3), "argmax_contiguity_chance": round(1 / k, 3),
+                      "argmax_same_as_epoch0": round(sum(a == c for a, c in zip(cells, base)) / len(cells), 3),
+                      "regions_used": len(set(cells))}))
 PY

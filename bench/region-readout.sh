@@ -22,8 +22,10 @@ for t in 0 0.1; do
 done
 result=$(find "$run/eval" -path '*heatmap-regression/result.json' | head -1)
 sharp=$(find "$run/eval" -path '*heatmap-regression-t0.1/result.json' | head -1)
-/usr/bin/env python3 - "$run" "$result" "$sharp" "$preset" "$budget" "$commit" "$machine" "$label" ${extra[@]+"${extra[@]}"} <<'PY'
+/usr/bin/env python3 - "$root/bench" "$run" "$result" "$sharp" "$preset" "$budget" "$commit" "$machine" "$label" ${extra[@]+"${extra[@]}"} <<'PY'
 import json, sys
+sys.path.insert(0, sys.argv.pop(1))
+from snapshot_regions import load_npy, argmax_regions, neighbour_agreement
 run, result, sharp, preset, budget, commit, machine, label = sys.argv[1:9]
 overrides = [a for a in sys.argv[9:] if a != "--set"]
 rows = []
@@ -49,25 +51,10 @@ def readout(file):
         "distinct_parts": m.get("distinct_parts"),
         "regions": [{"region": r["region"], "part": r["part"], "share": round(r["share"], 3),
                      "fixed_point_share": round(r["fixed_point_share"], 3)} for r in res.get("region_parts", [])]}
-def npy(path):  # a little-endian float32 C-order .npy (the snapshots' format), without numpy
-    import ast, struct
-    data = open(path, "rb").read()
-    header_len = struct.unpack("<H", data[8:10])[0]
-    header = ast.literal_eval(data[10:10 + header_len].decode("latin1"))
-    shape = header["shape"]
-    count = 1
-    for d in shape: count *= d
-    return shape, struct.unpack(f"<{count}f", data[10 + header_len:10 + header_len + 4 * count])
 def coherence(snapshot):  # share of 4-neighbour cell pairs with the same arg-max region (chance: 1/K)
-    (p, k, h, w), v = npy(f"{run}/heatmaps/{snapshot}")
-    at = lambda i, r, y, x: v[((i * k + r) * h + y) * w + x]
-    best = [[[max(range(k), key=lambda r: at(i, r, y, x)) for x in range(w)] for y in range(h)] for i in range(p)]
-    same = total = 0
-    for i in range(p):
-        for y in range(h):
-            for x in range(w):
-                if x + 1 < w: same += best[i][y][x] == best[i][y][x + 1]; total += 1
-                if y + 1 < h: same += best[i][y][x] == best[i][y + 1][x]; total += 1
+    (p, k, h, w), v = load_npy(f"{run}/heatmaps/{snapshot}")
+    best = argmax_regions((p, k, h, w), v)
+    agreement = neighbour_agreement(best)
     # the agreement independent cells would have with these regions' shares (one dominant region makes
     # any map look contiguous), and the agreement above it as a share of what is left (Cohen's kappa)
     counts = [0] * k
@@ -76,9 +63,9 @@ def coherence(snapshot):  # share of 4-neighbour cell pairs with the same arg-ma
             for x in range(w): counts[best[i][y][x]] += 1
     cells = p * h * w
     chance = sum((c / cells) ** 2 for c in counts)
-    kappa = (same / total - chance) / (1 - chance) if chance < 1 else 0.0
+    kappa = (agreement - chance) / (1 - chance) if chance < 1 else 0.0
     used = sum(1 for c in counts if c / cells >= 0.02)
-    return round(same / total, 3), round(1 / k, 3), round(kappa, 3), used
+    return round(agreement, 3), round(1 / k, 3), round(kappa, 3), used
 snapshots = [json.loads(l)["file"] for l in open(f"{run}/heatmaps/index.jsonl") if l.strip()]
 neighbours, chance, kappa, used = coherence(snapshots[-1]) if snapshots else (None, None, None, None)
 res, heat = readout(result)
