@@ -11,6 +11,7 @@ eval_dir=$1 name=${2:-$(basename "$(dirname "$(dirname "$eval_dir")")")}
 root=$(cd "$(dirname "$0")/.." && pwd)
 /usr/bin/env python3 - "$root/bench" "$eval_dir" "$name" <<'PY'
 import json, math, sys
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, sys.argv.pop(1))
 from snapshot_regions import load_npy, argmax_regions, neighbour_agreement
 eval_dir, name = sys.argv[1:3]

@@ -24,6 +24,7 @@ result=$(find "$run/eval" -path '*heatmap-regression/result.json' | head -1)
 sharp=$(find "$run/eval" -path '*heatmap-regression-t0.1/result.json' | head -1)
 /usr/bin/env python3 - "$root/bench" "$run" "$result" "$sharp" "$preset" "$budget" "$commit" "$machine" "$label" ${extra[@]+"${extra[@]}"} <<'PY'
 import json, sys
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, sys.argv.pop(1))
 from snapshot_regions import load_npy, argmax_regions, neighbour_agreement
 run, result, sharp, preset, budget, commit, machine, label = sys.argv[1:9]
