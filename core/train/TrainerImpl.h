@@ -1,0 +1,229 @@
+#pragma once
+// The trainer's state, shared by Trainer.cpp (the training thread and loop) and TrainerSetup.cpp
+// (opening the data, the device and the run, resuming from a checkpoint). Private to core/train.
+#include "train/Trainer.h"
+
+#include "compat/TorchCompat.h"
+#include "config/ConfigSchema.h"
+#include "config/PresetLibrary.h"
+#include "data/BatchLoader.h"
+#include "data/ImageFolder.h"
+#include "data/PreparedStore.h"
+#include "data/TensorAugmenter.h"
+#include "dist/DistributedEnv.h"
+#include "dist/GradientSync.h"
+#include "dist/ProcessGroupRanks.h"
+#include "model/CrossRankOps.h"
+#include "optim/TrainingSchedule.h"
+#include "run/MetricsLog.h"
+#include "run/NpyFile.h"
+#include "run/RunDirectory.h"
+#include "run/RunLock.h"
+#include "train/Checkpoint.h"
+#include "train/TrainStep.h"
+#include "util/AtomicFile.h"
+#include "util/BuildInfo.h"
+#include "util/FraError.h"
+
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+#include <unistd.h>
+
+#ifdef FRA_WITH_NVJPEG
+#include "train/DeviceJpegDecode.h"
+#endif
+#ifndef FRA_NO_OPENCV
+#include "run/ProbeSet.h"
+#include "train/HeatmapProbe.h"
+
+#include <opencv2/core.hpp>
+#endif
+
+namespace fra {
+
+
+struct Trainer::Impl {
+    FraConfig config;
+    std::unique_ptr<RunDirectory> run;
+    std::unique_ptr<RunLock> lock;
+    std::unique_ptr<ImageFolder> folder;           // data.format = folder
+    std::shared_ptr<const PreparedStore> store;    // data.format = prepared
+    std::unique_ptr<TensorAugmenter> deviceAugmenter;
+#ifdef FRA_WITH_NVJPEG
+    std::unique_ptr<DeviceJpegDecode> deviceJpeg;  // data.jpeg_decoder resolved to nvjpeg
+#endif
+    torch::Device device{torch::kCPU};
+    std::unique_ptr<ProcessGroupRanks> ranks;      // several data-parallel processes (outlives the two below)
+    std::unique_ptr<TrainStep> stepper;
+    std::unique_ptr<GradientSync> gradientSync;   // hooks into stepper's parameters: destroyed first
+    std::unique_ptr<TrainingSchedule> schedule;
+#ifndef FRA_NO_OPENCV
+    ProbeSet probes;  // a build without OpenCV takes no heatmap snapshots
+#endif
+    std::vector<TrainingObserver*> observers;
+
+    std::thread thread;
+    mutable std::mutex mutex;
+    std::condition_variable changed;
+    RunState state = RunState::Created;
+    std::string message;
+    bool pauseRequested = false;
+    bool threadDone = false;
+    std::atomic<bool> stopRequested{false};
+
+    std::atomic<std::int64_t> step{0};
+    std::int64_t firstStep = 0;
+    std::int64_t endStep = 0;
+    std::int64_t lastCheckpointStep = -1;
+    std::chrono::steady_clock::time_point lastCheckpointTime = std::chrono::steady_clock::now();
+    std::set<std::string> skipped;
+    double trainingSeconds = 0;
+    RunStatus status;
+
+    // Only rank 0 writes the run directory; the other ranks train and stay silent.
+    bool writer() const { return !ranks || ranks->rank() == 0; }
+    int worldSize() const { return ranks ? ranks->worldSize() : 1; }
+
+    void log(const std::string& level, const std::string& text) {
+        if (!writer()) return;
+        run->appendLog(level, text);
+        for (auto* o : observers) o->onLog(level, text);
+    }
+
+    void setState(RunState s, const std::string& why) {
+        {
+            std::lock_guard<std::mutex> guard(mutex);
+            state = s;
+            message = why;
+        }
+        status.state = toString(s);
+        status.message = why;
+        status.step = step;
+        status.updated = unixNow();
+        status.skippedImages = static_cast<std::int64_t>(skipped.size());
+        if (writer()) run->writeStatus(status);
+        for (auto* o : observers) o->onStateChanged(s, why);
+        changed.notify_all();
+    }
+
+    void applyThreads() const {
+        const int threads = config.run.threads > 0 ? config.run.threads : static_cast<int>(std::thread::hardware_concurrency());
+        at::set_num_threads(std::max(1, threads));
+    }
+
+    void joinRanks() {
+        const auto env = DistributedEnv::fromEnvironment();
+        if (!env) return;
+        if (config.data.batchSize % env->worldSize != 0)
+            throw FraError("data.batch_size = " + std::to_string(config.data.batchSize) + " is not divisible by WORLD_SIZE = " +
+                           std::to_string(env->worldSize));
+        ranks = std::make_unique<ProcessGroupRanks>(*env, std::chrono::seconds(config.run.distributedTimeoutSeconds), device.is_cuda());
+    }
+
+    // Builds the model and optimiser; the seed fixes the initialisation.
+    void buildModel(std::int64_t stepsPerEpoch) {
+        applyThreads();
+        torch::manual_seed(config.run.seed);
+        stepper = std::make_unique<TrainStep>(config, device, ranks ? static_cast<const CrossRankOps&>(*ranks) : CrossRankOps::singleProcess());
+        if (ranks) {
+            // every rank starts from rank 0's weights (as DDP does), then gradients are averaged
+            torch::NoGradGuard noGrad;
+            for (auto& p : stepper->model()->parameters()) ranks->broadcastInPlace(p);
+            for (auto& b : stepper->model()->buffers()) ranks->broadcastInPlace(b);
+            std::vector<torch::Tensor> trainable;
+            for (const auto& [name, p] : stepper->model()->trainableParameters()) trainable.push_back(p);
+            gradientSync = std::make_unique<GradientSync>(trainable, *ranks, /*findUnused=*/config.model.decoderLayers == 0);
+            stepper->setGradientSync(gradientSync.get());
+        }
+        schedule = std::make_unique<TrainingSchedule>(config.optim, config.momentum, config.data.batchSize, stepsPerEpoch);
+        endStep = config.run.maxSteps > 0 ? std::min(config.run.maxSteps, schedule->totalSteps()) : schedule->totalSteps();
+        status.totalSteps = schedule->totalSteps();
+        status.device = device.str() + ", " + std::to_string(at::get_num_threads()) + " threads" +
+                        (ranks ? ", " + std::to_string(ranks->worldSize()) + " ranks (" + ranks->backendName() + ")" : std::string()) + ", LibTorch " +
+                        compat::torchVersion();
+    }
+
+    void writeCheckpoint() {
+        if (!writer()) {
+            lastCheckpointStep = step;
+            return;
+        }
+        TrainingState ts;
+        ts.step = step;
+        ts.configJson = ConfigSchema::instance().toJson(config).dump();
+        ts.cpuGeneratorState = compat::cpuGeneratorState();
+        ts.skippedImages.assign(skipped.begin(), skipped.end());
+        ts.trainingSeconds = trainingSeconds;
+        const std::filesystem::path file = run->checkpointPath(step);
+        Checkpoint::save(file, *stepper->model(), stepper->optimizer(), ts);
+        run->pruneCheckpoints(config.run.keepCheckpoints);
+        lastCheckpointStep = step;
+        lastCheckpointTime = std::chrono::steady_clock::now();
+        status.checkpointStep = step;
+        status.step = step;
+        status.updated = unixNow();
+        run->writeStatus(status);
+        for (auto* o : observers) o->onCheckpoint(step, file.string());
+    }
+
+    void snapshotHeatmaps() {
+#ifndef FRA_NO_OPENCV
+        if (!writer() || probes.images.empty() || !stepper->model()->online->withRegions()) return;
+        NpyArray maps = computeHeatmaps(*stepper->model(), probes.images, config.data);
+        const std::filesystem::path file = run->heatmapPath(step);
+        writeNpy(file, maps.shape, maps.data.data());
+        run->appendHeatmapIndex(step, file, maps.shape);
+        HeatmapSnapshot snap;
+        snap.step = step;
+        snap.probes = static_cast<int>(maps.shape[0]);
+        snap.regions = static_cast<int>(maps.shape[1]);
+        snap.height = static_cast<int>(maps.shape[2]);
+        snap.width = static_cast<int>(maps.shape[3]);
+        snap.maps = std::move(maps.data);
+        snap.file = file.string();
+        for (auto* o : observers) o->onHeatmaps(snap);
+#endif
+    }
+
+    bool pauseIsRequested() const {
+        std::lock_guard<std::mutex> guard(mutex);
+        return pauseRequested;
+    }
+
+    // Returns false when paused and then asked to stop.
+    bool waitWhilePaused() {
+        std::unique_lock<std::mutex> guard(mutex);
+        if (!pauseRequested) return true;
+        guard.unlock();
+        setState(RunState::Paused, "paused at step " + std::to_string(step.load()));
+        guard.lock();
+        changed.wait(guard, [&] { return !pauseRequested || stopRequested; });
+        guard.unlock();
+        if (stopRequested) return false;
+        setState(RunState::Running, "");
+        return true;
+    }
+
+    void reportSkipped(BatchLoader& loader) {
+        for (const auto& s : loader.takeSkipped()) {
+            if (!skipped.insert(s.path).second) continue;
+            log("warning", "skipped image '" + s.path + "': " + s.reason + " (" + std::to_string(skipped.size()) + " skipped so far)");
+        }
+    }
+
+    struct LaunchedStep;
+    LaunchedStep launchStep(BatchLoader& loader, bool asyncRead);
+    bool finishStep(LaunchedStep& launched, std::unique_ptr<MetricsWriter>& metrics, bool& stopAgreed,
+                    std::chrono::steady_clock::time_point& lastFinished);
+    void trainLoop();
+    void threadMain();
+};
+
+}  // namespace fra
