@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages of scripts/debian-packages.txt that are missing (and npm, for
-# the sample pool, unless an npm is already on PATH). Idempotent; uses sudo when not root.
+# the sample pool, unless an npm is already on PATH); with --test also those only the tests need
+# (scripts/debian-test-packages.txt). Idempotent; uses sudo when not root.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-mapfile -t wanted < <(grep -v '^\s*#' "$here/debian-packages.txt" | grep -v '^\s*$')
+lists=("$here/debian-packages.txt")
+[ "${1:-}" = "--test" ] && lists+=("$here/debian-test-packages.txt")
+mapfile -t wanted < <(cat "${lists[@]}" | grep -v '^\s*#' | grep -v '^\s*$')
 command -v npm >/dev/null || wanted+=(npm)
 missing=()
 for p in "${wanted[@]}"; do

@@ -7,6 +7,8 @@
 using CommandAction = std::function<int()>;
 
 void addPretrainCommands(CLI::App& app, CommandAction& action);  // pretrain, resume
+void addRunsCommand(CLI::App& app, CommandAction& action);
+void addRemoteCommands(CLI::App& app, CommandAction& action);  // remote launch, follow, stop, pause, continue, fetch, runs
 void addHeatmapsCommand(CLI::App& app, CommandAction& action);
 void addExportCommand(CLI::App& app, CommandAction& action);
 void addBenchCommand(CLI::App& app, CommandAction& action);

@@ -19,8 +19,15 @@ int runToEnd(fra::Trainer& trainer, bool quiet) {
     trainer.addObserver(&printer);
     StopSignal::install();
     trainer.start();
-    while (!trainer.waitFor(std::chrono::milliseconds(200)))
+    bool pausedBySignal = false;
+    while (!trainer.waitFor(std::chrono::milliseconds(200))) {
         if (StopSignal::requested()) trainer.requestStop();
+        if (StopSignal::pauseWanted() != pausedBySignal) {
+            pausedBySignal = StopSignal::pauseWanted();
+            if (pausedBySignal) trainer.pause();
+            else trainer.resume();
+        }
+    }
     const fra::RunState state = trainer.state();
     if (trainer.writesRun())
         std::cout << "run " << trainer.run().root().string() << ": " << fra::toString(state) << " at step " << trainer.step() << "/"
@@ -47,6 +54,8 @@ struct ResumeOptions {
     std::string run;
     std::int64_t steps = 0;
     bool quiet = false;
+    bool force = false;
+    fra::LivenessPolicy liveness;
 };
 
 }  // namespace
@@ -82,9 +91,17 @@ void addPretrainCommands(CLI::App& app, CommandAction& action) {
     resume->add_option("--steps", resumeOpts->steps, "New step budget (run.max_steps) for a run that reached its old one")
         ->check(CLI::PositiveNumber);
     resume->add_flag("--quiet,-q", resumeOpts->quiet, "Print only warnings and the result");
+    resume->add_flag("--force", resumeOpts->force,
+                     "Resume a run whose heartbeat from another machine is older than --stale-after (that machine may only be cut off)");
+    resume->add_option("--stale-after", resumeOpts->liveness.staleAfterSeconds,
+                       "Seconds without a heartbeat before a run on another machine counts as interrupted")
+        ->check(CLI::Range(1.0, 1e7));
+    resume->add_option("--max-clock-skew", resumeOpts->liveness.maxClockSkewSeconds,
+                       "Seconds by which the training machine's clock may differ from this one's")
+        ->check(CLI::Range(0.0, 86400.0));
     resume->callback([resumeOpts, &action] {
         action = [resumeOpts] {
-            auto trainer = fra::Trainer::resume(resumeOpts->run, resumeOpts->steps);
+            auto trainer = fra::Trainer::resume(resumeOpts->run, resumeOpts->steps, resumeOpts->liveness, resumeOpts->force);
             if (trainer->step() >= trainer->endStep()) {
                 if (!trainer->writesRun()) return 0;
                 std::cout << "run " << resumeOpts->run << " is complete at step " << trainer->step()

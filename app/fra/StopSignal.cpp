@@ -6,6 +6,10 @@
 
 namespace {
 std::atomic<int> signals{0};
+std::atomic<bool> paused{false};
+
+void onPause(int) { paused.store(true); }
+void onContinue(int) { paused.store(false); }
 
 void onSignal(int) {
     if (signals.fetch_add(1) >= 1) _exit(130);
@@ -20,6 +24,16 @@ void StopSignal::install() {
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
+    struct sigaction pause {};
+    pause.sa_handler = onPause;
+    sigemptyset(&pause.sa_mask);
+    sigaction(SIGTSTP, &pause, nullptr);
+    struct sigaction cont {};
+    cont.sa_handler = onContinue;
+    sigemptyset(&cont.sa_mask);
+    sigaction(SIGCONT, &cont, nullptr);
 }
+
+bool StopSignal::pauseWanted() { return paused.load(); }
 
 bool StopSignal::requested() { return signals.load() > 0; }

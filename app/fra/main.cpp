@@ -31,6 +31,8 @@ int run(int argc, char** argv) {
     app.failure_message([](const CLI::App*, const CLI::Error& e) { return std::string("fra: error: ") + e.what() + "\n"; });
     CommandAction action;
     addPretrainCommands(app, action);
+    addRunsCommand(app, action);
+    addRemoteCommands(app, action);
     addExportCommand(app, action);
     addBenchCommand(app, action);
     addConfigCommands(app, action);

@@ -122,6 +122,9 @@ ConfigSchema::ConfigSchema() {
         FRA_CONFIG_FIELD("run.probe_images", run.probeImages, "Fixed probe faces for heatmap snapshots", {0, 64}),
         FRA_CONFIG_FIELD("run.distributed_timeout_s", run.distributedTimeoutSeconds,
                          "Multi-process runs: a collective waiting longer than this fails the run (a lost rank)", {5, 86400}),
+        FRA_CONFIG_FIELD("run.heartbeat_s", run.heartbeatSeconds,
+                         "The training process rewrites heartbeat.json this often, also during long steps and checkpoints; "
+                         "readers on other machines call the run late after three missed beats", {0.2, 30.0}),
     };
     presentFields(fields_, trainingPresentation());  // label, group, advanced, reference
 }

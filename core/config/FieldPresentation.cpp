@@ -117,6 +117,7 @@ const std::vector<FieldPresentation>& trainingPresentation() {
         {"run.threads", "Compute threads", "Run", true, ""},
         {"run.keep_checkpoints", "Periodic checkpoints kept", "Run", true, ""},
         {"run.distributed_timeout_s", "Multi-process timeout (seconds)", "Run", true, ""},
+        {"run.heartbeat_s", "Heartbeat every (seconds)", "Run", true, ""},
     };
     return table;
 }

@@ -105,6 +105,7 @@ struct RunConfig {
     int keepCheckpoints = 3;
     int probeImages = 8;
     int distributedTimeoutSeconds = 300;       // a collective that waits longer fails the run (lost rank)
+    double heartbeatSeconds = 10;              // heartbeat.json is rewritten this often (readers on other machines judge liveness by it)
 };
 
 struct FraConfig {

@@ -5,11 +5,13 @@
 namespace fra {
 
 nlohmann::json RunStatus::toJson() const {
-    return {{"state", state},         {"message", message},     {"preset", preset},
+    nlohmann::json j = {{"state", state},         {"message", message},     {"preset", preset},
             {"host", host},           {"pid", pid},             {"step", step},
             {"total_steps", totalSteps}, {"checkpoint_step", checkpointStep},
             {"skipped_images", skippedImages}, {"started", started}, {"updated", updated},
             {"device", device}};
+    if (!jobId.empty()) j["job_id"] = jobId;
+    return j;
 }
 
 RunStatus RunStatus::fromJson(const nlohmann::json& j) {
@@ -26,6 +28,7 @@ RunStatus RunStatus::fromJson(const nlohmann::json& j) {
     s.started = j.value("started", 0.0);
     s.updated = j.value("updated", 0.0);
     s.device = j.value("device", "");
+    s.jobId = j.value("job_id", "");
     return s;
 }
 

@@ -22,6 +22,7 @@ struct RunStatus {
     double started = 0;              // Unix seconds
     double updated = 0;
     std::string device;
+    std::string jobId;               // the batch system's job id, where a scheduler started the run
 
     nlohmann::json toJson() const;
     static RunStatus fromJson(const nlohmann::json& j);

@@ -122,6 +122,7 @@ bool Trainer::Impl::finishStep(LaunchedStep& launched, std::unique_ptr<MetricsWr
     }
     if (metrics) metrics->append(record);
     status.step = record.step;
+    if (heartbeat) heartbeat->setStep(record.step);
     for (auto* o : observers) o->onStep(record);
     return true;
 }

@@ -1,5 +1,6 @@
 #pragma once
 #include "config/FraConfig.h"
+#include "run/RunLiveness.h"
 #include "train/TrainingObserver.h"
 
 #include <chrono>
@@ -23,7 +24,10 @@ public:
     static std::unique_ptr<Trainer> create(const FraConfig& config, const std::filesystem::path& runDir);
     // Continues a run from its newest checkpoint (from step 0 if it died before the first).
     // `maxSteps` > 0 replaces run.max_steps (to extend a run that ended at its step budget).
-    static std::unique_ptr<Trainer> resume(const std::filesystem::path& runDir, std::int64_t maxSteps = 0);
+    // Refuses (FraError naming host, pid and heartbeat age) a run live here or on another machine,
+    // and one whose heartbeat is past `liveness.staleAfterSeconds` elsewhere unless `force`.
+    static std::unique_ptr<Trainer> resume(const std::filesystem::path& runDir, std::int64_t maxSteps = 0,
+                                           const LivenessPolicy& liveness = {}, bool force = false);
 
     ~Trainer();  // stops (with a checkpoint) and joins a running thread
     Trainer(const Trainer&) = delete;

@@ -18,6 +18,7 @@
 #include "run/MetricsLog.h"
 #include "run/NpyFile.h"
 #include "run/RunDirectory.h"
+#include "run/Heartbeat.h"
 #include "run/RunLock.h"
 #include "train/Checkpoint.h"
 #include "train/TrainStep.h"
@@ -53,6 +54,7 @@ struct Trainer::Impl {
     FraConfig config;
     std::unique_ptr<RunDirectory> run;
     std::unique_ptr<RunLock> lock;
+    std::unique_ptr<HeartbeatWriter> heartbeat;    // rank 0 only; destroyed before the lock is released
     std::unique_ptr<ImageFolder> folder;           // data.format = folder
     std::shared_ptr<const PreparedStore> store;    // data.format = prepared
     std::unique_ptr<TensorAugmenter> deviceAugmenter;
@@ -97,7 +99,12 @@ struct Trainer::Impl {
         for (auto* o : observers) o->onLog(level, text);
     }
 
+    void heartbeatPhase(const char* phase) {
+        if (heartbeat) heartbeat->setPhase(phase);
+    }
+
     void setState(RunState s, const std::string& why) {
+        heartbeatPhase(s == RunState::Running ? "training" : s == RunState::Paused ? "paused" : "ending");
         {
             std::lock_guard<std::mutex> guard(mutex);
             state = s;
@@ -155,6 +162,7 @@ struct Trainer::Impl {
             lastCheckpointStep = step;
             return;
         }
+        heartbeatPhase("checkpoint");
         TrainingState ts;
         ts.step = step;
         ts.configJson = ConfigSchema::instance().toJson(config).dump();
@@ -170,13 +178,16 @@ struct Trainer::Impl {
         status.step = step;
         status.updated = unixNow();
         run->writeStatus(status);
+        heartbeatPhase("training");
         for (auto* o : observers) o->onCheckpoint(step, file.string());
     }
 
     void snapshotHeatmaps() {
 #ifndef FRA_NO_OPENCV
         if (!writer() || probes.images.empty() || !stepper->model()->online->withRegions()) return;
+        heartbeatPhase("heatmaps");
         NpyArray maps = computeHeatmaps(*stepper->model(), probes.images, config.data);
+        heartbeatPhase("training");
         const std::filesystem::path file = run->heatmapPath(step);
         writeNpy(file, maps.shape, maps.data.data());
         run->appendHeatmapIndex(step, file, maps.shape);

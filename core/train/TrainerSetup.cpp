@@ -89,6 +89,7 @@ std::unique_ptr<Trainer> Trainer::create(const FraConfig& config, const fs::path
     impl->run = std::make_unique<RunDirectory>(RunDirectory::create(runDir, ConfigSchema::instance().toJson(config)));
     try {
         impl->lock = std::make_unique<RunLock>(runDir);
+        impl->heartbeat = std::make_unique<HeartbeatWriter>(runDir, config.run.heartbeatSeconds, 0);
         impl->status = impl->run->readStatus();
         impl->status.pid = ::getpid();
         impl->buildModel(BatchLoader::stepsPerEpochFor(images, config.data.batchSize));
@@ -97,6 +98,7 @@ std::unique_ptr<Trainer> Trainer::create(const FraConfig& config, const fs::path
         impl->run->appendLog("info", "created run (preset '" + config.preset + "', data '" + config.data.root + "', " +
                                          std::to_string(images) + " images)");
     } catch (...) {
+        impl->heartbeat.reset();
         impl->lock.reset();
         impl->run->removeCreated(existed);  // existed means: existed and was empty
         throw;
@@ -104,15 +106,19 @@ std::unique_ptr<Trainer> Trainer::create(const FraConfig& config, const fs::path
     return std::unique_ptr<Trainer>(new Trainer(std::move(impl)));
 }
 
-std::unique_ptr<Trainer> Trainer::resume(const fs::path& runDir, std::int64_t maxSteps) {
+std::unique_ptr<Trainer> Trainer::resume(const fs::path& runDir, std::int64_t maxSteps, const LivenessPolicy& liveness, bool force) {
     auto impl = std::make_unique<Impl>();
     impl->run = std::make_unique<RunDirectory>(RunDirectory::open(runDir));
     FraConfig config = loadConfigFile(impl->run->configFile());
     impl->config = config;
     impl->device = deviceFor(config);  // the process group follows the device (NCCL for CUDA)
     impl->joinRanks();
-    if (impl->writer()) impl->lock = std::make_unique<RunLock>(runDir);
+    if (impl->writer()) {
+        requireResumable(runDir, liveness, force);  // never a second writer in a run live on another machine
+        impl->lock = std::make_unique<RunLock>(runDir);
+    }
     ConfigSchema::instance().requireValid(config, impl->run->configFile().string());
+    if (impl->writer()) impl->heartbeat = std::make_unique<HeartbeatWriter>(runDir, config.run.heartbeatSeconds, 0);
     if (maxSteps > 0 && maxSteps != config.run.maxSteps) {
         if (impl->writer()) {
             impl->run->appendLog("info", "run.max_steps changed from " + std::to_string(config.run.maxSteps) + " to " +
@@ -154,6 +160,7 @@ std::unique_ptr<Trainer> Trainer::resume(const fs::path& runDir, std::int64_t ma
         createProbes(*impl, *impl->run, config);
     impl->status.checkpointStep = impl->lastCheckpointStep;
     impl->status.step = from;
+    impl->heartbeat->setStep(from);
     impl->run->writeStatus(impl->status);
     return std::unique_ptr<Trainer>(new Trainer(std::move(impl)));
 }

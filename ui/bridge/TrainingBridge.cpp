@@ -1,5 +1,6 @@
 #include "bridge/TrainingBridge.h"
 
+#include "data/LivenessSettings.h"
 #include "run/RunDirectory.h"
 #include "train/Trainer.h"
 #include "util/ShutdownGuard.h"
@@ -108,8 +109,9 @@ void TrainingBridge::startNew(const fra::FraConfig& config, const QString& runDi
     launch([config, dir = runDir.toStdString()] { return fra::Trainer::create(config, dir); }, runDir);
 }
 
-void TrainingBridge::resumeRun(const QString& runDir, qint64 maxSteps) {
-    launch([dir = runDir.toStdString(), maxSteps] { return fra::Trainer::resume(dir, maxSteps); }, runDir);
+void TrainingBridge::resumeRun(const QString& runDir, qint64 maxSteps, bool force) {
+    launch([dir = runDir.toStdString(), maxSteps, force, policy = livenessPolicy()] { return fra::Trainer::resume(dir, maxSteps, policy, force); },
+           runDir);
 }
 
 void TrainingBridge::pause() {

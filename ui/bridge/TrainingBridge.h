@@ -34,7 +34,7 @@ public:
 public slots:
     // Asynchronous: the run starts, or launchFailed() says why (nothing is left on disk then).
     void startNew(const fra::FraConfig& config, const QString& runDir);
-    void resumeRun(const QString& runDir, qint64 maxSteps = 0);
+    void resumeRun(const QString& runDir, qint64 maxSteps = 0, bool force = false);
     void pause();
     void resume();
     void stop();

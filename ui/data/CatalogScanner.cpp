@@ -2,7 +2,7 @@
 
 #include "run/MetricsLog.h"
 #include "run/RunDirectory.h"
-#include "run/RunLock.h"
+#include "data/LivenessSettings.h"
 #include "run/RunNotes.h"
 
 #include <QDir>
@@ -33,6 +33,7 @@ void CatalogScanner::scan(const QStringList& folders) {
     }
     runPaths.removeDuplicates();
     QVector<RunSummary> out;
+    const fra::LivenessPolicy policy = livenessPolicy();
     for (const auto& path : runPaths) {
         RunSummary s;
         s.path = path;
@@ -41,9 +42,15 @@ void CatalogScanner::scan(const QStringList& folders) {
             const auto run = fra::RunDirectory::open(path.toStdString());
             const fra::RunStatus status = run.readStatus();
             s.preset = QString::fromStdString(status.preset);
-            s.live = fra::RunLock::isHeld(run.root());
-            s.state = QString::fromStdString(status.state);
-            if (status.claimsActive() && !s.live) s.state = "interrupted";
+            const fra::LivenessVerdict verdict = fra::judgeLiveness(run.root(), status, policy, &liveness_);
+            s.live = verdict.live();
+            s.state = QString::fromStdString(verdict.state);
+            s.stateText = QString::fromStdString(verdict.describe());
+            s.host = QString::fromStdString(verdict.host);
+            s.heartbeatAge = verdict.heartbeatAge;
+            s.resumable = !s.live && status.state != "finished";
+            s.resumeNeedsForce = verdict.liveness == fra::Liveness::Interrupted && !verdict.provablyGone;
+            if (verdict.heartbeat) s.step = std::max<qint64>(s.step, verdict.heartbeat->step);
             s.message = QString::fromStdString(status.message);
             s.step = status.step;
             s.totalSteps = status.totalSteps;
@@ -66,7 +73,7 @@ void CatalogScanner::scan(const QStringList& folders) {
             s.lastLoss = t->last;
             if (!update.records.empty()) s.step = std::max<qint64>(s.step, update.records.back().step);
         } catch (const std::exception& e) {
-            s.state = "unreadable";
+            s.state = s.stateText = "unreadable";
             s.message = e.what();
         }
         out.push_back(s);

@@ -6,6 +6,8 @@
 #include <map>
 #include <memory>
 
+#include "run/RunLiveness.h"
+
 namespace fra {
 class MetricsReader;
 }
@@ -29,6 +31,7 @@ signals:
 private:
     struct Tracked;
     std::map<QString, std::unique_ptr<Tracked>> tracked_;
+    fra::LivenessMemory liveness_;  // heartbeat sequences seen by this scanner
 };
 
 }  // namespace fraui

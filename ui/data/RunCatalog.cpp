@@ -1,6 +1,7 @@
 #include "data/RunCatalog.h"
 
 #include "data/CatalogScanner.h"
+#include "run/RunLiveness.h"
 #include "run/RunNotes.h"
 #include "util/RunColours.h"
 
@@ -78,17 +79,22 @@ QVariant RunCatalog::data(const QModelIndex& index, int role) const {
     if (role == PathRole) return s->path;
     if (role == LiveRole) return s->live;
     if (role == Qt::DecorationRole && index.column() == Name) return runColour(s->name);
-    if (role == Qt::ToolTipRole) return s->message.isEmpty() ? s->path : s->path + "\n" + s->message;
+    if (role == Qt::ToolTipRole) {
+        QString tip = s->path;
+        if (s->heartbeatAge >= 0) tip += QString("\nlast heartbeat %1 ago from %2").arg(QString::fromStdString(fra::formatAge(s->heartbeatAge)), s->host);
+        return s->message.isEmpty() ? tip : tip + "\n" + s->message;
+    }
     if (role == Qt::ForegroundRole && index.column() == State) {
         if (s->state == "failed" || s->state == "unreadable") return QBrush(QColor(200, 30, 30));
         if (s->state == "running") return QBrush(QColor(20, 130, 40));
         if (s->state == "interrupted") return QBrush(QColor(200, 120, 0));
+        if (s->state == "late") return QBrush(QColor(160, 130, 0));
     }
     if (role != Qt::DisplayRole && role != Qt::EditRole) return {};
     auto number = [](double v) { return std::isnan(v) ? QVariant() : QVariant(QString::number(v, 'f', 4)); };
     switch (index.column()) {
     case Name: return s->name;
-    case State: return s->state;
+    case State: return s->stateText.isEmpty() ? s->state : s->stateText;
     case Preset: return s->preset;
     case Progress: return s->totalSteps > 0 ? QString("%1 / %2").arg(s->step).arg(s->totalSteps) : QString::number(s->step);
     case BestLoss: return number(s->bestLoss);

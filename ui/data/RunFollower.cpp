@@ -2,7 +2,7 @@
 
 #include "run/MetricsLog.h"
 #include "run/RunDirectory.h"
-#include "run/RunLock.h"
+#include "data/LivenessSettings.h"
 
 #include <QFileInfo>
 
@@ -12,7 +12,8 @@ struct RunFollower::Followed {
     std::unique_ptr<fra::MetricsReader> metrics;
     QDateTime statusTime;
     qint64 heatmapIndexSize = -1;
-    bool live = false;
+    bool active = false;      // run.json claims a process trains it: liveness is judged on every poll
+    QString shownState;
 };
 
 RunFollower::RunFollower(QObject* parent) : QObject(parent) {
@@ -52,16 +53,21 @@ void RunFollower::poll(const QString& path, Followed& f) {
         emit recordsAppended(path, QVector<fra::StepRecord>(update.records.begin(), update.records.end()), update.reset);
 
     const QFileInfo status(path + "/run.json");
-    const bool live = fra::RunLock::isHeld(root);
-    if (status.exists() && (status.lastModified() != f.statusTime || live != f.live)) {
-        f.statusTime = status.lastModified();
-        f.live = live;
+    if (status.exists() && (status.lastModified() != f.statusTime || f.active)) {
         try {
             const fra::RunStatus s = fra::RunDirectory::open(root).readStatus();
-            QString state = QString::fromStdString(s.state);
-            // a run whose file says running but nobody holds its lock was killed: resumable
-            if (s.claimsActive() && !live) state = "interrupted";
-            emit statusChanged(path, state, QString::fromStdString(s.message), s.step, s.totalSteps, live);
+            const bool rewritten = status.lastModified() != f.statusTime;
+            f.statusTime = status.lastModified();
+            f.active = s.claimsActive();
+            // running here or elsewhere while its heartbeat is fresh; interrupted once nobody trains it
+            const fra::LivenessVerdict verdict = fra::judgeLiveness(root, s, livenessPolicy(), &liveness_);
+            const QString shown = QString::fromStdString(verdict.describe());
+            if (shown != f.shownState || rewritten) {
+                f.shownState = shown;
+                QString message = QString::fromStdString(s.message);
+                if (!verdict.local && verdict.heartbeat && verdict.liveness != fra::Liveness::Inactive) message = shown;
+                emit statusChanged(path, QString::fromStdString(verdict.state), message, s.step, s.totalSteps, verdict.live());
+            }
         } catch (const std::exception&) {
             // being replaced right now: the next poll reads it
         }

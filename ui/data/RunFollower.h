@@ -1,6 +1,8 @@
 #pragma once
 #include "data/RunSeries.h"
 
+#include "run/RunLiveness.h"
+
 #include <QObject>
 #include <QTimer>
 #include <map>
@@ -39,6 +41,7 @@ private:
     QTimer* timer_ = nullptr;
     int interval_ = 250;
     std::map<QString, std::unique_ptr<Followed>> runs_;
+    fra::LivenessMemory liveness_;
 };
 
 }  // namespace fraui

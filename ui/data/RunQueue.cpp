@@ -33,7 +33,7 @@ void RunQueue::startNext() {
     if (held_ || bridge_->busy() || pending_.isEmpty()) return;
     const Launch next = pending_.takeFirst();
     emit changed();
-    if (next.resume) bridge_->resumeRun(next.runDir, next.maxSteps);
+    if (next.resume) bridge_->resumeRun(next.runDir, next.maxSteps, next.force);
     else bridge_->startNew(next.config, next.runDir);
 }
 

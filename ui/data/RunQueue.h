@@ -19,6 +19,7 @@ public:
         QString runDir;
         bool resume = false;
         qint64 maxSteps = 0;
+        bool force = false;  // resume although the run's heartbeat from another machine is only stale
         QString describe() const;
     };
 

@@ -11,7 +11,12 @@ struct RunSummary {
     QString path;
     QString name;
     QString preset;
-    QString state;     // created, running, paused, stopped, finished, failed, interrupted
+    QString state;     // created, running, paused, stopped, finished, failed, late, interrupted, unreadable
+    QString stateText; // as shown: "running on gpu7", "running on gpu7, no heartbeat for 2 min 5 s", ...
+    QString host;      // where it trains or trained
+    double heartbeatAge = -1;  // seconds (-1: no heartbeat)
+    bool resumable = false;    // nobody trains it and it is not finished
+    bool resumeNeedsForce = false;  // its heartbeat from another machine is past the threshold, not proof of death
     QString message;
     qint64 step = 0;
     qint64 totalSteps = 0;
@@ -19,7 +24,7 @@ struct RunSummary {
     double lastLoss = qQNaN();
     QString notes;
     QStringList tags;
-    bool live = false;  // a process holds the run's lock
+    bool live = false;  // a process trains it, here (lock) or on another machine (fresh or late heartbeat)
 };
 
 }  // namespace fraui

@@ -6,8 +6,11 @@
 #include "config/ConfigSchema.h"
 #include "config/PresetLibrary.h"
 #include "data/RunCatalog.h"
+#include "data/LivenessSettings.h"
 #include "data/RunFollower.h"
 #include "data/RunQueue.h"
+#include "run/RunDirectory.h"
+#include "run/RunLiveness.h"
 #include "train/ProgressEstimate.h"
 #include "util/BuildInfo.h"
 #include "widgets/EvaluationPanel.h"
@@ -101,6 +104,35 @@ MainWindow::MainWindow(QWidget* parent)
         RunQueue::Launch l;
         l.runDir = path;
         l.resume = true;
+        // never a second writer: a run live here or on another machine is refused, one whose heartbeat
+        // from another machine is only stale needs the user's word that the machine stopped
+        try {
+            const std::filesystem::path root = path.toStdString();
+            const fra::LivenessVerdict v = fra::judgeLiveness(root, fra::RunDirectory::open(root).readStatus(), livenessPolicy());
+            const QString age = QString::fromStdString(fra::formatAge(v.heartbeatAge));
+            if (v.live()) {
+                QMessageBox::warning(this, "Resume run",
+                                     QString("%1 is %2 (pid %3, last heartbeat %4 ago): stop it there first.")
+                                         .arg(QDir(path).dirName(), QString::fromStdString(v.describe()))
+                                         .arg(v.pid)
+                                         .arg(age));
+                return;
+            }
+            if (v.liveness == fra::Liveness::Interrupted && !v.provablyGone) {
+                const auto answer = QMessageBox::question(
+                    this, "Resume run",
+                    QString("%1 was trained on %2 (pid %3); its last heartbeat is %4 old. That machine may only be cut off "
+                            "from this one and still training it. Resume here anyway?")
+                        .arg(QDir(path).dirName(), QString::fromStdString(v.host))
+                        .arg(v.pid)
+                        .arg(age));
+                if (answer != QMessageBox::Yes) return;
+                l.force = true;
+            }
+        } catch (const std::exception& e) {
+            QMessageBox::warning(this, "Resume run", QString::fromStdString(e.what()));
+            return;
+        }
         bool ok = false;
         const qint64 steps = QInputDialog::getInt(this, "Resume run", "Step budget (0 keeps the run's own)", 0, 0, 1 << 30, 100, &ok);
         if (!ok) return;
@@ -243,6 +275,15 @@ void MainWindow::buildMenus() {
         QSettings().setValue("refreshMs", ms);
         QMetaObject::invokeMethod(follower_, [f = follower_, ms] { f->setInterval(ms); }, Qt::QueuedConnection);
         catalog_->setRefreshInterval(ms * 8);
+    });
+    view->addAction("Heartbeat threshold…", this, [this] {
+        bool ok = false;
+        const int seconds = QInputDialog::getInt(this, "Heartbeat threshold",
+                                                 "Seconds without a heartbeat before a run on another machine reads as interrupted",
+                                                 static_cast<int>(livenessPolicy().staleAfterSeconds), 10, 7 * 86400, 30, &ok);
+        if (!ok) return;
+        setStaleAfterSeconds(seconds);
+        catalog_->refresh();
     });
     QMenu* help = menuBar()->addMenu("&Help");
     help->addAction("Keyboard shortcuts", this, [this] {

@@ -50,8 +50,11 @@ RunBrowser::RunBrowser(RunCatalog* catalog, QWidget* parent) : QWidget(parent), 
         const QModelIndex index = view_->indexAt(pos);
         if (!index.isValid()) return;
         const QString path = index.data(RunCatalog::PathRole).toString();
+        const bool live = index.data(RunCatalog::LiveRole).toBool();
         QMenu menu;
-        menu.addAction("Resume from its newest checkpoint", this, [this, path] { emit resumeRequested(path); });
+        QAction* resume = menu.addAction(live ? "Resume (it is training now)" : "Resume from its newest checkpoint", this,
+                                         [this, path] { emit resumeRequested(path); });
+        resume->setEnabled(!live);
         menu.addAction("Open the run folder", [path] { QDesktopServices::openUrl(QUrl::fromLocalFile(path)); });
         menu.exec(view_->viewport()->mapToGlobal(pos));
     });

@@ -1,8 +1,10 @@
-// The JSON files of a run folder: FRA_FUZZ_RUN_FILE is run.json, notes.json or config.json, read
-// as the catalog, the notes editor and `fra resume` read them.
+// The JSON files of a run folder: FRA_FUZZ_RUN_FILE is run.json, notes.json, config.json or
+// heartbeat.json, read as the catalog, the notes editor, `fra runs` and `fra resume` read them.
 #include "FuzzSupport.h"
 #include "config/PresetLibrary.h"
 #include "run/RunDirectory.h"
+#include "run/RunLiveness.h"
+#include "run/RunOverview.h"
 #include "run/RunNotes.h"
 
 #include <string_view>
@@ -14,6 +16,12 @@ FRA_FUZZ_TARGET {
     if (name == "run.json") {
         fuzz::writeFile(root / "config.json", "{}");
         fuzz::acceptingFraErrors([&] { fra::RunDirectory::open(root).readStatus(); });
+    } else if (name == "heartbeat.json") {
+        fuzz::writeFile(root / "config.json", "{}");
+        fuzz::writeFile(root / "run.json", "{\"state\": \"running\"}");
+        fuzz::acceptingFraErrors([&] { fra::Heartbeat::read(root); });
+        fuzz::acceptingFraErrors([&] { fra::requireResumable(root, {}, false); });
+        (void)fra::overviewOf(root, {}).toJson().dump();  // never throws: an unreadable heartbeat is reported
     } else if (name == "notes.json") {
         fuzz::acceptingFraErrors([&] { fra::RunNotes::load(root); });  // never throws: empty when unreadable
     } else {
