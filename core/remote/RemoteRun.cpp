@@ -252,16 +252,24 @@ MirrorReport mirrorRemoteRun(const fs::path& cache) {
     const auto start = std::chrono::steady_clock::now();
     MirrorReport report;
     const RemoteRunEntry e = RemoteRunEntry::read(cache);
-    // pass 1: the run but its checkpoints and the heatmap index; pass 2: the index, whose every
-    // snapshot is then already here
-    SubprocessResult r = rsync(e.host, {"--exclude=/checkpoints/", "--exclude=/heatmaps/index.jsonl", "--exclude=/remote.json",
-                                        remotePath(e, "/"), cache.string() + "/"});
-    if (r.exitCode == 0) {
+    // The heatmap index is fetched first (aside), then the run but its checkpoints, and only then
+    // is the index put in place: every snapshot it names was on the host before the second pass
+    // began, so it is here now, even when the run wrote new snapshots in between.
+    const fs::path incoming = cache / ".incoming";
+    fs::create_directories(incoming);
+    std::error_code ec;
+    fs::remove(incoming / "index.jsonl", ec);
+    SubprocessResult r = rsync(e.host, {"--ignore-missing-args", remotePath(e, "/heatmaps/index.jsonl"), incoming.string() + "/"});
+    if (r.exitCode == 0)
+        r = rsync(e.host, {"--exclude=/checkpoints/", "--exclude=/heatmaps/index.jsonl", "--exclude=/remote.json", "--exclude=/.incoming/",
+                           remotePath(e, "/"), cache.string() + "/"});
+    if (r.exitCode == 0 && fs::exists(incoming / "index.jsonl", ec)) {
         fs::create_directories(cache / "heatmaps");
-        r = rsync(e.host, {"--ignore-missing-args", remotePath(e, "/heatmaps/index.jsonl"), (cache / "heatmaps").string() + "/"});
+        fs::rename(incoming / "index.jsonl", cache / "heatmaps" / "index.jsonl", ec);
+        if (ec) report.error = "cannot update the heatmap index in '" + cache.string() + "': " + ec.message();
     }
-    report.reached = r.exitCode == 0;
-    if (!report.reached) {
+    report.reached = r.exitCode == 0 && report.error.empty();
+    if (!report.reached && report.error.empty()) {
         if (r.exitCode == 127) report.error = "no rsync on this machine (install the Debian package rsync)";
         else report.error = "cannot mirror '" + e.remoteRun + "' from '" + e.host.alias + "': " + lastLine(r.err);
     }

@@ -3,6 +3,7 @@
 #include "run/MetricsLog.h"
 #include "run/RunDirectory.h"
 #include "data/LivenessSettings.h"
+#include "remote/RemoteRun.h"
 #include "run/RunNotes.h"
 
 #include <QDir>
@@ -51,6 +52,13 @@ void CatalogScanner::scan(const QStringList& folders) {
             s.resumable = !s.live && status.state != "finished";
             s.resumeNeedsForce = verdict.liveness == fra::Liveness::Interrupted && !verdict.provablyGone;
             if (verdict.heartbeat) s.step = std::max<qint64>(s.step, verdict.heartbeat->step);
+            if (fra::RemoteRunEntry::exists(run.root())) {
+                try {
+                    s.remoteHost = QString::fromStdString(fra::RemoteRunEntry::read(run.root()).host.alias);
+                } catch (const std::exception& e) {
+                    s.message = e.what();
+                }
+            }
             s.message = QString::fromStdString(status.message);
             s.step = status.step;
             s.totalSteps = status.totalSteps;

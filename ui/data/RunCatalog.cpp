@@ -78,6 +78,7 @@ QVariant RunCatalog::data(const QModelIndex& index, int role) const {
     if (!s) return {};
     if (role == PathRole) return s->path;
     if (role == LiveRole) return s->live;
+    if (role == RemoteHostRole) return s->remoteHost;
     if (role == Qt::DecorationRole && index.column() == Name) return runColour(s->name);
     if (role == Qt::ToolTipRole) {
         QString tip = s->path;

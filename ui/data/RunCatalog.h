@@ -16,7 +16,7 @@ class RunCatalog : public QAbstractTableModel {
     Q_OBJECT
 public:
     enum Column { Name, State, Preset, Progress, BestLoss, LastLoss, Tags, Notes, ColumnCount };
-    enum Role { PathRole = Qt::UserRole + 1, LiveRole };
+    enum Role { PathRole = Qt::UserRole + 1, LiveRole, RemoteHostRole };
 
     explicit RunCatalog(QObject* parent = nullptr);
     ~RunCatalog() override;

@@ -24,6 +24,7 @@ struct RunSummary {
     double lastLoss = qQNaN();
     QString notes;
     QStringList tags;
+    QString remoteHost;  // a local mirror of a run on this ssh host (remote.json)
     bool live = false;  // a process trains it, here (lock) or on another machine (fresh or late heartbeat)
 };
 

@@ -8,7 +8,9 @@
 #include "data/RunCatalog.h"
 #include "data/LivenessSettings.h"
 #include "data/RunFollower.h"
+#include "data/RemoteMirror.h"
 #include "data/RunQueue.h"
+#include "remote/RemoteRun.h"
 #include "run/RunDirectory.h"
 #include "run/RunLiveness.h"
 #include "train/ProgressEstimate.h"
@@ -34,7 +36,9 @@
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QFile>
+#include <QPointer>
 #include <QPushButton>
+#include <QThreadPool>
 #include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
@@ -52,12 +56,21 @@ MainWindow::MainWindow(QWidget* parent)
       queue_(new RunQueue(bridge_, this)),
       catalog_(new RunCatalog(this)),
       follower_(new RunFollower),
+      mirror_(new RemoteMirror),
       inference_(new HeatmapInference(this)),
       evaluations_(new EvaluationBridge(this)) {
     setWindowTitle("FRA Workbench");
     follower_->moveToThread(&followerThread_);
     connect(&followerThread_, &QThread::finished, follower_, &QObject::deleteLater);
     followerThread_.start();
+    mirror_->setInterval(remoteMirrorIntervalMs());
+    mirror_->moveToThread(&mirrorThread_);
+    connect(&mirrorThread_, &QThread::finished, mirror_, &QObject::deleteLater);
+    mirrorThread_.start();
+    connect(catalog_, &RunCatalog::scanRequested, mirror_, &RemoteMirror::setFolders, Qt::QueuedConnection);
+    connect(mirror_, &RemoteMirror::mirrored, this, [this](const QString& path, bool reached, const QString& error) {
+        if (!reached) statusBar()->showMessage(QDir(path).dirName() + ": " + error + " (retrying)", 15000);
+    });
 
     browser_ = new RunBrowser(catalog_);
     auto* dock = new QDockWidget("Runs", this);
@@ -140,6 +153,30 @@ MainWindow::MainWindow(QWidget* parent)
         queue_->enqueue(l);
     };
     connect(browser_, &RunBrowser::resumeRequested, this, resume);
+    // steering a run on another machine: ssh runs off the GUI thread, the answer comes back queued
+    connect(browser_, &RunBrowser::remoteCommandRequested, this, [this](const QString& path, const QString& command) {
+        statusBar()->showMessage(QDir(path).dirName() + ": sending " + command + "…");
+        QPointer<MainWindow> self(this);
+        QThreadPool::globalInstance()->start([self, path, command] {
+            QString result;
+            bool ok = true;
+            try {
+                if (command == "fetch") result = "fetched " + QString::fromStdString(fra::fetchRemoteCheckpoint(path.toStdString()).string());
+                else {
+                    fra::signalRemoteRun(path.toStdString(), command.toStdString());
+                    result = command == "TERM" ? "asked to stop after its current step" : command == "TSTP" ? "asked to pause" : "asked to continue";
+                }
+            } catch (const std::exception& e) {
+                ok = false;
+                result = QString::fromStdString(e.what());
+            }
+            QMetaObject::invokeMethod(qApp, [self, path, ok, result] {
+                if (!self) return;
+                self->statusBar()->showMessage(QDir(path).dirName() + ": " + result, 15000);
+                if (!ok) QMessageBox::warning(self, "Run on another machine", result);
+            }, Qt::QueuedConnection);
+        });
+    });
     connect(launch_, &LaunchPanel::resumeRunRequested, this, [this, resume] {
         const QString dir = QFileDialog::getExistingDirectory(this, "Run to resume", launch_->runsFolder());
         if (!dir.isEmpty()) resume(dir);
@@ -220,7 +257,9 @@ MainWindow::MainWindow(QWidget* parent)
 
 MainWindow::~MainWindow() {
     followerThread_.quit();
+    mirrorThread_.quit();  // a pass under way ends within rsync's own timeout
     followerThread_.wait();
+    mirrorThread_.wait();
 }
 
 void MainWindow::buildMenus() {
@@ -275,6 +314,14 @@ void MainWindow::buildMenus() {
         QSettings().setValue("refreshMs", ms);
         QMetaObject::invokeMethod(follower_, [f = follower_, ms] { f->setInterval(ms); }, Qt::QueuedConnection);
         catalog_->setRefreshInterval(ms * 8);
+    });
+    view->addAction("Mirror interval…", this, [this] {
+        bool ok = false;
+        const int seconds = QInputDialog::getInt(this, "Mirror interval", "Seconds between copies of runs on other machines",
+                                                 remoteMirrorIntervalMs() / 1000, 1, 3600, 1, &ok);
+        if (!ok) return;
+        QSettings().setValue("remote/mirrorMs", seconds * 1000);
+        QMetaObject::invokeMethod(mirror_, [m = mirror_, seconds] { m->setInterval(seconds * 1000); }, Qt::QueuedConnection);
     });
     view->addAction("Heartbeat threshold…", this, [this] {
         bool ok = false;

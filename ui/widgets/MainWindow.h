@@ -17,6 +17,7 @@ class EvaluationBridge;
 class EvaluationPanel;
 class HeatmapInference;
 class HeatmapPanel;
+class RemoteMirror;
 class LaunchPanel;
 class PlotPanel;
 class RunBrowser;
@@ -70,6 +71,8 @@ private:
     RunCatalog* catalog_;
     RunFollower* follower_;
     QThread followerThread_;
+    RemoteMirror* mirror_;
+    QThread mirrorThread_;
     HeatmapInference* inference_;
     EvaluationBridge* evaluations_;
     RunBrowser* browser_;

@@ -55,6 +55,18 @@ RunBrowser::RunBrowser(RunCatalog* catalog, QWidget* parent) : QWidget(parent), 
         QAction* resume = menu.addAction(live ? "Resume (it is training now)" : "Resume from its newest checkpoint", this,
                                          [this, path] { emit resumeRequested(path); });
         resume->setEnabled(!live);
+        const QString host = index.data(RunCatalog::RemoteHostRole).toString();
+        if (!host.isEmpty()) {
+            menu.addSeparator();
+            const std::pair<QString, QString> commands[] = {{QString("Stop on %1 (with a checkpoint)").arg(host), "TERM"},
+                                                            {QString("Pause on %1").arg(host), "TSTP"},
+                                                            {QString("Continue on %1").arg(host), "CONT"},
+                                                            {QString("Fetch the newest checkpoint from %1").arg(host), "fetch"}};
+            for (const auto& [text, command] : commands) {
+                QAction* a = menu.addAction(text, this, [this, path, command = command] { emit remoteCommandRequested(path, command); });
+                a->setEnabled(command == "fetch" || live);
+            }
+        }
         menu.addAction("Open the run folder", [path] { QDesktopServices::openUrl(QUrl::fromLocalFile(path)); });
         menu.exec(view_->viewport()->mapToGlobal(pos));
     });

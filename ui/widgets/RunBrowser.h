@@ -23,6 +23,8 @@ signals:
     void selectionChanged(const QStringList& runPaths);
     void openFolderRequested();
     void resumeRequested(const QString& runPath);
+    // A mirrored run on another machine: "TERM" (stop with a checkpoint), "TSTP" (pause), "CONT", "fetch".
+    void remoteCommandRequested(const QString& runPath, const QString& command);
 
 private:
     RunCatalog* catalog_;
