@@ -6,6 +6,8 @@
 #include "util/FraError.h"
 #include "util/JsonNumbers.h"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <sstream>
@@ -100,6 +102,32 @@ std::string SshHost::fraVersion() const {
     if (first.rfind("fra (FRA Workbench) ", 0) != 0)
         throw FraError("'" + fraCommand + "' on '" + alias + "' is not the workbench's fra (it says '" + first + "')");
     return first;
+}
+
+std::vector<std::string> sshConfigHosts(const fs::path& file) {
+    fs::path path = file;
+    if (path.empty()) {
+        const char* env = std::getenv("FRA_SSH_CONFIG");
+        const char* home = std::getenv("HOME");
+        path = env && *env ? fs::path(env) : home ? fs::path(home) / ".ssh" / "config" : fs::path();
+    }
+    std::vector<std::string> hosts;
+    std::error_code ec;
+    if (path.empty() || !fs::is_regular_file(path, ec)) return hosts;
+    std::istringstream in(readWholeFile(path));
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream words(line);
+        std::string keyword;
+        if (!(words >> keyword)) continue;
+        for (auto& c : keyword) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (keyword == "host") {
+            for (std::string alias; words >> alias;)
+                if (alias.find_first_of("*?!") == std::string::npos && std::find(hosts.begin(), hosts.end(), alias) == hosts.end())
+                    hosts.push_back(alias);
+        }
+    }
+    return hosts;
 }
 
 nlohmann::json RemoteRunEntry::toJson() const {

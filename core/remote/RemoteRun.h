@@ -28,6 +28,10 @@ struct SshHost {
     std::string fraVersion() const;
 };
 
+// The host aliases an ssh config file names (`Host` lines, wildcards left out): the hosts the
+// workbench offers. `file` empty: $FRA_SSH_CONFIG, else ~/.ssh/config. A missing file gives none.
+std::vector<std::string> sshConfigHosts(const std::filesystem::path& file = {});
+
 // <cache>/remote.json: what ties a local mirror folder to the run folder it mirrors.
 struct RemoteRunEntry {
     SshHost host;

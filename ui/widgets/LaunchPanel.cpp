@@ -2,6 +2,7 @@
 
 #include "config/ConfigSchema.h"
 #include "config/PresetLibrary.h"
+#include "remote/RemoteRun.h"
 #include "data/RunQueue.h"
 #include "widgets/ConfigForm.h"
 
@@ -27,6 +28,7 @@ std::vector<fra::FieldSpec> trainingFields() {
         if (f.key != "data.root") out.push_back(f);  // the data folder has its own picker
     return out;
 }
+QString thisMachine() { return LaunchPanel::tr("This machine"); }
 }  // namespace
 
 LaunchPanel::LaunchPanel(RunQueue* queue, QWidget* parent) : QWidget(parent), queue_(queue) {
@@ -43,6 +45,28 @@ LaunchPanel::LaunchPanel(RunQueue* queue, QWidget* parent) : QWidget(parent), qu
         preset_->addItem(QString("(no presets: %1)").arg(e.what()));
     }
     top->addRow("Preset", preset_);
+    target_ = new QComboBox;
+    target_->setObjectName("target");
+    target_->setEditable(true);
+    target_->addItem(thisMachine());
+    for (const auto& host : fra::sshConfigHosts()) target_->addItem(QString::fromStdString(host));
+    target_->setToolTip("This machine, or an ssh host alias from your ssh config: the run trains there, detached from the "
+                        "connection, and is mirrored here");
+    top->addRow("Train on", target_);
+    remoteRow_ = new QWidget;
+    auto* remoteLayout = new QHBoxLayout(remoteRow_);
+    remoteLayout->setContentsMargins(0, 0, 0, 0);
+    remoteFolder_ = new QLineEdit(QSettings().value("remoteRunsFolder", "runs").toString());
+    remoteFolder_->setObjectName("remoteRunsFolder");
+    remoteFolder_->setToolTip("Folder of runs on the host (relative to the login folder, or absolute)");
+    remoteFra_ = new QLineEdit(QSettings().value("remoteFra", "fra").toString());
+    remoteFra_->setObjectName("remoteFra");
+    remoteFra_->setToolTip("The fra command on the host: a name on its PATH, or a path");
+    remoteLayout->addWidget(new QLabel("runs folder there"));
+    remoteLayout->addWidget(remoteFolder_, 2);
+    remoteLayout->addWidget(new QLabel("fra there"));
+    remoteLayout->addWidget(remoteFra_, 1);
+    top->addRow("", remoteRow_);
     auto* dataRow = new QHBoxLayout;
     data_ = new QComboBox;
     data_->setObjectName("dataFolder");
@@ -91,6 +115,9 @@ LaunchPanel::LaunchPanel(RunQueue* queue, QWidget* parent) : QWidget(parent), qu
     layout->addWidget(queueList_);
 
     connect(preset_, &QComboBox::currentTextChanged, this, &LaunchPanel::loadPreset);
+    connect(target_, &QComboBox::currentTextChanged, this, &LaunchPanel::validate);
+    connect(remoteFolder_, &QLineEdit::textChanged, this, &LaunchPanel::validate);
+    connect(remoteFra_, &QLineEdit::textChanged, this, &LaunchPanel::validate);
     connect(form_, &ConfigForm::edited, this, &LaunchPanel::validate);
     connect(data_, &QComboBox::currentTextChanged, this, &LaunchPanel::validate);
     connect(name_, &QLineEdit::textEdited, this, &LaunchPanel::validate);
@@ -127,6 +154,22 @@ void LaunchPanel::setDataFolder(const QString& folder) {
 
 void LaunchPanel::setPreset(const QString& preset) { preset_->setCurrentText(preset); }
 
+void LaunchPanel::setTarget(const QString& host) { target_->setCurrentText(host.isEmpty() ? thisMachine() : host); }
+QString LaunchPanel::target() const { return remote() ? target_->currentText().trimmed() : QString(); }
+void LaunchPanel::setRemoteRunsFolder(const QString& folder) { remoteFolder_->setText(folder); }
+void LaunchPanel::setRemoteFra(const QString& command) { remoteFra_->setText(command); }
+bool LaunchPanel::remote() const {
+    const QString t = target_->currentText().trimmed();
+    return !t.isEmpty() && t != thisMachine();
+}
+QString LaunchPanel::remoteRun() const {
+    const QString folder = remoteFolder_->text().trimmed();
+    return (folder.isEmpty() || folder.endsWith('/') ? folder : folder + "/") + name_->text().trimmed();
+}
+QString LaunchPanel::cacheFolder() const {
+    return QDir(QDir(runsFolder_).filePath(target_->currentText().trimmed())).filePath(name_->text().trimmed());
+}
+
 void LaunchPanel::setRunName(const QString& name) {
     name_->setText(name);
     validate();
@@ -149,7 +192,8 @@ fra::FraConfig LaunchPanel::config() const {
         fra::ConfigSchema::instance().apply(c, form_->values(), "form");
     } catch (const std::exception&) {
     }
-    c.data.root = QDir(data_->currentText()).absolutePath().toStdString();
+    // on a host the faces are a path there, checked there
+    c.data.root = remote() ? data_->currentText().trimmed().toStdString() : QDir(data_->currentText()).absolutePath().toStdString();
     return c;
 }
 
@@ -165,16 +209,20 @@ void LaunchPanel::validate() {
     form_->showIssues(issues);
     QString dataProblem;
     const QString folder = data_->currentText().trimmed();
-    if (folder.isEmpty()) dataProblem = "choose a folder of face images";
-    else if (!QDir(folder).exists()) dataProblem = "folder does not exist";
+    remoteRow_->setVisible(remote());
+    if (folder.isEmpty()) dataProblem = remote() ? "give the faces' folder or store on the host" : "choose a folder of face images";
+    else if (!remote() && !QDir(folder).exists()) dataProblem = "folder does not exist";
     data_->setProperty("issue", dataProblem);
     dataIssue_->setText(dataProblem);
     QString nameProblem;
-    const QString target = QDir(runsFolder_).filePath(name_->text().trimmed());
+    const QString target = remote() ? cacheFolder() : QDir(runsFolder_).filePath(name_->text().trimmed());
     if (name_->text().trimmed().isEmpty()) nameProblem = "give the run a name";
     else if (QDir(target).exists() && !QDir(target).isEmpty()) nameProblem = "a run of that name exists";
+    else if (remote() && target_->currentText().trimmed().startsWith('-')) nameProblem = "not an ssh host alias";
+    else if (remote() && remoteFra_->text().trimmed().isEmpty()) nameProblem = "name the fra command on the host";
     valid_ = issues.empty() && dataProblem.isEmpty() && nameProblem.isEmpty() && !runsFolder_.isEmpty();
-    summary_->setText(valid_ ? QString("Run → %1").arg(target)
+    const QString destination = remote() ? QString("%1:%2 (mirrored in %3)").arg(target_->currentText().trimmed(), remoteRun(), target) : target;
+    summary_->setText(valid_ ? QString("Run → %1").arg(destination)
                              : QString("%1 problem(s) to fix%2").arg(issues.size() + !dataProblem.isEmpty() + !nameProblem.isEmpty())
                                    .arg(nameProblem.isEmpty() ? "" : ": " + nameProblem));
     start_->setEnabled(valid_);
@@ -185,15 +233,22 @@ bool LaunchPanel::canStart() const { return valid_; }
 void LaunchPanel::start() {
     validate();
     if (!valid_) return;
-    RunQueue::Launch launch;
-    launch.config = config();
-    launch.runDir = QDir(runsFolder_).filePath(name_->text().trimmed());
     QSettings settings;
     QStringList recent = settings.value("recentDataFolders").toStringList();
     recent.removeAll(data_->currentText());
     recent.prepend(data_->currentText());
     settings.setValue("recentDataFolders", recent.mid(0, 10));
-    queue_->enqueue(launch);
+    if (remote()) {
+        settings.setValue("remoteRunsFolder", remoteFolder_->text().trimmed());
+        settings.setValue("remoteFra", remoteFra_->text().trimmed());
+        emit remoteLaunchRequested(target_->currentText().trimmed(), remoteFra_->text().trimmed(), config(), data_->currentText().trimmed(),
+                                   remoteRun(), cacheFolder());
+    } else {
+        RunQueue::Launch launch;
+        launch.config = config();
+        launch.runDir = QDir(runsFolder_).filePath(name_->text().trimmed());
+        queue_->enqueue(launch);
+    }
     name_->setText(preset_->currentText() + "-" + QDateTime::currentDateTime().addSecs(1).toString("yyyyMMdd-HHmmss"));
     validate();
 }

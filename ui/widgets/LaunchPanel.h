@@ -27,6 +27,11 @@ public:
     void setDataFolder(const QString& folder);
     void setPreset(const QString& preset);
     void setRunName(const QString& name);
+    // Where the run trains: empty for this machine, else an ssh host alias (the Launch view's "Train on").
+    void setTarget(const QString& host);
+    QString target() const;
+    void setRemoteRunsFolder(const QString& folder);
+    void setRemoteFra(const QString& command);
     bool canStart() const;
     fra::FraConfig config() const;  // the form's values on top of the preset
     ConfigForm* form() const { return form_; }
@@ -41,13 +46,24 @@ signals:
     void resumeRequested();
     void stopRequested();
     void resumeRunRequested();
+    // Start on an ssh host: `fra pretrain` there, mirrored into `cache` (under the runs folder, in a
+    // folder named after the host).
+    void remoteLaunchRequested(const QString& host, const QString& fraCommand, const fra::FraConfig& config, const QString& remoteData,
+                               const QString& remoteRun, const QString& cache);
 
 private:
     void loadPreset(const QString& name);
     void validate();
     RunQueue* queue_;
     QString runsFolder_;
+    bool remote() const;
+    QString remoteRun() const;
+    QString cacheFolder() const;
     QComboBox* preset_;
+    QComboBox* target_;
+    QLineEdit* remoteFolder_;
+    QLineEdit* remoteFra_;
+    QWidget* remoteRow_;
     QComboBox* data_;
     QLineEdit* name_;
     QLabel* dataIssue_;

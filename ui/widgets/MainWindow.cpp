@@ -36,6 +36,7 @@
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QFile>
+#include <QFileInfo>
 #include <QPointer>
 #include <QPushButton>
 #include <QThreadPool>
@@ -181,6 +182,41 @@ MainWindow::MainWindow(QWidget* parent)
         const QString dir = QFileDialog::getExistingDirectory(this, "Run to resume", launch_->runsFolder());
         if (!dir.isEmpty()) resume(dir);
     });
+    // a run on an ssh host: launched off the GUI thread, then listed and mirrored like the others
+    connect(launch_, &LaunchPanel::remoteLaunchRequested, this,
+            [this](const QString& alias, const QString& fraCommand, const fra::FraConfig& config, const QString& remoteData,
+                   const QString& remoteRun, const QString& cache) {
+                statusBar()->showMessage(QString("starting %1 on %2…").arg(remoteRun, alias));
+                QPointer<MainWindow> self(this);
+                QThreadPool::globalInstance()->start([self, alias, fraCommand, config, remoteData, remoteRun, cache] {
+                    QString error;
+                    try {
+                        fra::SshHost host;
+                        host.alias = alias.toStdString();
+                        host.fraCommand = fraCommand.toStdString();
+                        fra::LaunchRequest request;
+                        request.config = fra::ConfigSchema::instance().toJson(config);
+                        request.remoteData = remoteData.toStdString();
+                        request.remoteRun = remoteRun.toStdString();
+                        fra::launchRemoteRun(host, request, cache.toStdString());
+                    } catch (const std::exception& e) {
+                        error = QString::fromStdString(e.what());
+                    }
+                    QMetaObject::invokeMethod(qApp, [self, alias, remoteRun, cache, error] {
+                        if (!self) return;
+                        if (!error.isEmpty()) {
+                            self->statusBar()->showMessage(error, 15000);
+                            QMessageBox::warning(self, "Train on " + alias, error);
+                            return;
+                        }
+                        const QString folder = QFileInfo(cache).absolutePath();
+                        self->catalog_->addFolder(folder);
+                        QSettings().setValue("extraFolders", self->catalog_->folders().mid(1));
+                        self->statusBar()->showMessage(QString("%1 trains on %2; mirrored in %3").arg(remoteRun, alias, cache), 15000);
+                        emit self->remoteRunLaunched(cache);
+                    }, Qt::QueuedConnection);
+                });
+            });
     connect(launch_, &LaunchPanel::pauseRequested, bridge_, &TrainingBridge::pause);
     connect(launch_, &LaunchPanel::resumeRequested, bridge_, &TrainingBridge::resume);
     connect(launch_, &LaunchPanel::stopRequested, bridge_, &TrainingBridge::stop);

@@ -59,6 +59,9 @@ public:
     // current step (it checkpoints and is marked stopped), then quits. For signals and logouts.
     void shutDown(const QString& reason);
 
+signals:
+    void remoteRunLaunched(const QString& cachePath);  // a run started on an ssh host is listed and mirrored
+
 protected:
     void closeEvent(QCloseEvent* event) override;
 
