@@ -1,9 +1,8 @@
 #include "run/ProbeSet.h"
 
-#include "data/ImageDecoder.h"
 #include "data/ImageFolder.h"
+#include "data/PngCodec.h"
 #include "data/PreparedStore.h"
-#include "data/TwoViewAugmenter.h"
 #include "run/RunDirectory.h"
 #include "util/AtomicFile.h"
 #include "util/FraError.h"
@@ -13,17 +12,38 @@
 #include <map>
 #include <set>
 #include <nlohmann/json.hpp>
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
+#ifndef FRA_NO_OPENCV
+#include "data/ImageDecoder.h"
+#endif
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace fra {
 
+namespace {
+
+// A face of the data folder as RGB: every format OpenCV reads, or JPEG and PNG without it.
+bool decodeFace(const fs::path& file, int minImageSide, jpeg::RgbImage& out) {
+#ifndef FRA_NO_OPENCV
+    const DecodedImage image = ImageDecoder(minImageSide).decode(file);
+    if (!image.ok()) return false;
+    const cv::Mat rgb = image.rgb.isContinuous() ? image.rgb : image.rgb.clone();
+    out.width = rgb.cols;
+    out.height = rgb.rows;
+    out.pixels.assign(rgb.data, rgb.data + static_cast<std::size_t>(rgb.cols) * rgb.rows * 3);
+    return true;
+#else
+    std::string problem;
+    if (!decodeJpegOrPng(file, out, problem, minImageSide)) return false;
+    return std::min(out.width, out.height) >= minImageSide;
+#endif
+}
+
+}  // namespace
+
 ProbeSet ProbeSet::create(const ImageFolder& folder, const RunDirectory& run, int count, int imageSize, int minImageSide) {
     ProbeSet set;
-    const ImageDecoder decoder(minImageSide);
     const std::size_t n = folder.size();
     // Round-robin over the top-level folders (sources, people, videos), evenly spaced inside
     // each, so a pool dominated by one video still gives varied probe faces.
@@ -34,9 +54,9 @@ ProbeSet ProbeSet::create(const ImageFolder& folder, const RunDirectory& run, in
     for (std::size_t candidate : order) {
         if (static_cast<int>(set.images.size()) >= count) break;
         if (!used.insert(candidate).second) continue;
-        const DecodedImage image = decoder.decode(folder.path(candidate));
-        if (!image.ok()) continue;
-        set.add(image.rgb, imageSize, folder.relative(candidate), run);
+        jpeg::RgbImage face;
+        if (!decodeFace(folder.path(candidate), minImageSide, face)) continue;
+        set.add(face, imageSize, folder.relative(candidate), run);
     }
     set.writeIndex(run);
     return set;
@@ -69,11 +89,13 @@ std::vector<std::size_t> ProbeSet::spreadOrder(const std::vector<std::string>& g
 ProbeSet ProbeSet::create(const PreparedStore& store, const RunDirectory& run, int count, int imageSize) {
     ProbeSet set;
     const std::size_t n = store.size();
-    cv::Mat rgb(store.imageSize(), store.imageSize(), CV_8UC3);
+    jpeg::RgbImage rgb;
+    rgb.width = rgb.height = store.imageSize();
+    rgb.pixels.resize(static_cast<std::size_t>(rgb.width) * rgb.height * 3);
     for (int j = 0; j < count && static_cast<std::size_t>(j) < n; ++j) {
         const std::size_t i = static_cast<std::size_t>(j) * n / static_cast<std::size_t>(count);
         try {
-            store.decodeInto(i, rgb.data);
+            store.decodeInto(i, rgb.pixels.data());
         } catch (const FraError&) {
             continue;  // a damaged face is no probe; the training loader skips and logs it
         }
@@ -83,28 +105,42 @@ ProbeSet ProbeSet::create(const PreparedStore& store, const RunDirectory& run, i
     return set;
 }
 
+#ifndef FRA_NO_OPENCV
 ProbeSet ProbeSet::create(const std::vector<cv::Mat>& squareRgb, const std::vector<std::string>& sources, const RunDirectory& run,
                           int imageSize) {
     ProbeSet set;
     std::error_code ec;
     fs::create_directories(run.probesDir(), ec);
     if (ec) throw FraError("cannot create '" + run.probesDir().string() + "': " + ec.message());
-    for (std::size_t i = 0; i < squareRgb.size(); ++i) set.add(squareRgb[i], imageSize, i < sources.size() ? sources[i] : "", run);
+    for (std::size_t i = 0; i < squareRgb.size(); ++i) {
+        const cv::Mat rgb = squareRgb[i].isContinuous() ? squareRgb[i] : squareRgb[i].clone();
+        jpeg::RgbImage face;
+        face.width = rgb.cols;
+        face.height = rgb.rows;
+        face.pixels.assign(rgb.data, rgb.data + static_cast<std::size_t>(rgb.cols) * rgb.rows * 3);
+        set.add(face, imageSize, i < sources.size() ? sources[i] : "", run);
+    }
     set.writeIndex(run);
     return set;
 }
+#endif
 
-void ProbeSet::add(const cv::Mat& rgb, int imageSize, const std::string& source, const RunDirectory& run) {
-    const cv::Mat crop = TwoViewAugmenter::centerCrop(rgb, imageSize);
+void ProbeSet::add(const jpeg::RgbImage& rgb, int imageSize, const std::string& source, const RunDirectory& run) {
+    jpeg::RgbImage crop;
+    if (rgb.width == imageSize && rgb.height == imageSize) {
+        crop = rgb;
+    } else {
+        crop.width = crop.height = imageSize;
+        crop.pixels.resize(static_cast<std::size_t>(imageSize) * imageSize * 3);
+        centreSquareResize(rgb, imageSize, crop.pixels.data());
+    }
     char name[32];
     std::snprintf(name, sizeof name, "probe_%02zu.png", images.size());
     const fs::path file = run.probesDir() / name;
-    cv::Mat bgr;
-    cv::cvtColor(crop, bgr, cv::COLOR_RGB2BGR);
-    std::vector<uchar> png;
-    cv::imencode(".png", bgr, png);
-    writeFileAtomically(file, std::string(png.begin(), png.end()));
-    images.push_back(crop);
+    const std::vector<std::uint8_t> encoded = png::encode(crop);
+    if (encoded.empty()) throw FraError("cannot encode the probe face '" + file.string() + "' as PNG");
+    writeFileAtomically(file, std::string(encoded.begin(), encoded.end()));
+    images.push_back(std::move(crop));
     sources.push_back(source);
     files.push_back(file);
 }
@@ -125,12 +161,12 @@ ProbeSet ProbeSet::load(const RunDirectory& run) {
     } catch (const json::exception& e) {
         throw FraError(indexFile.string() + ": " + e.what());
     }
-    const ImageDecoder decoder;
     for (const auto& entry : index) {
         const fs::path file = run.probesDir() / entry.value("file", "");
-        const DecodedImage image = decoder.decode(file);
-        if (!image.ok()) throw FraError(file.string() + ": " + image.problem);
-        set.images.push_back(image.rgb);
+        jpeg::RgbImage image;
+        std::string problem;
+        if (!decodeJpegOrPng(file, image, problem)) throw FraError(file.string() + ": " + problem);
+        set.images.push_back(std::move(image));
         set.sources.push_back(entry.value("source", ""));
         set.files.push_back(file);
     }

@@ -1,28 +1,34 @@
 #include "train/HeatmapProbe.h"
 
-#include "data/TwoViewAugmenter.h"
 #include "model/FraModel.h"
 #include "util/FraError.h"
 
 #include <torch/torch.h>
+#ifndef FRA_NO_OPENCV
+#include "data/TwoViewAugmenter.h"
+#endif
 
 namespace fra {
 
-NpyArray computeHeatmaps(FraModelImpl& model, const std::vector<cv::Mat>& images, const DataConfig& data, double temperature) {
-    if (!model.online->withRegions()) throw FraError("this model has no facial regions (GC-only / BYOL configuration)");
-    NpyArray out;
-    if (images.empty()) return out;
-    const TwoViewAugmenter augmenter(data);
-    const int size = data.imageSize;
-    std::vector<float> pixels(images.size() * 3u * size * size);
-    for (std::size_t i = 0; i < images.size(); ++i) {
-        const cv::Mat square = images[i].rows == size && images[i].cols == size ? images[i]
-                                                                                 : TwoViewAugmenter::centerCrop(images[i], size);
-        augmenter.normalizeInto(square, pixels.data() + i * 3u * size * size);
+namespace {
+
+// x / 255 normalised by the data's mean and std, HWC RGB bytes to CHW floats (as the training
+// augmentation's normalizeInto computes it, to the bit).
+void normalizeInto(const std::uint8_t* rgb, int width, int height, const DataConfig& data, float* chwOut) {
+    const std::size_t plane = static_cast<std::size_t>(width) * height;
+    float scale[3], offset[3];
+    for (int c = 0; c < 3; ++c) {
+        scale[c] = static_cast<float>(1.0 / (255.0 * data.std[c]));
+        offset[c] = static_cast<float>(-data.mean[c] / data.std[c]);
     }
+    for (std::size_t p = 0; p < plane; ++p)
+        for (int c = 0; c < 3; ++c) chwOut[c * plane + p] = rgb[3 * p + c] * scale[c] + offset[c];
+}
+
+NpyArray heatmapsOf(FraModelImpl& model, std::vector<float>& pixels, std::size_t count, int size, double temperature) {
+    NpyArray out;
     const torch::Device device = model.parameters().front().device();
-    const torch::Tensor batch =
-        torch::from_blob(pixels.data(), {static_cast<int64_t>(images.size()), 3, size, size}, torch::kFloat32).to(device);
+    const torch::Tensor batch = torch::from_blob(pixels.data(), {static_cast<int64_t>(count), 3, size, size}, torch::kFloat32).to(device);
     const bool wasTraining = model.online->is_training();
     model.online->eval();
     torch::Tensor heat;
@@ -36,5 +42,41 @@ NpyArray computeHeatmaps(FraModelImpl& model, const std::vector<cv::Mat>& images
     out.data.assign(heat.data_ptr<float>(), heat.data_ptr<float>() + heat.numel());
     return out;
 }
+
+void requireRegions(FraModelImpl& model) {
+    if (!model.online->withRegions()) throw FraError("this model has no facial regions (GC-only / BYOL configuration)");
+}
+
+}  // namespace
+
+NpyArray computeHeatmaps(FraModelImpl& model, const std::vector<jpeg::RgbImage>& images, const DataConfig& data, double temperature) {
+    requireRegions(model);
+    if (images.empty()) return {};
+    const int size = data.imageSize;
+    std::vector<float> pixels(images.size() * 3u * size * size);
+    for (std::size_t i = 0; i < images.size(); ++i) {
+        if (images[i].width != size || images[i].height != size)
+            throw FraError("a probe face is " + std::to_string(images[i].width) + " x " + std::to_string(images[i].height) +
+                           " pixels, not data.image_size = " + std::to_string(size));
+        normalizeInto(images[i].pixels.data(), size, size, data, pixels.data() + i * 3u * size * size);
+    }
+    return heatmapsOf(model, pixels, images.size(), size, temperature);
+}
+
+#ifndef FRA_NO_OPENCV
+NpyArray computeHeatmaps(FraModelImpl& model, const std::vector<cv::Mat>& images, const DataConfig& data, double temperature) {
+    requireRegions(model);
+    if (images.empty()) return {};
+    const TwoViewAugmenter augmenter(data);
+    const int size = data.imageSize;
+    std::vector<float> pixels(images.size() * 3u * size * size);
+    for (std::size_t i = 0; i < images.size(); ++i) {
+        const cv::Mat square = images[i].rows == size && images[i].cols == size ? images[i]
+                                                                                 : TwoViewAugmenter::centerCrop(images[i], size);
+        augmenter.normalizeInto(square, pixels.data() + i * 3u * size * size);
+    }
+    return heatmapsOf(model, pixels, images.size(), size, temperature);
+}
+#endif
 
 }  // namespace fra

@@ -1,9 +1,12 @@
 #pragma once
 #include "config/FraConfig.h"
+#include "data/JpegCodec.h"
 #include "run/NpyFile.h"
 
-#include <opencv2/core.hpp>
 #include <vector>
+#ifndef FRA_NO_OPENCV
+#include <opencv2/core.hpp>
+#endif
 
 namespace fra {
 
@@ -14,7 +17,13 @@ class FraModelImpl;
 // training state (mode, buffers, random generator) is left as it was.
 // Runs on the device the model lives on. `temperature` > 0 replaces the model's heatmap
 // temperature t_h: softmax over regions of the cosines / temperature.
+// Faces of data.image_size squared (a run's probe faces), in every build.
+NpyArray computeHeatmaps(FraModelImpl& model, const std::vector<jpeg::RgbImage>& squareRgbImages, const DataConfig& data,
+                         double temperature = 0);
+#ifndef FRA_NO_OPENCV
+// Faces of any size: centre-cropped to data.image_size first.
 NpyArray computeHeatmaps(FraModelImpl& model, const std::vector<cv::Mat>& squareRgbImages, const DataConfig& data,
                          double temperature = 0);
+#endif
 
 }  // namespace fra

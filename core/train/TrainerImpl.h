@@ -40,12 +40,8 @@
 #ifdef FRA_WITH_NVJPEG
 #include "train/DeviceJpegDecode.h"
 #endif
-#ifndef FRA_NO_OPENCV
 #include "run/ProbeSet.h"
 #include "train/HeatmapProbe.h"
-
-#include <opencv2/core.hpp>
-#endif
 
 namespace fra {
 
@@ -66,9 +62,7 @@ struct Trainer::Impl {
     std::unique_ptr<TrainStep> stepper;
     std::unique_ptr<GradientSync> gradientSync;   // hooks into stepper's parameters: destroyed first
     std::unique_ptr<TrainingSchedule> schedule;
-#ifndef FRA_NO_OPENCV
-    ProbeSet probes;  // a build without OpenCV takes no heatmap snapshots
-#endif
+    ProbeSet probes;
     std::vector<TrainingObserver*> observers;
 
     std::thread thread;
@@ -183,7 +177,6 @@ struct Trainer::Impl {
     }
 
     void snapshotHeatmaps() {
-#ifndef FRA_NO_OPENCV
         if (!writer() || probes.images.empty() || !stepper->model()->online->withRegions()) return;
         heartbeatPhase("heatmaps");
         NpyArray maps = computeHeatmaps(*stepper->model(), probes.images, config.data);
@@ -200,7 +193,6 @@ struct Trainer::Impl {
         snap.maps = std::move(maps.data);
         snap.file = file.string();
         for (auto* o : observers) o->onHeatmaps(snap);
-#endif
     }
 
     bool pauseIsRequested() const {

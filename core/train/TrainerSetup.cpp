@@ -62,13 +62,8 @@ std::size_t openData(Trainer::Impl& impl, const FraConfig& config) {
 }
 
 void createProbes(Trainer::Impl& impl, const RunDirectory& run, const FraConfig& config) {
-#ifdef FRA_NO_OPENCV
-    if (config.run.heatmapEvery > 0)
-        run.appendLog("info", "this build has no OpenCV: no heatmap snapshots (run `fra heatmaps` on a checkpoint elsewhere)");
-#else
     impl.probes = impl.store ? ProbeSet::create(*impl.store, run, config.run.probeImages, config.data.imageSize)
                              : ProbeSet::create(*impl.folder, run, config.run.probeImages, config.data.imageSize, config.data.minImageSide);
-#endif
 }
 
 }  // namespace
@@ -153,11 +148,8 @@ std::unique_ptr<Trainer> Trainer::resume(const fs::path& runDir, std::int64_t ma
     if (!impl->writer()) return std::unique_ptr<Trainer>(new Trainer(std::move(impl)));
     MetricsWriter::truncateAfter(impl->run->metricsFile(), from);
     impl->run->truncateHeatmapsAfter(from);
-#ifndef FRA_NO_OPENCV
     impl->probes = ProbeSet::load(*impl->run);
-    if (impl->probes.images.empty() && config.run.probeImages > 0)
-#endif
-        createProbes(*impl, *impl->run, config);
+    if (impl->probes.images.empty() && config.run.probeImages > 0) createProbes(*impl, *impl->run, config);
     impl->status.checkpointStep = impl->lastCheckpointStep;
     impl->status.step = from;
     impl->heartbeat->setStep(from);

@@ -41,7 +41,7 @@ std::vector<std::pair<std::string, std::string>> buildCapabilities() {
 #ifndef FRA_NO_OPENCV
     out.emplace_back("OpenCV", CV_VERSION);
 #else
-    out.emplace_back("OpenCV", "no (configured with -DFRA_WITH_OPENCV=OFF: prepared stores only)");
+    out.emplace_back("OpenCV", "no (configured with -DFRA_WITH_OPENCV=OFF: JPEG and PNG faces, prepared stores; snapshots with libjpeg-turbo and libpng)");
 #endif
 #ifdef FRA_WITH_DLIB
     out.emplace_back("dlib", "yes (sample-pool landmarks)");

@@ -10,6 +10,10 @@
 #include "data/PreparedStoreWriter.h"
 #include "support/StoreOptions.h"
 #include "train/Trainer.h"
+#include "train/HeatmapProbe.h"
+#include "model/FraModel.h"
+#include <opencv2/core.hpp>
+#include <torch/torch.h>
 #include "util/FraError.h"
 
 #include <fstream>
@@ -343,4 +347,28 @@ TEST(Trainer, ReadingLossesOneStepLateLogsTheSameRun) {
     const auto run = fra::RunDirectory::open(dir / "stopped");
     EXPECT_EQ(run.latestCheckpoint()->step, trainer->step());
     EXPECT_EQ(fra::MetricsReader::readAll(run.metricsFile()).size(), static_cast<std::size_t>(trainer->step()));
+}
+
+// The probe path every build uses (faces as RGB bytes, no OpenCV) gives exactly the heatmaps of the
+// OpenCV path on the same square faces.
+TEST(HeatmapProbe, FacesWithoutOpenCvGiveTheSameHeatmapsAsWithIt) {
+    fra::FraConfig config = tinyTrainingConfig("unused");
+    torch::manual_seed(3);
+    fra::FraModel model(config);
+    const int size = config.data.imageSize;
+    std::vector<fra::jpeg::RgbImage> faces(3);
+    std::vector<cv::Mat> mats;
+    for (int f = 0; f < 3; ++f) {
+        faces[f].width = faces[f].height = size;
+        faces[f].pixels.resize(static_cast<std::size_t>(size) * size * 3);
+        for (std::size_t i = 0; i < faces[f].pixels.size(); ++i) faces[f].pixels[i] = static_cast<std::uint8_t>((i * (f + 3) + 17 * f) % 251);
+        mats.push_back(cv::Mat(size, size, CV_8UC3, faces[f].pixels.data()).clone());
+    }
+    const fra::NpyArray bytes = fra::computeHeatmaps(*model, faces, config.data);
+    const fra::NpyArray opencv = fra::computeHeatmaps(*model, mats, config.data);
+    ASSERT_EQ(bytes.shape, opencv.shape);
+    EXPECT_EQ(bytes.shape[0], 3);
+    EXPECT_EQ(bytes.data, opencv.data);
+    faces[1].width = size + 1;  // a face of the wrong size is refused, naming the sizes
+    EXPECT_THROW(fra::computeHeatmaps(*model, faces, config.data), fra::FraError);
 }

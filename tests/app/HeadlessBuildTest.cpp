@@ -1,0 +1,62 @@
+// The build without Qt and OpenCV (what a GPU server gets) takes the same heatmap snapshots as the
+// full build: a run trained by the headless `fra` on a JPEG folder snapshots its probe faces, and
+// the full build's `fra heatmaps` on the same checkpoint and the same probe faces gives the same
+// maps, within 1e-5 (the same model on the same CPU; only the builds differ).
+#include "run/NpyFile.h"
+#include "run/RunDirectory.h"
+#include "support/Process.h"
+#include "support/TempDir.h"
+#include "support/TestImages.h"
+#include "support/TinyConfig.h"
+
+#include <cmath>
+#include <gtest/gtest.h>
+
+namespace fs = std::filesystem;
+
+TEST(HeadlessBuild, SnapshotsAgreeWithTheFullBuildsHeatmaps) {
+    TempDir dir;
+    testimages::writeFolder(dir / "faces", 12, 48);
+    const ProcessResult version = runProcess({FRA_HEADLESS_CLI, "--version"});
+    ASSERT_EQ(version.exitCode, 0) << version.err;
+    EXPECT_NE(version.out.find("OpenCV: no"), std::string::npos) << version.out;
+
+    std::vector<std::string> args = {FRA_HEADLESS_CLI, "pretrain", "--data", (dir / "faces").string(), "--out", (dir / "run").string(),
+                                     "--steps", "4", "--quiet", "--set", "data.augment=device", "--set", "run.checkpoint_every=4",
+                                     "--set", "run.heatmap_every=2"};
+    for (const auto& a : tinyTrainingArgs()) args.push_back(a);
+    const ProcessResult trained = runProcess(args);
+    ASSERT_EQ(trained.exitCode, 0) << trained.out << trained.err;
+    const auto run = fra::RunDirectory::open(dir / "run");
+    const auto snapshots = run.heatmapSnapshots();
+    ASSERT_EQ(snapshots.size(), 3u);  // steps 0, 2 and 4
+    ASSERT_EQ(snapshots.back().step, 4);
+    ASSERT_EQ(run.latestCheckpoint()->step, 4);
+    const fra::NpyArray headless = fra::readNpy(snapshots.back().file);
+    ASSERT_EQ(headless.shape.size(), 4u);
+    const std::int64_t probes = headless.shape[0];
+    EXPECT_EQ(probes, 3);
+
+    // the full build, on the run's own probe faces
+    std::vector<std::string> heatmaps = {FRA_CLI, "heatmaps", (dir / "run").string()};
+    for (std::int64_t p = 0; p < probes; ++p) {
+        char name[32];
+        std::snprintf(name, sizeof name, "probe_%02lld.png", static_cast<long long>(p));
+        heatmaps.push_back((run.probesDir() / name).string());
+    }
+    for (const auto& a : std::vector<std::string>{"--out", (dir / "full").string(), "--npy"}) heatmaps.push_back(a);
+    const ProcessResult full = runProcess(heatmaps);
+    ASSERT_EQ(full.exitCode, 0) << full.err;
+    const std::size_t perProbe = headless.data.size() / static_cast<std::size_t>(probes);
+    double worst = 0;
+    for (std::int64_t p = 0; p < probes; ++p) {
+        char name[32];
+        std::snprintf(name, sizeof name, "probe_%02lld_heatmaps.npy", static_cast<long long>(p));
+        const fra::NpyArray maps = fra::readNpy(dir / "full" / name);
+        ASSERT_EQ(maps.data.size(), perProbe);
+        for (std::size_t i = 0; i < perProbe; ++i)
+            worst = std::max(worst, static_cast<double>(std::fabs(maps.data[i] - headless.data[p * perProbe + i])));
+    }
+    EXPECT_LT(worst, 1e-5) << "largest difference between the builds' heatmaps";
+    std::printf("largest difference between the headless and the full build's heatmaps: %.3g\n", worst);
+}
