@@ -263,10 +263,15 @@ RemoteRunEntry followRemoteRun(const SshHost& host, const std::string& remoteRun
 
 namespace {
 
+// rsync of a live run folder: the trainer's half-written files (".NAME.tmp-PID-N", renamed into
+// place when complete) are left out, and a file that vanished between rsync's listing and its
+// copy (replaced by its next version meanwhile: exit 24) is no failure; the next pass brings it.
 SubprocessResult rsync(const SshHost& host, std::vector<std::string> args) {
-    std::vector<std::string> argv = {"rsync", "-a", "--timeout=60", "-e", host.rsyncShell()};
+    std::vector<std::string> argv = {"rsync", "-a", "--timeout=60", "--exclude=.*.tmp-*", "-e", host.rsyncShell()};
     argv.insert(argv.end(), args.begin(), args.end());
-    return runSubprocess(argv, {}, 600);
+    SubprocessResult r = runSubprocess(argv, {}, 600);
+    if (r.exitCode == 24) r.exitCode = 0;
+    return r;
 }
 
 std::string remotePath(const RemoteRunEntry& e, const std::string& inside) {
