@@ -1,7 +1,9 @@
-// The JSON files of a run folder: FRA_FUZZ_RUN_FILE is run.json, notes.json, config.json or
-// heartbeat.json, read as the catalog, the notes editor, `fra runs` and `fra resume` read them.
+// The JSON files of a run folder: FRA_FUZZ_RUN_FILE is run.json, notes.json, config.json,
+// heartbeat.json or remote.json, read as the catalog, the notes editor, `fra runs`, `fra resume`
+// and the mirroring of runs on other machines read them.
 #include "FuzzSupport.h"
 #include "config/PresetLibrary.h"
+#include "remote/RemoteRun.h"
 #include "run/RunDirectory.h"
 #include "run/RunLiveness.h"
 #include "run/RunOverview.h"
@@ -22,6 +24,8 @@ FRA_FUZZ_TARGET {
         fuzz::acceptingFraErrors([&] { fra::Heartbeat::read(root); });
         fuzz::acceptingFraErrors([&] { fra::requireResumable(root, {}, false); });
         (void)fra::overviewOf(root, {}).toJson().dump();  // never throws: an unreadable heartbeat is reported
+    } else if (name == "remote.json") {
+        fuzz::acceptingFraErrors([&] { fra::RemoteRunEntry::read(root); });
     } else if (name == "notes.json") {
         fuzz::acceptingFraErrors([&] { fra::RunNotes::load(root); });  // never throws: empty when unreadable
     } else {
