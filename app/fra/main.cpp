@@ -40,8 +40,8 @@ int run(int argc, char** argv) {
     addHeatmapsCommand(app, action);
     addSamplesCommand(app, action);
     addDownstreamCommands(app, action);
-    addPrepareCommand(app, action);
 #endif
+    addPrepareCommand(app, action);  // without OpenCV: JPEG and PNG faces
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

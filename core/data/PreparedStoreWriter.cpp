@@ -1,9 +1,8 @@
 #include "data/PreparedStoreWriter.h"
 
-#include "data/ImageDecoder.h"
 #include "data/ImageFolder.h"
 #include "data/JpegCodec.h"
-#include "data/TwoViewAugmenter.h"
+#include "data/PngCodec.h"
 #include "util/AtomicFile.h"
 #include "util/FraError.h"
 #include "util/JsonNumbers.h"
@@ -15,10 +14,46 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <unistd.h>
+#ifndef FRA_NO_OPENCV
+#include "data/ImageDecoder.h"
+#include "data/TwoViewAugmenter.h"
+#endif
 
 namespace fs = std::filesystem;
 
 namespace fra {
+
+namespace {
+
+// One face as the centred square of `size` pixels a side (RGB, size * size * 3 bytes): every format
+// OpenCV reads where the build has it, JPEG and PNG (libjpeg-turbo, libpng, centreSquareResize)
+// where it has not. Returns the reason when the file is unreadable or too small.
+std::string squareFace(const std::string& bytes, const std::filesystem::path& path, int minImageSide, int size, std::vector<std::uint8_t>& rgb) {
+    rgb.resize(static_cast<std::size_t>(size) * size * 3);
+#ifndef FRA_NO_OPENCV
+    const ImageDecoder decoder(minImageSide);
+    const DecodedImage image = bytes.empty() ? decoder.decode(path) : decoder.decodeBytes(bytes, path.string());
+    if (!image.ok()) return image.problem;
+    const cv::Mat square = TwoViewAugmenter::centerCrop(image.rgb, size);
+    std::memcpy(rgb.data(), square.data, rgb.size());
+    return "";
+#else
+    jpeg::RgbImage image;
+    std::string problem;
+    const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
+    bool ok = false;
+    if (jpeg::looksLikeJpeg(data, bytes.size())) ok = jpeg::decode(data, bytes.size(), image, problem, minImageSide);
+    else if (png::looksLikePng(data, bytes.size())) ok = png::decode(data, bytes.size(), image, problem);
+    else problem = bytes.empty() ? "empty or unreadable file" : "not a JPEG or PNG file (this build reads no other format)";
+    if (!ok) return problem;
+    if (std::min(image.width, image.height) < minImageSide)
+        return std::to_string(image.width) + "x" + std::to_string(image.height) + " is smaller than " + std::to_string(minImageSide) + " px";
+    centreSquareResize(image, size, rgb.data());
+    return "";
+#endif
+}
+
+}  // namespace
 
 namespace {
 
@@ -111,8 +146,7 @@ PrepareReport PreparedStoreWriter::run(const std::function<void(std::size_t, std
         std::ofstream(log, std::ios::trunc) << kept.str();
     }
     std::ofstream logOut(log, std::ios::app);
-    const ImageDecoder decoder(options_.minImageSide);
-    std::vector<std::uint8_t> record;
+    std::vector<std::uint8_t> record, square;
     for (std::size_t i = nextFile; i < folder.size(); ++i) {
         nlohmann::json entry{{"file", i}, {"size", size}, {"encoding", encodingName}};
         if (jpegStore) entry["quality"] = options_.quality;
@@ -123,18 +157,16 @@ PrepareReport PreparedStoreWriter::run(const std::function<void(std::size_t, std
             record.assign(8, 0);
             record.insert(record.end(), bytes.begin(), bytes.end());
         } else {
-            const DecodedImage image = bytes.empty() ? decoder.decode(folder.path(i)) : decoder.decodeBytes(bytes, folder.path(i).string());
-            problem = image.problem;
-            if (image.ok()) {
-                const cv::Mat square = TwoViewAugmenter::centerCrop(image.rgb, size);
+            problem = squareFace(bytes, folder.path(i), options_.minImageSide, size, square);
+            if (problem.empty()) {
                 if (jpegStore) {
-                    const std::vector<std::uint8_t> encoded = jpeg::encode(square.data, size, size, options_.quality);
+                    const std::vector<std::uint8_t> encoded = jpeg::encode(square.data(), size, size, options_.quality);
                     if (encoded.empty()) throw FraError("prepare: the JPEG encoder failed on '" + folder.path(i).string() + "'");
                     record.assign(8, 0);
                     record.insert(record.end(), encoded.begin(), encoded.end());
                 } else {
                     record.assign(4, 0);
-                    record.insert(record.end(), square.data, square.data + pixelBytes);
+                    record.insert(record.end(), square.data(), square.data() + pixelBytes);
                 }
             }
         }

@@ -60,3 +60,28 @@ TEST(HeadlessBuild, SnapshotsAgreeWithTheFullBuildsHeatmaps) {
     EXPECT_LT(worst, 1e-5) << "largest difference between the builds' heatmaps";
     std::printf("largest difference between the headless and the full build's heatmaps: %.3g\n", worst);
 }
+
+// `fra prepare` of the headless build: a store from a folder of JPEG and PNG faces (other formats
+// skipped with a reason), verified by both builds, trained from with snapshots.
+TEST(HeadlessBuild, PreparesAStoreFromJpegAndPngFacesThatBothBuildsRead) {
+    TempDir dir;
+    testimages::writeFolder(dir / "faces" / "a", 8, 64, ".jpg");
+    testimages::writeFolder(dir / "faces" / "b", 4, 64, ".png");
+    testimages::writeFolder(dir / "faces" / "c", 1, 64, ".bmp");
+    const ProcessResult prepared =
+        runProcess({FRA_HEADLESS_CLI, "prepare", "--data", (dir / "faces").string(), "--out", (dir / "faces.frastore").string(), "--size", "48"});
+    ASSERT_EQ(prepared.exitCode, 0) << prepared.out << prepared.err;
+    for (const char* cli : {FRA_HEADLESS_CLI, FRA_CLI}) {
+        const ProcessResult verified = runProcess({cli, "prepare", "--verify", (dir / "faces.frastore").string()});
+        EXPECT_EQ(verified.exitCode, 0) << cli << ": " << verified.out << verified.err;
+        EXPECT_NE(verified.out.find("12"), std::string::npos) << verified.out;  // 8 JPEG + 4 PNG faces
+    }
+    std::vector<std::string> args = {FRA_HEADLESS_CLI, "pretrain", "--data", (dir / "faces.frastore").string(), "--out", (dir / "run").string(),
+                                     "--steps", "2", "--quiet", "--set", "data.format=prepared", "--set", "run.heatmap_every=2"};
+    for (const auto& a : tinyTrainingArgs()) args.push_back(a);
+    const ProcessResult trained = runProcess(args);
+    ASSERT_EQ(trained.exitCode, 0) << trained.out << trained.err;
+    EXPECT_EQ(fra::RunDirectory::open(dir / "run").heatmapSnapshots().size(), 2u);
+    // a format this build cannot read is skipped (the store's index keeps the reason)
+    EXPECT_NE(prepared.out.find("wrote 12 images (1 skipped"), std::string::npos) << prepared.out;
+}
