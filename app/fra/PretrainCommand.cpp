@@ -4,6 +4,7 @@
 #include "ProgressPrinter.h"
 #include "StopSignal.h"
 #include "config/ConfigSchema.h"
+#include "dist/DistributedEnv.h"
 #include "run/RunDirectory.h"
 #include "train/Trainer.h"
 #include "util/FraError.h"
@@ -73,6 +74,7 @@ void addPretrainCommands(CLI::App& app, CommandAction& action) {
     pretrain->add_flag("--quiet,-q", opts->quiet, "Print only warnings and the result");
     pretrain->callback([opts, &action] {
         action = [opts] {
+            fra::DistributedEnv::fromEnvironment();  // a malformed launcher environment is the first error, before any file
             fra::FraConfig config = opts->config.build();
             auto& schema = fra::ConfigSchema::instance();
             if (!opts->data.empty()) config.data.root = std::filesystem::absolute(opts->data).lexically_normal().string();
@@ -101,6 +103,7 @@ void addPretrainCommands(CLI::App& app, CommandAction& action) {
         ->check(CLI::Range(0.0, 86400.0));
     resume->callback([resumeOpts, &action] {
         action = [resumeOpts] {
+            fra::DistributedEnv::fromEnvironment();
             auto trainer = fra::Trainer::resume(resumeOpts->run, resumeOpts->steps, resumeOpts->liveness, resumeOpts->force);
             if (trainer->step() >= trainer->endStep()) {
                 if (!trainer->writesRun()) return 0;

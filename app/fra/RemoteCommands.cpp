@@ -149,7 +149,7 @@ void addRemoteCommands(CLI::App& app, CommandAction& action) {
         action = [opts] {
             const fra::SshHost host = hostOf(*opts);
             host.fraVersion();  // a readable line when there is no fra
-            const auto r = host.run(fra::shellQuote(opts->fra) + " runs " + (opts->json ? "--json " : "") + fra::shellQuote(opts->folder));
+            const auto r = host.run(fra::shellQuote(opts->fra) + " runs " + (opts->json ? "--json " : "") + "-- " + fra::shellQuote(fra::fromLoginFolder(opts->folder)));
             std::cout << r.out << std::flush;
             if (r.exitCode != 0) throw fra::FraError("fra runs on '" + opts->host + "': " + r.err.substr(0, r.err.find('\n')));
             return 0;

@@ -1,6 +1,7 @@
 // fra: the FRA Workbench command line (headless pre-training, heatmaps, export, benchmarks).
 #include "Commands.h"
 #include "CrashReport.h"
+#include "dist/DistributedEnv.h"
 #include "util/BuildInfo.h"
 #include "util/FraError.h"
 
@@ -24,7 +25,8 @@ int run(int argc, char** argv) {
     app.require_subcommand(1);
     // CLI11 2.1 checks for the required subcommand before a version flag's callback runs
     if (argc == 2 && std::string(argv[1]) == "--version") {
-        std::cout << "fra (FRA Workbench) " FRA_VERSION "\n" << fra::buildCapabilitiesText() << std::flush;
+        std::cout << "fra (FRA Workbench) " FRA_VERSION "\n" << fra::buildCapabilitiesText() << "launcher: " << fra::describeLauncher() << "\n"
+                  << std::flush;
         return 0;
     }
     app.add_flag("--version", "Print the version and exit");

@@ -21,13 +21,14 @@ namespace fra {
 
 namespace {
 
-// Where the shared ssh connections' sockets live (private to this user).
+// Where the shared ssh connections' sockets live: a folder of this user's alone, or none (then
+// every command logs in on its own) when it is not.
 std::string controlDirectory() {
     const char* runtime = std::getenv("XDG_RUNTIME_DIR");
-    fs::path dir = runtime && *runtime ? fs::path(runtime) / "fra-ssh" : fs::path("/tmp") / ("fra-ssh-" + std::to_string(::getuid()));
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    ::chmod(dir.c_str(), 0700);
+    const fs::path dir = runtime && *runtime ? fs::path(runtime) / "fra-ssh" : fs::path("/tmp") / ("fra-ssh-" + std::to_string(::getuid()));
+    ::mkdir(dir.c_str(), 0700);
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::getuid() || (st.st_mode & 077) != 0) return "";
     return dir.string();
 }
 
@@ -37,8 +38,10 @@ std::vector<std::string> sshOptions(const SshHost& host) {
     if (config.empty())
         if (const char* env = std::getenv("FRA_SSH_CONFIG")) config = env;
     if (!config.empty()) o.insert(o.end(), {"-F", config});
-    o.insert(o.end(), {"-o", "BatchMode=yes", "-o", "ConnectTimeout=15", "-o", "ServerAliveInterval=10", "-o", "ServerAliveCountMax=3",
-                       "-o", "ControlMaster=auto", "-o", "ControlPath=" + controlDirectory() + "/%C", "-o", "ControlPersist=60"});
+    o.insert(o.end(), {"-o", "BatchMode=yes", "-o", "ConnectTimeout=15", "-o", "ServerAliveInterval=10", "-o", "ServerAliveCountMax=3"});
+    const std::string control = controlDirectory();
+    if (control.empty()) o.insert(o.end(), {"-o", "ControlMaster=no", "-o", "ControlPath=none"});
+    else o.insert(o.end(), {"-o", "ControlMaster=auto", "-o", "ControlPath=" + control + "/%C", "-o", "ControlPersist=60"});
     return o;
 }
 
@@ -69,7 +72,15 @@ void requireSafeAlias(const std::string& alias) {
 
 std::string localVersionLine() { return std::string("fra (FRA Workbench) ") + FRA_VERSION_STRING; }
 
+
+
 }  // namespace
+
+std::string fromLoginFolder(const std::string& path) {
+    if (path == "~") return ".";
+    if (path.rfind("~/", 0) == 0) return path.substr(2).empty() ? "." : path.substr(2);
+    return path;
+}
 
 std::vector<std::string> SshHost::sshArgv(const std::string& remoteCommand) const {
     requireSafeAlias(alias);
@@ -79,8 +90,13 @@ std::vector<std::string> SshHost::sshArgv(const std::string& remoteCommand) cons
 }
 
 std::string SshHost::rsyncShell() const {
+    // rsync splits -e itself: words in single quotes, a quote inside one doubled (not a shell's '\'')
     std::string shell;
-    for (const auto& word : sshOptions(*this)) shell += (shell.empty() ? "" : " ") + shellQuote(word);
+    for (const auto& word : sshOptions(*this)) {
+        std::string quoted = "'";
+        for (const char c : word) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+        shell += (shell.empty() ? "" : " ") + quoted + "'";
+    }
     return shell;
 }
 
@@ -201,9 +217,9 @@ RemoteRunEntry launchRemoteRun(const SshHost& host, const LaunchRequest& request
     requireFreshCache(cache);
     if (request.remoteRun.empty() || request.remoteData.empty()) throw FraError("a remote launch needs the run folder and the data on the host");
     requireSameVersion(host);
-    const std::string run = request.remoteRun;
+    const std::string run = fromLoginFolder(request.remoteRun);
     const std::string script =
-        "RUN=" + shellQuote(run) + "; DATA=" + shellQuote(request.remoteData) + "; FRA=" + shellQuote(host.fraCommand) +
+        "RUN=" + shellQuote(run) + "; DATA=" + shellQuote(fromLoginFolder(request.remoteData)) + "; FRA=" + shellQuote(host.fraCommand) +
         "\n"
         "if [ -e \"$RUN\" ] && [ -n \"$(ls -A \"$RUN\" 2>/dev/null)\" ]; then echo \"fra-remote: run folder '$RUN' exists and is not empty\" >&2; exit 11; fi\n"
         "parent=$(dirname \"$RUN\"); base=$(basename \"$RUN\")\n"
@@ -211,14 +227,23 @@ RemoteRunEntry launchRemoteRun(const SshHost& host, const LaunchRequest& request
         "cfg=\"$parent/.$base.launch.json\"; log=\"$parent/.$base.launch.log\"\n"
         "cat > \"$cfg\" || exit 12\n"
         "nohup setsid \"$FRA\" pretrain --config \"$cfg\" --data \"$DATA\" --out \"$RUN\" --quiet > \"$log\" 2>&1 < /dev/null &\n"
-        "echo \"$! $log $cfg\"\n";
+        "printf '%s\\n%s\\n%s\\n' \"$!\" \"$log\" \"$cfg\"\n";
     const SubprocessResult started = host.run(remoteScript(script), request.config.dump(2) + "\n");
     if (started.exitCode != 0) throw FraError("cannot launch on '" + host.alias + "': " + errorLine(started.err + started.out));
-    std::istringstream words(lastLine(started.out));
+    // three lines: the pid, the output file, the handed-over config (paths may hold spaces)
+    std::istringstream reply(started.out);
     RemoteRunEntry entry;
-    std::string configFile;
-    words >> entry.launchedPid >> entry.launchLog >> configFile;
-    if (entry.launchedPid <= 0) throw FraError("cannot launch on '" + host.alias + "': no process id came back");
+    std::string pidLine, configFile;
+    std::getline(reply, pidLine);
+    std::getline(reply, entry.launchLog);
+    std::getline(reply, configFile);
+    try {
+        entry.launchedPid = std::stoll(pidLine);
+    } catch (const std::exception&) {
+        entry.launchedPid = 0;
+    }
+    if (entry.launchedPid <= 0 || entry.launchLog.empty() || configFile.empty())
+        throw FraError("cannot launch on '" + host.alias + "': no process id came back");
     entry.host = host;
     entry.remoteRun = run;
     entry.created = unixNow();
@@ -228,7 +253,20 @@ RemoteRunEntry launchRemoteRun(const SshHost& host, const LaunchRequest& request
                              shellQuote(entry.launchLog) + "; fi";
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(request.startTimeoutSeconds);
     for (;;) {
-        const SubprocessResult r = host.run(remoteScript(poll));
+        SubprocessResult r;
+        try {
+            r = host.run(remoteScript(poll));
+        } catch (const FraError& e) {
+            // the link dropped while the run starts there: record it so that it can be followed and stopped
+            if (std::chrono::steady_clock::now() <= deadline) {
+                std::this_thread::sleep_for(std::chrono::seconds(1));
+                continue;
+            }
+            fs::create_directories(cache);
+            entry.write(cache);
+            throw FraError(std::string(e.what()) + " while '" + run + "' was starting there; it may be training: follow it with `fra remote follow " +
+                           cache.string() + "`");
+        }
         const std::string state = r.out.substr(0, r.out.find('\n'));
         if (state == "started") break;
         if (state == "failed" || std::chrono::steady_clock::now() > deadline) {
@@ -246,8 +284,9 @@ RemoteRunEntry launchRemoteRun(const SshHost& host, const LaunchRequest& request
     return entry;
 }
 
-RemoteRunEntry followRemoteRun(const SshHost& host, const std::string& remoteRun, const fs::path& cache) {
+RemoteRunEntry followRemoteRun(const SshHost& host, const std::string& remoteRunGiven, const fs::path& cache) {
     requireFreshCache(cache);
+    const std::string remoteRun = fromLoginFolder(remoteRunGiven);
     const SubprocessResult r = host.run(remoteScript("test -f " + shellQuote(remoteRun + "/config.json")));
     if (r.exitCode != 0) throw FraError("'" + remoteRun + "' on '" + host.alias + "' is not a run folder");
     RemoteRunEntry entry;
@@ -335,8 +374,11 @@ void signalRemoteRun(const fs::path& cache, const std::string& signalName) {
     if (!beat) throw FraError("'" + e.remoteRun + "' on '" + e.host.alias + "' has no heartbeat: nothing to signal");
     const std::string pid = std::to_string(beat->pid);
     // field 22 of /proc/PID/stat (the start time) is the 20th after the command name's ')'
-    const std::string script = "s=$(sed 's/^.*) //' /proc/" + pid + "/stat 2>/dev/null | cut -d' ' -f20); [ \"$s\" = " +
-                               std::to_string(beat->processStart) + " ] || exit 13; kill -" + signalName + " " + pid;
+    std::string script = "s=$(sed 's/^.*) //' /proc/" + pid + "/stat 2>/dev/null | cut -d' ' -f20); [ \"$s\" = " +
+                         std::to_string(beat->processStart) + " ] || exit 13; ";
+    if (!beat->bootId.empty())  // the same boot of that machine, or the pid is another process's
+        script += "[ \"$(cat /proc/sys/kernel/random/boot_id)\" = " + shellQuote(beat->bootId) + " ] || exit 13; ";
+    script += "kill -" + signalName + " " + pid;
     const SubprocessResult r = e.host.run(remoteScript(script));
     if (r.exitCode == 13) throw FraError("the run is not training on '" + e.host.alias + "' (process " + pid + " is gone)");
     if (r.exitCode != 0) throw FraError("cannot signal process " + pid + " on '" + e.host.alias + "': " + lastLine(r.err));

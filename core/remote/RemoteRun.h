@@ -28,6 +28,10 @@ struct SshHost {
     std::string fraVersion() const;
 };
 
+// "~/runs/a" as ssh's and rsync's remote sides both read it: relative to the login folder (quoted,
+// "~" would be a folder named "~" to the one and the home folder to the other).
+std::string fromLoginFolder(const std::string& path);
+
 // The host aliases an ssh config file names (`Host` lines, wildcards left out): the hosts the
 // workbench offers. `file` empty: $FRA_SSH_CONFIG, else ~/.ssh/config. A missing file gives none.
 std::vector<std::string> sshConfigHosts(const std::filesystem::path& file = {});

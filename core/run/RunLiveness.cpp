@@ -76,14 +76,26 @@ LivenessVerdict judgeLiveness(const fs::path& runRoot, const RunStatus& status, 
         v.pid = v.heartbeat->pid;
         v.heartbeatAge = std::max(0.0, clock.wallNow - v.heartbeat->wallTime);
     }
-    if (!status.claimsActive()) return v;
-
-    if (RunLock::isHeld(runRoot)) {
+    // the lock first, whatever run.json says: a process opening or resuming the run holds it before
+    // run.json says "running"
+    if (!policy.callerHoldsLock && RunLock::isHeld(runRoot)) {
         v.liveness = Liveness::Running;
+        v.state = status.claimsActive() ? status.state : "running";
         v.local = true;
         if (!v.heartbeat) v.host = hostName();
         return v;
     }
+    // a heartbeat that has not ended: a process may be setting the run up elsewhere (run.json still
+    // says stopped or created until it trains); one that ended leaves run.json's word
+    const bool beating = v.heartbeat && v.heartbeat->phase != "ended";
+    if (!status.claimsActive() && !beating) return v;
+    const auto inactiveOrInterrupted = [&](LivenessVerdict& verdict) {
+        if (!status.claimsActive()) {  // a setting-up process that died: run.json's state stands
+            verdict.liveness = Liveness::Inactive;
+            verdict.state = status.state;
+        }
+        return verdict;
+    };
     v.liveness = Liveness::Interrupted;
     v.state = "interrupted";
     if (!v.heartbeat) {  // written before heartbeats existed, or torn beyond reading: only the lock could tell
@@ -92,15 +104,11 @@ LivenessVerdict judgeLiveness(const fs::path& runRoot, const RunStatus& status, 
     }
     const Heartbeat& hb = *v.heartbeat;
     if (hb.host == hostName() && !hb.bootId.empty() && hb.bootId == thisBootId() && sameFolder(hb.runDir, runRoot)) {
+        // this machine, this very folder: its writer beats only while it holds the lock, and the lock
+        // is free, so nobody trains it
         v.local = true;
-        const std::uint64_t start = processStartTicks(hb.pid);
-        if (start != 0 && start == hb.processStart) {
-            v.liveness = Liveness::Running;
-            v.state = status.state;
-        } else {
-            v.provablyGone = true;
-        }
-        return v;
+        v.provablyGone = true;
+        return inactiveOrInterrupted(v);
     }
     double age = std::max(0.0, clock.wallNow - hb.wallTime - policy.maxClockSkewSeconds);
     if (memory) {
@@ -109,16 +117,20 @@ LivenessVerdict judgeLiveness(const fs::path& runRoot, const RunStatus& status, 
             v.heartbeatAge = age;  // as watched here: immune to the other machine's clock
         }
     }
-    if (age > policy.staleAfterSeconds) return v;
+    if (age > policy.staleAfterSeconds) return inactiveOrInterrupted(v);
     v.liveness = age > 3 * hb.intervalSeconds ? Liveness::Late : Liveness::Running;
-    v.state = v.liveness == Liveness::Late ? "late" : status.state;
+    v.state = v.liveness == Liveness::Late ? "late" : status.claimsActive() ? status.state : "running";
     return v;
 }
 
 void requireResumable(const fs::path& runRoot, const LivenessPolicy& policy, bool force) {
+    // (the caller holds run.lock when policy.callerHoldsLock: then only another machine can be training it)
     const RunDirectory run = RunDirectory::open(runRoot);
-    const LivenessVerdict v = judgeLiveness(runRoot, run.readStatus(), policy);
     const std::string name = "run '" + runRoot.string() + "'";
+    std::error_code ec;
+    if (fs::exists(runRoot / "remote.json", ec))
+        throw FraError(name + " is a mirror of a run on another machine (remote.json): resume it there, or copy it to a folder of its own");
+    const LivenessVerdict v = judgeLiveness(runRoot, run.readStatus(), policy);
     const std::string who = "pid " + std::to_string(v.pid) + (v.heartbeatAge >= 0 ? ", last heartbeat " + formatAge(v.heartbeatAge) + " ago" : "");
     if (v.live()) {
         if (v.local && v.heartbeatAge < 0) throw FraError(name + " is being trained by another process on this machine");

@@ -13,9 +13,12 @@ namespace fra {
 // monitor, `fra runs`, `fra resume`, the GUI's Resume), for a run on this machine or one copied or
 // mounted from another:
 //   1. run.json says the run is not active (created, stopped, finished, failed): that state.
-//   2. this machine's flock on run.lock is held: running here (the fast path).
-//   3. the heartbeat names this machine (host and boot) and this very folder: running while its
-//      process (pid and start time) lives, interrupted the moment it is gone.
+//   2. this machine's flock on run.lock is held: running here (the fast path), whatever run.json says
+//      (a process opening or resuming the run holds it before run.json says running).
+//   3. the heartbeat names this machine (host and boot) and this very folder, and the lock is free:
+//      its writer beats only while holding the lock, so nobody trains it (interrupted at once).
+//   A heartbeat whose phase is not "ended" makes even a stopped or created run live while it is
+//   fresh (a process setting the run up on another machine).
 //   4. otherwise by the heartbeat's age: running while fresh, late after three intervals without a
 //      beat, interrupted only after `staleAfterSeconds`. The age comes from the heartbeat's own
 //      sequence where the reader has watched it move (its local clock since the last new beat), and
@@ -24,6 +27,7 @@ namespace fra {
 struct LivenessPolicy {
     double staleAfterSeconds = 300;
     double maxClockSkewSeconds = 60;
+    bool callerHoldsLock = false;  // the judging process holds run.lock itself (a resume checking after locking)
 };
 
 enum class Liveness {

@@ -28,6 +28,7 @@ nlohmann::json RunOverview::toJson() const {
                         {"last_loss", numberOrNull(lastLoss)},
                         {"best_loss", numberOrNull(bestLoss)},
                         {"job_id", jobId},
+                        {"launcher", launcher},
                         {"message", message}};
     if (!liveness.heartbeatError.empty()) j["heartbeat_error"] = liveness.heartbeatError;
     return j;
@@ -60,6 +61,7 @@ RunOverview overviewOf(const fs::path& runRoot, const LivenessPolicy& policy) {
         o.step = status.step;
         o.totalSteps = status.totalSteps;
         o.jobId = status.jobId;
+        o.launcher = status.launcher;
         o.message = status.message;
         o.liveness = judgeLiveness(runRoot, status, policy);
         if (o.liveness.heartbeat) o.step = std::max(o.step, o.liveness.heartbeat->step);

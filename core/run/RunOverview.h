@@ -20,6 +20,7 @@ struct RunOverview {
     double lastLoss = std::numeric_limits<double>::quiet_NaN();
     double bestLoss = std::numeric_limits<double>::quiet_NaN();
     std::string jobId;
+    std::string launcher;
     std::string message;        // run.json's message, or why the run cannot be read
 
     nlohmann::json toJson() const;

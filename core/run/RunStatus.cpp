@@ -11,6 +11,7 @@ nlohmann::json RunStatus::toJson() const {
             {"skipped_images", skippedImages}, {"started", started}, {"updated", updated},
             {"device", device}};
     if (!jobId.empty()) j["job_id"] = jobId;
+    if (!launcher.empty()) j["launcher"] = launcher;
     return j;
 }
 
@@ -29,6 +30,7 @@ RunStatus RunStatus::fromJson(const nlohmann::json& j) {
     s.updated = j.value("updated", 0.0);
     s.device = j.value("device", "");
     s.jobId = j.value("job_id", "");
+    s.launcher = j.value("launcher", "");
     return s;
 }
 

@@ -23,6 +23,7 @@ struct RunStatus {
     double updated = 0;
     std::string device;
     std::string jobId;               // the batch system's job id, where a scheduler started the run
+    std::string launcher;            // what started the process: "none", "torchrun (...)", "slurm (job ..., task ...)"
 
     nlohmann::json toJson() const;
     static RunStatus fromJson(const nlohmann::json& j);

@@ -1,4 +1,5 @@
 #include "train/TrainerImpl.h"
+#include <cstdlib>
 
 namespace fs = std::filesystem;
 
@@ -61,6 +62,12 @@ std::size_t openData(Trainer::Impl& impl, const FraConfig& config) {
     return images;
 }
 
+// Who started this process (and the batch job), for run.json and `fra runs`.
+void recordLauncher(RunStatus& status) {
+    status.launcher = describeLauncher();
+    if (const char* job = std::getenv("SLURM_JOB_ID"); job && *job) status.jobId = job;
+}
+
 void createProbes(Trainer::Impl& impl, const RunDirectory& run, const FraConfig& config) {
     impl.probes = impl.store ? ProbeSet::create(*impl.store, run, config.run.probeImages, config.data.imageSize)
                              : ProbeSet::create(*impl.folder, run, config.run.probeImages, config.data.imageSize, config.data.minImageSide);
@@ -87,6 +94,7 @@ std::unique_ptr<Trainer> Trainer::create(const FraConfig& config, const fs::path
         impl->heartbeat = std::make_unique<HeartbeatWriter>(runDir, config.run.heartbeatSeconds, 0);
         impl->status = impl->run->readStatus();
         impl->status.pid = ::getpid();
+        recordLauncher(impl->status);
         impl->buildModel(BatchLoader::stepsPerEpochFor(images, config.data.batchSize));
         createProbes(*impl, *impl->run, config);
         impl->run->writeStatus(impl->status);
@@ -109,8 +117,13 @@ std::unique_ptr<Trainer> Trainer::resume(const fs::path& runDir, std::int64_t ma
     impl->device = deviceFor(config);  // the process group follows the device (NCCL for CUDA)
     impl->joinRanks();
     if (impl->writer()) {
-        requireResumable(runDir, liveness, force);  // never a second writer in a run live on another machine
+        requireResumable(runDir, liveness, force);  // refused with host, pid and heartbeat age while live
         impl->lock = std::make_unique<RunLock>(runDir);
+        // again under the lock: no process of this machine can start between the check and the lock,
+        // and one setting the run up on another machine shows by its heartbeat
+        LivenessPolicy locked = liveness;
+        locked.callerHoldsLock = true;
+        requireResumable(runDir, locked, force);
     }
     ConfigSchema::instance().requireValid(config, impl->run->configFile().string());
     if (impl->writer()) impl->heartbeat = std::make_unique<HeartbeatWriter>(runDir, config.run.heartbeatSeconds, 0);
@@ -130,6 +143,7 @@ std::unique_ptr<Trainer> Trainer::resume(const fs::path& runDir, std::int64_t ma
     impl->status = impl->run->readStatus();
     impl->status.pid = ::getpid();
     impl->status.host = hostName();
+    recordLauncher(impl->status);
 
     std::int64_t from = 0;
     if (const auto latest = impl->run->latestCheckpoint()) {

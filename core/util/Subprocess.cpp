@@ -58,6 +58,8 @@ SubprocessResult runSubprocess(const std::vector<std::string>& argv, const std::
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
+    // the child of a threaded process may only call async-signal-safe functions: no allocation there
+    const std::string notFound = argv.front() + ": command not found\n";
     const pid_t pid = ::fork();
     if (pid == 0) {
         ::setpgid(0, 0);
@@ -66,8 +68,7 @@ SubprocessResult runSubprocess(const std::vector<std::string>& argv, const std::
         ::dup2(out[1], 1);
         ::dup2(err[1], 2);
         ::execvp(args[0], args.data());
-        const std::string text = std::string(args[0]) + ": command not found\n";
-        [[maybe_unused]] auto ignored = ::write(2, text.data(), text.size());
+        [[maybe_unused]] auto ignored = ::write(2, notFound.data(), notFound.size());
         ::_exit(127);
     }
     ::close(in[0]);

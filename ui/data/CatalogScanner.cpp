@@ -53,6 +53,7 @@ void CatalogScanner::scan(const QStringList& folders) {
             s.resumeNeedsForce = verdict.liveness == fra::Liveness::Interrupted && !verdict.provablyGone;
             if (verdict.heartbeat) s.step = std::max<qint64>(s.step, verdict.heartbeat->step);
             if (fra::RemoteRunEntry::exists(run.root())) {
+                s.resumable = false;  // a mirror: the run is resumed where it trains
                 try {
                     s.remoteHost = QString::fromStdString(fra::RemoteRunEntry::read(run.root()).host.alias);
                 } catch (const std::exception& e) {

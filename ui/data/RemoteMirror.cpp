@@ -31,6 +31,7 @@ void RemoteMirror::mirrorNow() {
     std::vector<std::filesystem::path> folders;
     for (const auto& f : folders_) folders.emplace_back(f.toStdString());
     for (const auto& run : fra::findRuns(folders)) {
+        if (cancelled_) return;
         if (!fra::RemoteRunEntry::exists(run)) continue;
         const QString path = QString::fromStdString(run.string());
         if (finished_[path]) continue;

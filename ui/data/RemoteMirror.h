@@ -2,6 +2,7 @@
 #include <QObject>
 #include <QStringList>
 #include <QTimer>
+#include <atomic>
 #include <map>
 
 namespace fraui {
@@ -15,6 +16,8 @@ class RemoteMirror : public QObject {
     Q_OBJECT
 public:
     explicit RemoteMirror(QObject* parent = nullptr);
+    // From any thread: the pass under way ends after the run it is copying (the window is closing).
+    void cancel() { cancelled_ = true; }
 
 public slots:
     void setFolders(const QStringList& folders);  // the run browser's folders
@@ -30,6 +33,7 @@ private:
     int interval_ = 10000;
     QStringList folders_;
     std::map<QString, bool> finished_;  // mirrored after its run ended there: nothing more will come
+    std::atomic<bool> cancelled_{false};
 };
 
 // The default interval, from the settings (View > Mirror interval).

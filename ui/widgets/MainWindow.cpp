@@ -293,7 +293,8 @@ MainWindow::MainWindow(QWidget* parent)
 
 MainWindow::~MainWindow() {
     followerThread_.quit();
-    mirrorThread_.quit();  // a pass under way ends within rsync's own timeout
+    mirror_->cancel();  // a pass under way stops after the run it is copying
+    mirrorThread_.quit();
     followerThread_.wait();
     mirrorThread_.wait();
 }

@@ -52,10 +52,12 @@ RunBrowser::RunBrowser(RunCatalog* catalog, QWidget* parent) : QWidget(parent), 
         const QString path = index.data(RunCatalog::PathRole).toString();
         const bool live = index.data(RunCatalog::LiveRole).toBool();
         QMenu menu;
-        QAction* resume = menu.addAction(live ? "Resume (it is training now)" : "Resume from its newest checkpoint", this,
-                                         [this, path] { emit resumeRequested(path); });
-        resume->setEnabled(!live);
         const QString host = index.data(RunCatalog::RemoteHostRole).toString();
+        QAction* resume = menu.addAction(live ? "Resume (it is training now)"
+                                         : host.isEmpty() ? "Resume from its newest checkpoint"
+                                                          : QString("Resume (a mirror: resume it on %1)").arg(host),
+                                         this, [this, path] { emit resumeRequested(path); });
+        resume->setEnabled(!live && host.isEmpty());
         if (!host.isEmpty()) {
             menu.addSeparator();
             const std::pair<QString, QString> commands[] = {{QString("Stop on %1 (with a checkpoint)").arg(host), "TERM"},

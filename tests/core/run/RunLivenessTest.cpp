@@ -129,10 +129,21 @@ TEST(RunLiveness, ALocalProcessIsJudgedByThePidItNamesInThisVeryFolder) {
     TempDir dir;
     fra::RunDirectory::create(dir / "run", {{"preset", "x"}});
     {
-        fra::HeartbeatWriter alive(dir / "run", 30, 3);  // this process: alive, lock not held (a network file system)
-        const auto v = fra::judgeLiveness(dir / "run", activeStatus(), {});
+        fra::RunLock lock(dir / "run");
+        fra::HeartbeatWriter alive(dir / "run", 30, 3);
+        fra::RunStatus opening = activeStatus();
+        opening.state = "stopped";  // a resume setting up: run.json has not said running yet
+        const auto v = fra::judgeLiveness(dir / "run", opening, {});
         EXPECT_EQ(v.state, "running");
         EXPECT_TRUE(v.local);
+        EXPECT_THROW(fra::requireResumable(dir / "run", {}, true), fra::FraError);
+    }
+    {
+        // a heartbeat here without the lock is a leftover (its writer beats only while locked)
+        fra::HeartbeatWriter leftover(dir / "run", 30, 3);
+        const auto v = fra::judgeLiveness(dir / "run", activeStatus(), {});
+        EXPECT_EQ(v.state, "interrupted");
+        EXPECT_TRUE(v.provablyGone);
     }
     // a child that wrote a heartbeat and died: interrupted at once, no waiting for the threshold
     const pid_t child = ::fork();
@@ -180,6 +191,37 @@ TEST(RunLiveness, AnotherMachinesRunIsRunningThenLateThenInterrupted) {
     EXPECT_EQ(v.liveness, fra::Liveness::Interrupted);
     EXPECT_FALSE(v.provablyGone);
     EXPECT_EQ(v.describe(), "interrupted (last heartbeat on gpu7 6 min 1 s ago)");
+}
+
+TEST(RunLiveness, AStoppedRunBeingSetUpElsewhereIsLiveUntilItsHeartbeatEnds) {
+    TempDir dir;
+    const double now = 1.8e9;
+    fra::RunStatus stopped = activeStatus();
+    stopped.state = "stopped";
+    fra::Heartbeat starting = remoteBeat(now - 2, 1);
+    starting.phase = "starting";
+    writeBeat(dir.path(), starting);
+    auto v = fra::judgeLiveness(dir.path(), stopped, {}, nullptr, at(now));
+    EXPECT_EQ(v.liveness, fra::Liveness::Running);
+    EXPECT_EQ(v.describe(), "running on gpu7");
+    v = fra::judgeLiveness(dir.path(), stopped, {}, nullptr, at(now + 1000));  // it died while setting up
+    EXPECT_EQ(v.liveness, fra::Liveness::Inactive);
+    EXPECT_EQ(v.state, "stopped");
+    starting.phase = "ended";
+    writeBeat(dir.path(), starting);
+    EXPECT_EQ(fra::judgeLiveness(dir.path(), stopped, {}, nullptr, at(now)).state, "stopped");
+}
+
+TEST(RunLiveness, AMirrorIsNeverResumedHere) {
+    TempDir dir;
+    fra::RunDirectory::create(dir / "run", {{"preset", "x"}});
+    fra::writeFileAtomically(dir / "run" / "remote.json", "{\"host\": \"gpu7\", \"remote_run\": \"runs/a\"}");
+    try {
+        fra::requireResumable(dir / "run", {}, true);
+        FAIL() << "a mirror was resumable";
+    } catch (const fra::FraError& e) {
+        EXPECT_NE(std::string(e.what()).find("mirror"), std::string::npos) << e.what();
+    }
 }
 
 TEST(RunLiveness, ClockSkewOfAMinuteChangesNothing) {
