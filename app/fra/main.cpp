@@ -47,7 +47,10 @@ int run(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        // help and version exit 0; every other parse error is a usage error: one line, exit code 2
+        // (CLI11's own codes, such as 106, are not what the manual promises)
+        const int printed = app.exit(e);
+        return printed == 0 ? 0 : 2;
     }
     try {
         return action ? action() : 0;

@@ -163,3 +163,26 @@ TEST(Cli, AFatalSignalIsReportedWithItsStack) {
     EXPECT_NE(log.find("fra: fatal signal SIGSEGV while running the command; stack:"), std::string::npos) << log;
     EXPECT_NE(log.find("fra("), std::string::npos) << log;  // frames of the fra binary (backtrace_symbols_fd: "binary(symbol+offset)")
 }
+
+// Exit codes as the manual says: 0 success, 1 error, 2 usage, 130 interrupted. A usage error (an
+// unknown option, a missing required one, no subcommand) is one line and 2 for every command.
+TEST(Cli, UsageErrorsExitWithTwoForEveryCommand) {
+    const std::vector<std::vector<std::string>> commands = {
+        {"pretrain"}, {"resume"}, {"runs"}, {"remote", "launch"}, {"remote", "follow"}, {"remote", "stop"}, {"remote", "fetch"},
+        {"remote", "runs"}, {"heatmaps"}, {"export"}, {"datasets"}, {"finetune"}, {"eval"}, {"compare"}, {"bench", "step"},
+        {"bench", "data"}, {"bench", "train"}, {"bench", "parity"}, {"prepare"}, {"samples", "fetch"}, {"samples", "crop"},
+        {"samples", "tasks"}, {"presets"}, {"config"}};
+    for (auto args : commands) {
+        args.push_back("--no-such-flag");
+        const ProcessResult r = runFra(args);
+        EXPECT_EQ(r.exitCode, 2) << args[0] << " " << (args.size() > 2 ? args[1] : "") << ": " << r.err;
+        EXPECT_EQ(lines(r.err).size(), 1u) << r.err;
+        EXPECT_EQ(r.err.rfind("fra: error: ", 0), 0u) << r.err;
+    }
+    EXPECT_EQ(runFra({}).exitCode, 2);                   // no subcommand
+    EXPECT_EQ(runFra({"pretrain"}).exitCode, 2);         // --out missing
+    EXPECT_EQ(runFra({"remote"}).exitCode, 2);           // no remote subcommand
+    EXPECT_EQ(runFra({"resume", "a", "b"}).exitCode, 2);  // one argument too many
+    EXPECT_EQ(runFra({"pretrain", "--help"}).exitCode, 0);
+    EXPECT_EQ(runFra({"--version"}).exitCode, 0);
+}
