@@ -52,6 +52,12 @@ void addPrepareCommand(CLI::App& app, CommandAction& action) {
                 std::cerr << (tty ? "\r" : "") << "prepared " << done << "/" << total << (tty ? "" : "\n") << std::flush;
             });
             if (tty) std::cerr << "\n";
+            if (r.written == 0) {  // an empty store trains nothing: say why and leave nothing behind
+                std::error_code ec;
+                std::filesystem::remove(o->out, ec);
+                throw fra::FraError("no face of '" + o->data + "' could be stored (" + std::to_string(r.skipped) + " skipped; the first, " +
+                                    r.firstSkipped + "); nothing written");
+            }
             std::cout << "wrote " << r.written << " images (" << r.skipped << " skipped"
                       << (options.encoding == fra::StoreEncoding::Jpeg ? ", " + std::to_string(r.copied) + " copied as they were" : "")
                       << (r.resumedFrom ? ", resumed at file " + std::to_string(r.resumedFrom) : "") << ", " << r.storeBytes / 1024 << " KiB) to "

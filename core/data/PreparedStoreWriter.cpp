@@ -118,6 +118,7 @@ PrepareReport PreparedStoreWriter::run(const std::function<void(std::size_t, std
                 report.copied += j.value("copied", false) ? 1 : 0;
             } else {
                 skipped.push_back({{"path", folder.relative(nextFile)}, {"reason", j.value("reason", "")}});
+                if (report.firstSkipped.empty()) report.firstSkipped = folder.relative(nextFile) + ": " + j.value("reason", "");
             }
             ++nextFile;
         }
@@ -188,6 +189,7 @@ PrepareReport PreparedStoreWriter::run(const std::function<void(std::size_t, std
             entry["ok"] = true;
         } else {
             skipped.push_back({{"path", folder.relative(i)}, {"reason", problem}});
+            if (report.firstSkipped.empty()) report.firstSkipped = folder.relative(i) + ": " + problem;
             entry["ok"] = false;
             entry["reason"] = problem;
         }

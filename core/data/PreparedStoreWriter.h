@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <string>
 
 namespace fra {
 
@@ -12,6 +13,7 @@ struct PrepareReport {
     std::size_t written = 0, skipped = 0, resumedFrom = 0;
     std::size_t copied = 0;        // JPEG: sources stored as they were (already baseline JPEGs of the stored size)
     std::uint64_t storeBytes = 0;  // size of the finished file
+    std::string firstSkipped;      // "path: reason" of the first face that could not be stored
 };
 
 struct PrepareOptions {

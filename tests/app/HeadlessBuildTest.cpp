@@ -84,4 +84,13 @@ TEST(HeadlessBuild, PreparesAStoreFromJpegAndPngFacesThatBothBuildsRead) {
     EXPECT_EQ(fra::RunDirectory::open(dir / "run").heatmapSnapshots().size(), 2u);
     // a format this build cannot read is skipped (the store's index keeps the reason)
     EXPECT_NE(prepared.out.find("wrote 12 images (1 skipped"), std::string::npos) << prepared.out;
+    // a folder of nothing it can read: one line with the first reason, and no store
+    const ProcessResult bmpOnly =
+        runProcess({FRA_HEADLESS_CLI, "prepare", "--data", (dir / "faces" / "c").string(), "--out", (dir / "bmp.frastore").string()});
+    EXPECT_EQ(bmpOnly.exitCode, 1) << bmpOnly.out;
+    const auto errLines = lines(bmpOnly.err);  // the progress lines, then one error line
+    ASSERT_FALSE(errLines.empty());
+    EXPECT_EQ(errLines.back().rfind("fra: error: no face of", 0), 0u) << bmpOnly.err;
+    EXPECT_NE(errLines.back().find("not a JPEG or PNG file"), std::string::npos) << bmpOnly.err;
+    EXPECT_FALSE(fs::exists(dir / "bmp.frastore"));
 }
