@@ -106,8 +106,7 @@ int main(int argc, char** argv) {
     const double interval = argc > 3 ? std::atof(argv[3]) : 10;
     TempDir dir;
     SshServer server(dir / "sshd");
-    ::setenv("FRA_SSH_CONFIG", server.clientConfig().c_str(), 1);
-    ::setenv("XDG_RUNTIME_DIR", dir.path().c_str(), 1);
+    server.useFromThisProcess();
 
     std::atomic<bool> stop{false};
     std::vector<std::thread> writers;
@@ -125,7 +124,7 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::seconds(1));
     for (const auto& c : caches) fra::mirrorRemoteRun(c);  // the first pass copies everything: not counted
 
-    const std::string master = (dir / "fra-ssh").string();
+    const std::string master = (dir / "sshd" / "fra-ssh").string();
     const double cpu0 = ownAndChildrenCpu() + cpuOfProcessesWith(master);
     const auto start = Clock::now();
     std::vector<double> passes;

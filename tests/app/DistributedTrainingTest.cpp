@@ -18,17 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-int freePort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
 
 std::vector<std::string> pretrain(const fs::path& data, const fs::path& out, int steps) {
     return {FRA_CLI, "pretrain", "--data", data.string(), "--out", out.string(), "--steps", std::to_string(steps), "--seed", "3", "--quiet",
@@ -64,7 +53,7 @@ TEST(DistributedTraining, TwoGlooRanksMatchOneProcessWithTheCombinedBatch) {
     testimages::writeFolder(dir / "data", 16, 72);
     const ProcessResult single = runProcess(pretrain(dir / "data", dir / "single", 6));
     ASSERT_EQ(single.exitCode, 0) << single.err;
-    const auto pids = launch(pretrain(dir / "data", dir / "two", 6), 2, freePort(), dir.path());
+    const auto pids = launch(pretrain(dir / "data", dir / "two", 6), 2, freeLoopbackPort(), dir.path());
     for (pid_t pid : pids) ASSERT_EQ(waitProcess(pid), 0) << readFile((dir / "rank0.log").string()) << readFile((dir / "rank1.log").string());
 
     const auto expected = fra::MetricsReader::readAll(dir / "single" / "metrics.jsonl");
@@ -85,7 +74,7 @@ TEST(DistributedTraining, TwoGlooRanksMatchOneProcessWithTheCombinedBatch) {
 TEST(DistributedTraining, ALostRankStopsTheOthersAndTheRunResumes) {
     TempDir dir;
     testimages::writeFolder(dir / "data", 16, 72);
-    auto pids = launch(pretrain(dir / "data", dir / "run", 40), 2, freePort(), dir.path());
+    auto pids = launch(pretrain(dir / "data", dir / "run", 40), 2, freeLoopbackPort(), dir.path());
     // once the checkpoint of step 2 exists, rank 1 dies
     for (int i = 0; i < 3000 && !fs::exists(dir / "run" / "checkpoints" / "ckpt_0000000002.pt"); ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -100,7 +89,7 @@ TEST(DistributedTraining, ALostRankStopsTheOthersAndTheRunResumes) {
     EXPECT_EQ(fra::RunDirectory::open(dir / "run").readStatus().state, "failed");
 
     // restarting both ranks continues from the newest checkpoint to the end
-    const auto resumed = launch({FRA_CLI, "resume", (dir / "run").string(), "--steps", "6", "--quiet"}, 2, freePort(), dir.path());
+    const auto resumed = launch({FRA_CLI, "resume", (dir / "run").string(), "--steps", "6", "--quiet"}, 2, freeLoopbackPort(), dir.path());
     for (pid_t pid : resumed) ASSERT_EQ(waitProcess(pid), 0) << readFile((dir / "rank0.log").string()) << readFile((dir / "rank1.log").string());
     const auto records = fra::MetricsReader::readAll(dir / "run" / "metrics.jsonl");
     ASSERT_EQ(records.size(), 6u);

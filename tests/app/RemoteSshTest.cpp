@@ -22,7 +22,6 @@
 #include <thread>
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 
 namespace {
 
@@ -30,8 +29,7 @@ class RemoteSsh : public ::testing::Test {
 protected:
     void SetUp() override {
         server = std::make_unique<SshServer>(dir / "sshd");
-        ::setenv("FRA_SSH_CONFIG", server->clientConfig().c_str(), 1);
-        ::setenv("XDG_RUNTIME_DIR", dir.path().c_str(), 1);  // the shared connections' sockets
+        server->useFromThisProcess();
         testimages::writeFolder(dir / "data", 12, 48);
     }
     void TearDown() override {
@@ -65,14 +63,6 @@ protected:
     std::unique_ptr<SshServer> server;
 };
 
-bool waitFor(const std::function<bool()>& condition, double seconds) {
-    const auto until = Clock::now() + std::chrono::duration<double>(seconds);
-    while (Clock::now() < until) {
-        if (condition()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return condition();
-}
 
 std::int64_t loggedSteps(const fs::path& run) {
     try {
@@ -109,7 +99,7 @@ TEST_F(RemoteSsh, LaunchFollowThroughALinkDropStopAndFetch) {
     EXPECT_FALSE(fs::exists(serverRun.parent_path() / ".r1.launch.json"));  // the handed-over config is gone
 
     const pid_t follower = spawnProcess({FRA_CLI, "remote", "follow", cache.string(), "--interval", "0.5"}, (dir / "follow.log").string());
-    ASSERT_TRUE(waitFor([&] { return completeSnapshots(cache) >= 2; }, 180)) << readFile((dir / "follow.log").string());
+    ASSERT_TRUE(waitUntil([&] { return completeSnapshots(cache) >= 2; }, 180)) << readFile((dir / "follow.log").string());
     const ProcessResult listed = fra({"runs", "--json", (dir / "desk").string()});
     ASSERT_EQ(listed.exitCode, 0) << listed.err;
     const auto row = nlohmann::json::parse(lines(listed.out).at(0));
@@ -120,20 +110,20 @@ TEST_F(RemoteSsh, LaunchFollowThroughALinkDropStopAndFetch) {
     server->stop();
     server->dropClients();
     const std::int64_t atDrop = loggedSteps(serverRun);
-    ASSERT_TRUE(waitFor([&] { return loggedSteps(serverRun) >= atDrop + 3; }, 60)) << "the run stopped with the link";
+    ASSERT_TRUE(waitUntil([&] { return loggedSteps(serverRun) >= atDrop + 3; }, 60)) << "the run stopped with the link";
     const std::int64_t cachedDuringDrop = loggedSteps(cache);
     std::this_thread::sleep_for(std::chrono::seconds(1));
     server->start();
     const std::int64_t serverAfter = loggedSteps(serverRun);
     EXPECT_GT(serverAfter, cachedDuringDrop);
-    ASSERT_TRUE(waitFor([&] { return loggedSteps(cache) >= serverAfter; }, 60)) << readFile((dir / "follow.log").string());
+    ASSERT_TRUE(waitUntil([&] { return loggedSteps(cache) >= serverAfter; }, 60)) << readFile((dir / "follow.log").string());
     EXPECT_NE(readFile((dir / "follow.log").string()).find("retrying"), std::string::npos);
 
     // pause and continue from here: the process stays, the run says paused, then goes on
     ASSERT_EQ(fra({"remote", "pause", cache.string()}).exitCode, 0);
-    ASSERT_TRUE(waitFor([&] { return fra::RunDirectory::open(serverRun).readStatus().state == "paused"; }, 60));
+    ASSERT_TRUE(waitUntil([&] { return fra::RunDirectory::open(serverRun).readStatus().state == "paused"; }, 60));
     ASSERT_EQ(fra({"remote", "continue", cache.string()}).exitCode, 0);
-    ASSERT_TRUE(waitFor([&] { return fra::RunDirectory::open(serverRun).readStatus().state == "running"; }, 60));
+    ASSERT_TRUE(waitUntil([&] { return fra::RunDirectory::open(serverRun).readStatus().state == "running"; }, 60));
 
     // stop from here: a checkpoint there, the run stopped, the follower ends by itself
     const ProcessResult stopped = fra({"remote", "stop", cache.string()});

@@ -47,14 +47,6 @@ std::map<std::string, nlohmann::json> listRuns(const fs::path& folder, double st
     return out;
 }
 
-bool waitFor(const std::function<bool()>& condition, double seconds) {
-    const auto until = Clock::now() + std::chrono::duration<double>(seconds);
-    while (Clock::now() < until) {
-        if (condition()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return condition();
-}
 
 // One pass of what rsync does: every file copied whole beside its target, then renamed into place.
 void mirror(const fs::path& from, const fs::path& to) {
@@ -73,7 +65,7 @@ TEST(RunsCli, ACopiedLiveRunIsRunningThenLateThenInterruptedAndNeverResumedWhile
     testimages::writeFolder(dir / "data", 12, 48);
     const fs::path live = dir / "server" / "r1";
     const pid_t pid = spawnProcess(pretrainArgs(dir / "data", live, "100000"), (dir / "r1.log").string());
-    ASSERT_TRUE(waitFor([&] { return fs::exists(live / "metrics.jsonl") && fs::file_size(live / "metrics.jsonl") > 0; }, 120))
+    ASSERT_TRUE(waitUntil([&] { return fs::exists(live / "metrics.jsonl") && fs::file_size(live / "metrics.jsonl") > 0; }, 120))
         << readFile((dir / "r1.log").string());
 
     // the desk's copy, refreshed while the run trains
@@ -104,12 +96,12 @@ TEST(RunsCli, ACopiedLiveRunIsRunningThenLateThenInterruptedAndNeverResumedWhile
     EXPECT_EQ(fra::RunDirectory::open(copy).readStatus().state, "running");  // nothing was written into it
 
     // the copy stops updating: late after three missed beats (6 s), interrupted after the threshold (16 s)
-    ASSERT_TRUE(waitFor([&] { return listRuns(dir / "desk", staleAfter).at("r1").at("state") == "late"; }, 14));
+    ASSERT_TRUE(waitUntil([&] { return listRuns(dir / "desk", staleAfter).at("r1").at("state") == "late"; }, 14));
     EXPECT_GT(fra::unixNow() - copiedBeat, 6.0);  // three missed 2 s beats, by the beat's own time
     EXPECT_LT(std::chrono::duration<double>(Clock::now() - lastCopy).count(), staleAfter);
     seen = listRuns(dir / "desk", staleAfter).at("r1");
     EXPECT_NE(seen.at("description").get<std::string>().find("no heartbeat for"), std::string::npos) << seen.dump();
-    ASSERT_TRUE(waitFor([&] { return listRuns(dir / "desk", staleAfter).at("r1").at("state") == "interrupted"; }, 20));
+    ASSERT_TRUE(waitUntil([&] { return listRuns(dir / "desk", staleAfter).at("r1").at("state") == "interrupted"; }, 20));
     EXPECT_GT(fra::unixNow() - copiedBeat, staleAfter);
     // meanwhile the original, on its own machine, is still running
     EXPECT_EQ(listRuns(dir / "server", staleAfter).at("r1").at("state"), "running");
@@ -134,7 +126,7 @@ TEST(RunsCli, ListsLiveFinishedStoppedInterruptedAndUnreadableRuns) {
     const pid_t stopped = spawnProcess(pretrainArgs(dir / "data", runs / "stopped", "100000"), (dir / "stopped.log").string());
     const pid_t alive = spawnProcess(pretrainArgs(dir / "data", runs / "alive", "100000"), (dir / "alive.log").string());
     for (const char* name : {"killed", "stopped", "alive"})
-        ASSERT_TRUE(waitFor([&] { return fs::exists(runs / name / "metrics.jsonl") && fs::file_size(runs / name / "metrics.jsonl") > 0; }, 180))
+        ASSERT_TRUE(waitUntil([&] { return fs::exists(runs / name / "metrics.jsonl") && fs::file_size(runs / name / "metrics.jsonl") > 0; }, 180))
             << name;
     ::kill(killed, SIGKILL);
     EXPECT_EQ(waitProcess(killed), 128 + SIGKILL);

@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -20,3 +21,9 @@ std::string readFile(const std::string& path);
 
 // Lines of a text, without the trailing empty one.
 std::vector<std::string> lines(const std::string& text);
+
+// A TCP port on 127.0.0.1 that was free a moment ago (for a server the test starts).
+int freeLoopbackPort();
+
+// Polls `condition` every 50 ms for at most `seconds`; its last answer.
+bool waitUntil(const std::function<bool()>& condition, double seconds);

@@ -19,18 +19,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-int freePort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
-}
 
 bool accepts(int port) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -95,7 +83,7 @@ SshServer::SshServer(const fs::path& folder) : folder_(folder), clientConfig_(fo
     keygen(folder_ / "client_key");
     keygen(folder_ / "stranger_key");
     fs::copy_file(folder_ / "client_key.pub", folder_ / "authorized_keys");
-    port_ = freePort();
+    port_ = freeLoopbackPort();
     const passwd* me = ::getpwuid(::getuid());
     const std::string user = me ? me->pw_name : "root";
     std::ofstream(folder_ / "sshd_config") << "Port " << port_ << "\nListenAddress 127.0.0.1\nHostKey " << (folder_ / "host_key").string()
@@ -133,6 +121,11 @@ void SshServer::stop() {
     ::kill(pid_, SIGTERM);
     waitProcess(pid_);
     pid_ = -1;
+}
+
+void SshServer::useFromThisProcess() const {
+    ::setenv("FRA_SSH_CONFIG", clientConfig_.c_str(), 1);
+    ::setenv("XDG_RUNTIME_DIR", folder_.c_str(), 1);
 }
 
 void SshServer::dropClients() const {

@@ -21,6 +21,9 @@ public:
     // Ends the clients' shared connections (ssh -O exit) and any ssh/rsync client of this config.
     void dropClients() const;
     const std::filesystem::path& clientConfig() const { return clientConfig_; }
+    // Points this process's `fra` code at the aliases (FRA_SSH_CONFIG) and keeps the shared
+    // connections' sockets in the server's folder (XDG_RUNTIME_DIR).
+    void useFromThisProcess() const;
     int port() const { return port_; }
 
 private:

@@ -27,8 +27,7 @@ private slots:
     void mirrorsARemoteRunUntilItIsStoppedThere() {
         TempDir dir;
         SshServer server(dir / "sshd");
-        qputenv("FRA_SSH_CONFIG", QByteArray::fromStdString(server.clientConfig().string()));
-        qputenv("XDG_RUNTIME_DIR", QByteArray::fromStdString(dir.path().string()));
+        server.useFromThisProcess();
         testimages::writeFolder(dir / "data", 12, 48);
 
         fra::FraConfig config = tinyTrainingConfig((dir / "data").string());

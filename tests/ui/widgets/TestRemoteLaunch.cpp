@@ -9,6 +9,7 @@
 #include "support/TempDir.h"
 #include "support/TestImages.h"
 #include "widgets/ConfigForm.h"
+#include "FormFields.h"
 #include "widgets/HeatmapPane.h"
 #include "widgets/HeatmapPanel.h"
 #include "widgets/LaunchPanel.h"
@@ -28,13 +29,6 @@
 namespace fs = std::filesystem;
 
 namespace {
-void setField(fraui::LaunchPanel* launch, const QString& key, const QString& value) {
-    auto* line = qobject_cast<QLineEdit*>(launch->form()->editor(key));
-    QVERIFY2(line, qPrintable(key));
-    line->setText(value);
-    emit line->textEdited(value);
-}
-
 void fillTinyRun(fraui::LaunchPanel* launch, const fs::path& dir, const QString& host, const QString& name) {
     launch->setPreset("cpu-r18");
     launch->setTarget(host);
@@ -59,8 +53,7 @@ private slots:
     void startOnAHostWatchTheRegionsAndStopFromTheBrowser() {
         TempDir dir;
         SshServer server(dir / "sshd");
-        qputenv("FRA_SSH_CONFIG", QByteArray::fromStdString(server.clientConfig().string()));
-        qputenv("XDG_RUNTIME_DIR", QByteArray::fromStdString(dir.path().string()));
+        server.useFromThisProcess();
         testimages::writeFolder(dir / "faces", 12, 48);
 
         fraui::MainWindow window;
@@ -111,8 +104,7 @@ private slots:
     void aRefusedKeyIsOneMessageAndLeavesNothing() {
         TempDir dir;
         SshServer server(dir / "sshd");
-        qputenv("FRA_SSH_CONFIG", QByteArray::fromStdString(server.clientConfig().string()));
-        qputenv("XDG_RUNTIME_DIR", QByteArray::fromStdString(dir.path().string()));
+        server.useFromThisProcess();
         testimages::writeFolder(dir / "faces", 12, 48);
         fraui::MainWindow window;
         window.setRunsFolder(QString::fromStdString((dir / "desk").string()));

@@ -5,6 +5,7 @@
 #include "support/TempDir.h"
 #include "support/TestImages.h"
 #include "widgets/ConfigForm.h"
+#include "FormFields.h"
 #include "widgets/EvaluationPanel.h"
 #include "widgets/HeatmapPane.h"
 #include "widgets/HeatmapPanel.h"
@@ -25,15 +26,6 @@
 #include <QtTest>
 
 namespace fs = std::filesystem;
-
-namespace {
-void setField(fraui::LaunchPanel* launch, const QString& key, const QString& value) {
-    auto* line = qobject_cast<QLineEdit*>(launch->form()->editor(key));
-    QVERIFY2(line, qPrintable(key));
-    line->setText(value);
-    emit line->textEdited(value);
-}
-}  // namespace
 
 class TestWorkbenchGui : public QObject {
     Q_OBJECT
