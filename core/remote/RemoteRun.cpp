@@ -368,8 +368,10 @@ fs::path fetchRemoteCheckpoint(const fs::path& cache, std::int64_t step) {
 void signalRemoteRun(const fs::path& cache, const std::string& signalName) {
     if (signalName != "TERM" && signalName != "TSTP" && signalName != "CONT") throw FraError("unknown signal '" + signalName + "'");
     const RemoteRunEntry e = RemoteRunEntry::read(cache);
-    const MirrorReport fresh = mirrorRemoteRun(cache);  // the newest heartbeat names the process
-    if (!fresh.reached) throw FraError(fresh.error);
+    // the newest heartbeat names the process: fetch it alone, not the whole run
+    const SubprocessResult fetched = rsync(e.host, {"--ignore-missing-args", remotePath(e, "/heartbeat.json"), cache.string() + "/"});
+    if (fetched.exitCode != 0)
+        throw FraError("cannot read the heartbeat of '" + e.remoteRun + "' on '" + e.host.alias + "': " + lastLine(fetched.err));
     const auto beat = Heartbeat::read(cache);
     if (!beat) throw FraError("'" + e.remoteRun + "' on '" + e.host.alias + "' has no heartbeat: nothing to signal");
     const std::string pid = std::to_string(beat->pid);

@@ -155,20 +155,20 @@ void HeartbeatWriter::setPhase(const std::string& phase) {
     beat_.phase = phase;
 }
 
-void HeartbeatWriter::writeBeat() {
+std::string HeartbeatWriter::nextBeat() {
     ++beat_.sequence;
     beat_.wallTime = unixNow();
-    writeFileAtomically(file_, beat_.toJson().dump() + "\n");
+    return beat_.toJson().dump() + "\n";
 }
+
+void HeartbeatWriter::writeBeat() { writeFileAtomically(file_, nextBeat()); }
 
 void HeartbeatWriter::loop() {
     std::unique_lock<std::mutex> guard(mutex_);
     const auto interval = std::chrono::duration<double>(beat_.intervalSeconds);
     while (!wake_.wait_for(guard, interval, [this] { return stopping_; })) {
         // the write (with its fsyncs) happens outside the lock, so setStep() never waits for the disk
-        ++beat_.sequence;
-        beat_.wallTime = unixNow();
-        const std::string text = beat_.toJson().dump() + "\n";
+        const std::string text = nextBeat();
         guard.unlock();
         try {
             writeFileAtomically(file_, text);

@@ -51,7 +51,8 @@ public:
     void setPhase(const std::string& phase);
 
 private:
-    void writeBeat();  // with mutex_ held
+    std::string nextBeat();  // the next beat's text, with mutex_ held
+    void writeBeat();        // with mutex_ held
     void loop();
 
     std::filesystem::path file_;
