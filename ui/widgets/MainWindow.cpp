@@ -14,6 +14,7 @@
 #include "run/RunDirectory.h"
 #include "run/RunLiveness.h"
 #include "train/ProgressEstimate.h"
+#include "util/ShutdownGuard.h"
 #include "util/BuildInfo.h"
 #include "widgets/EvaluationPanel.h"
 #include "widgets/HeatmapPanel.h"
@@ -68,6 +69,15 @@ MainWindow::MainWindow(QWidget* parent)
     mirror_->moveToThread(&mirrorThread_);
     connect(&mirrorThread_, &QThread::finished, mirror_, &QObject::deleteLater);
     mirrorThread_.start();
+    // a lost display ends the process with exit(): the mirror thread must be stopped before the
+    // static destructors run
+    ShutdownGuard::registerWorker(&mirrorThread_, [this] {
+        if (!mirrorThread_.isRunning()) return false;  // stopped already (the mirror deletes itself then)
+        mirror_->cancel();
+        mirrorThread_.quit();
+        mirrorThread_.wait();
+        return true;
+    });
     connect(catalog_, &RunCatalog::scanRequested, mirror_, &RemoteMirror::setFolders, Qt::QueuedConnection);
     connect(mirror_, &RemoteMirror::mirrored, this, [this](const QString& path, bool reached, const QString& error) {
         if (!reached) statusBar()->showMessage(QDir(path).dirName() + ": " + error + " (retrying)", 15000);
@@ -293,7 +303,8 @@ MainWindow::MainWindow(QWidget* parent)
 
 MainWindow::~MainWindow() {
     followerThread_.quit();
-    mirror_->cancel();  // a pass under way stops after the run it is copying
+    ShutdownGuard::unregisterWorker(&mirrorThread_);
+    if (mirrorThread_.isRunning()) mirror_->cancel();  // a pass under way stops after the run it is copying
     mirrorThread_.quit();
     followerThread_.wait();
     mirrorThread_.wait();
