@@ -69,8 +69,14 @@ MainWindow::MainWindow(QWidget* parent)
     mirror_->moveToThread(&mirrorThread_);
     connect(&mirrorThread_, &QThread::finished, mirror_, &QObject::deleteLater);
     mirrorThread_.start();
-    // a lost display ends the process with exit(): the mirror thread must be stopped before the
+    // a lost display ends the process with exit(): the reader threads must be stopped before the
     // static destructors run
+    ShutdownGuard::registerWorker(&followerThread_, [this] {
+        if (!followerThread_.isRunning()) return false;
+        followerThread_.quit();
+        followerThread_.wait();
+        return true;
+    });
     ShutdownGuard::registerWorker(&mirrorThread_, [this] {
         if (!mirrorThread_.isRunning()) return false;  // stopped already (the mirror deletes itself then)
         mirror_->cancel();
@@ -303,6 +309,7 @@ MainWindow::MainWindow(QWidget* parent)
 
 MainWindow::~MainWindow() {
     followerThread_.quit();
+    ShutdownGuard::unregisterWorker(&followerThread_);
     ShutdownGuard::unregisterWorker(&mirrorThread_);
     if (mirrorThread_.isRunning()) mirror_->cancel();  // a pass under way stops after the run it is copying
     mirrorThread_.quit();
