@@ -1,7 +1,7 @@
 // `fra heatmaps`: render a checkpoint's K facial-region heatmaps over images.
 #include "Commands.h"
-#include "data/ImageDecoder.h"
-#include "data/TwoViewAugmenter.h"
+#include "data/ImageOps.h"
+#include "data/PngCodec.h"
 #include "heatmap/HeatmapRenderer.h"
 #include "run/NpyFile.h"
 #include "train/HeatmapProbe.h"
@@ -10,8 +10,6 @@
 #include "util/FraError.h"
 
 #include <iostream>
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
 
 namespace fs = std::filesystem;
 
@@ -26,23 +24,25 @@ struct HeatmapsOptions {
     bool npy = false;
 };
 
-void writePng(const fs::path& file, const cv::Mat& rgb) {
-    cv::Mat bgr;
-    cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
-    std::vector<uchar> png;
-    if (!cv::imencode(".png", bgr, png)) throw fra::FraError("cannot encode '" + file.string() + "'");
+void writePng(const fs::path& file, const fra::jpeg::RgbImage& rgb) {
+    const std::vector<std::uint8_t> png = fra::png::encode(rgb);
+    if (png.empty()) throw fra::FraError("cannot encode '" + file.string() + "'");
     fra::writeFileAtomically(file, std::string(png.begin(), png.end()));
 }
 
 int run(const HeatmapsOptions& o) {
     // Everything is read and checked before the first file is written.
     const fra::LoadedModel loaded = fra::loadTrainedModel(o.model);
-    const fra::ImageDecoder decoder(8);
-    std::vector<cv::Mat> crops;
+    const int imageSize = loaded.config.data.imageSize;
+    std::vector<fra::jpeg::RgbImage> crops;
     for (const auto& path : o.images) {
-        const fra::DecodedImage image = decoder.decode(path);
-        if (!image.ok()) throw fra::FraError("image '" + path + "': " + image.problem);
-        crops.push_back(fra::TwoViewAugmenter::centerCrop(image.rgb, loaded.config.data.imageSize));
+        fra::jpeg::RgbImage image;
+        std::string problem;
+        if (!fra::readRgbImage(path, image, problem, 8)) throw fra::FraError("image '" + path + "': " + problem);
+        fra::jpeg::RgbImage& crop = crops.emplace_back();
+        crop.width = crop.height = imageSize;
+        crop.pixels.resize(3u * imageSize * imageSize);
+        fra::centreSquareResize(image, imageSize, crop.pixels.data());
     }
     const fra::NpyArray maps = fra::computeHeatmaps(*loaded.model, crops, loaded.config.data);
     std::error_code ec;
@@ -52,10 +52,9 @@ int run(const HeatmapsOptions& o) {
     const int k = static_cast<int>(maps.shape[1]), h = static_cast<int>(maps.shape[2]), w = static_cast<int>(maps.shape[3]);
     const int size = std::max(o.displaySize, loaded.config.data.imageSize);
     for (std::size_t i = 0; i < crops.size(); ++i) {
-        cv::Mat display;
-        cv::resize(crops[i], display, cv::Size(size, size), 0, 0, cv::INTER_LINEAR);
+        const fra::jpeg::RgbImage display = fra::resizeRgb(crops[i], size, size);
         const float* m = maps.data.data() + i * static_cast<std::size_t>(k) * h * w;
-        const auto up = fra::HeatmapRenderer::upsample(m, k, h, w, display.size());
+        const auto up = fra::HeatmapRenderer::upsample(m, k, h, w, size, size);
         const std::string stem = fs::path(o.images[i]).stem().string();
         writePng(fs::path(o.out) / (stem + "_regions.png"), fra::HeatmapRenderer::overlay(display, up, o.opacity));
         writePng(fs::path(o.out) / (stem + "_argmax.png"), fra::HeatmapRenderer::argmaxMap(display, up, o.opacity));

@@ -38,10 +38,10 @@ int run(int argc, char** argv) {
     addExportCommand(app, action);
     addBenchCommand(app, action);
     addConfigCommands(app, action);
-#ifndef FRA_NO_OPENCV
     addHeatmapsCommand(app, action);
-    addSamplesCommand(app, action);
     addDownstreamCommands(app, action);
+#ifndef FRA_NO_OPENCV
+    addSamplesCommand(app, action);  // the face cropper of the sample pool (OpenCV's detectors)
 #endif
     addPrepareCommand(app, action);  // without OpenCV: JPEG and PNG faces
     try {

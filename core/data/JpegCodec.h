@@ -42,7 +42,7 @@ std::vector<std::uint8_t> encode(const std::uint8_t* rgb, int width, int height,
 
 // The square working image of the device augmentation: the centred square of the shorter side,
 // resampled to size x size (box filter when shrinking, as OpenCV's INTER_AREA; bilinear when
-// enlarging) into `out` (size * size * 3 bytes).
+// enlarging) into `out` (size * size * 3 bytes). Implemented with the other resampling in data/ImageOps.
 void centreSquareResize(const jpeg::RgbImage& in, int size, std::uint8_t* out);
 
 }  // namespace fra

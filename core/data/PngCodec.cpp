@@ -62,12 +62,7 @@ std::vector<std::uint8_t> encode(const jpeg::RgbImage& rgb) {
 
 bool decodeJpegOrPng(const std::filesystem::path& file, jpeg::RgbImage& out, std::string& problem, int minShorterSide) {
     std::string bytes;
-    try {
-        bytes = readWholeFile(file);
-    } catch (const std::exception& e) {
-        problem = e.what();
-        return false;
-    }
+    if (!tryReadWholeFile(file, bytes, problem)) return false;
     const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
     if (jpeg::looksLikeJpeg(data, bytes.size())) return jpeg::decode(data, bytes.size(), out, problem, minShorterSide);
     if (png::looksLikePng(data, bytes.size())) return png::decode(data, bytes.size(), out, problem);

@@ -13,7 +13,7 @@
 #include <filesystem>
 #include <string>
 
-#define FRA_DATASET_PLUGIN_ABI 2
+#define FRA_DATASET_PLUGIN_ABI 3
 
 namespace fra {
 

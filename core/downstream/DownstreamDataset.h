@@ -1,7 +1,7 @@
 #pragma once
 #include <map>
 #include <memory>
-#include <opencv2/core.hpp>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,11 +11,22 @@ namespace fra {
 enum class TaskKind { MultiClass, MultiLabel, Landmarks };
 const char* toString(TaskKind task);
 
+// A face box in image pixels.
+struct FaceBox {
+    float x = 0, y = 0, width = 0, height = 0;
+};
+
+// An image stored inside an annotation file (FER2013's CSV): 8-bit grey (1 channel) or RGB (3).
+struct InlineImage {
+    int width = 0, height = 0, channels = 1;
+    std::vector<std::uint8_t> pixels;  // height x width x channels
+};
+
 // One annotated face of a downstream dataset, as a dataset-format plugin delivers it.
 struct DownstreamSample {
     std::string image;                 // image file; empty when `pixels` holds the image
-    std::shared_ptr<const cv::Mat> pixels;  // in-file images (FER2013's CSV): 8-bit gray or RGB
-    std::optional<cv::Rect2f> box;     // face box in image pixels, when the format gives one
+    std::shared_ptr<const InlineImage> pixels;  // in-file images (FER2013's CSV)
+    std::optional<FaceBox> box;        // when the format gives one
     int label = -1;                    // MultiClass: 0-based class
     std::vector<float> attributes;     // MultiLabel: one 0/1 per attribute
     std::vector<float> landmarks;      // Landmarks: x0, y0, x1, y1, ... in image pixels

@@ -252,15 +252,15 @@ struct DownstreamEvaluation::Impl {
         for (const auto& s : test) groups.push_back(s.group);
         const std::size_t want = static_cast<std::size_t>(c.probeImages);
         const std::vector<std::size_t> order = ProbeSet::spreadOrder(groups, c.probeImages);
-        std::vector<cv::Mat> faces;
+        std::vector<jpeg::RgbImage> faces;
         std::vector<std::string> sources;
         std::set<std::size_t> used;
         for (const std::size_t i : order) {
             if (faces.size() >= want) break;
             if (!used.insert(i).second) continue;
-            cv::Mat face = crop.crop(test[i], nullptr);
-            if (face.empty()) continue;
-            faces.push_back(face);
+            jpeg::RgbImage face = crop.crop(test[i], nullptr);
+            if (face.pixels.empty()) continue;
+            faces.push_back(std::move(face));
             sources.push_back(test[i].image.empty() ? test[i].where : test[i].image);
         }
         if (faces.empty()) return;

@@ -1,4 +1,5 @@
 #pragma once
+#include "data/JpegCodec.h"
 #include "downstream/DownstreamDataset.h"
 
 #include <array>
@@ -20,16 +21,19 @@ public:
     bool prepare(const DownstreamSample& sample, bool augment, std::uint64_t seed, float* chw, float* landmarksOut,
                  std::string* problem) const;
 
-    // The square crop of the face in RGB (size x size), e.g. for heatmaps; empty on failure.
+    // The square crop of the face in RGB (size x size), e.g. for heatmaps; empty (0 x 0) on failure.
     // With `landmarksOut`, also the landmarks in [0, 1] crop coordinates, as `prepare` gives them.
-    cv::Mat crop(const DownstreamSample& sample, std::string* problem, float* landmarksOut = nullptr) const;
+    jpeg::RgbImage crop(const DownstreamSample& sample, std::string* problem, float* landmarksOut = nullptr) const;
 
     int imageSize() const { return size_; }
 
 private:
-    cv::Mat load(const DownstreamSample& sample, std::string* problem) const;
-    cv::Rect2d faceSquare(const DownstreamSample& sample, const cv::Size& imageSize) const;
-    static void landmarksIn(const cv::Rect2d& square, const DownstreamSample& sample, float* out);
+    struct Square {
+        double x, y, side;
+    };
+    bool load(const DownstreamSample& sample, jpeg::RgbImage& rgb, std::string* problem) const;
+    Square faceSquare(const DownstreamSample& sample, int imageWidth, int imageHeight) const;
+    static void landmarksIn(const Square& square, const DownstreamSample& sample, float* out);
     int size_;
     double margin_;
     std::array<double, 3> mean_, std_;

@@ -51,7 +51,7 @@ Readout readout(const LoadedModel& loaded, const FacePreprocessor& pre, const st
                 double temperature, std::size_t& unreadable) {
     Readout out;
     std::vector<float> normalised(2u * landmarkCount);
-    std::vector<cv::Mat> crops;
+    std::vector<jpeg::RgbImage> crops;
     auto flush = [&] {
         if (crops.empty()) return;
         const NpyArray maps = computeHeatmaps(*loaded.model, crops, loaded.config.data, temperature);
@@ -63,14 +63,14 @@ Readout readout(const LoadedModel& loaded, const FacePreprocessor& pre, const st
     };
     for (const auto& s : split) {
         std::string problem;
-        cv::Mat crop = pre.crop(s, &problem, normalised.data());
-        if (crop.empty()) {
+        jpeg::RgbImage crop = pre.crop(s, &problem, normalised.data());
+        if (crop.pixels.empty()) {
             ++unreadable;
             continue;
         }
         out.landmarks.push_back(normalised);
         out.subsets.push_back(s.subset);
-        crops.push_back(crop);
+        crops.push_back(std::move(crop));
         if (crops.size() == 32) flush();
     }
     flush();

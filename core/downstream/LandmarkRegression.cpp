@@ -2,6 +2,8 @@
 
 #include "util/FraError.h"
 
+#include <torch/torch.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -24,26 +26,34 @@ void LandmarkRegression::fit(const std::vector<std::vector<float>>& inputs, cons
     for (const auto& row : inputs)
         for (int j = 0; j < p; ++j) scale_[j] += (row[j] - mean_[j]) * (row[j] - mean_[j]) / static_cast<double>(n);
     for (int j = 0; j < p; ++j) scale_[j] = scale_[j] > 1e-24 ? 1.0 / std::sqrt(scale_[j]) : 0.0;  // a constant input is dropped
-    cv::Mat x(n, p + 1, CV_64F), y(n, q, CV_64F);
+    const auto f64 = torch::TensorOptions().dtype(torch::kFloat64);
+    torch::Tensor x = torch::empty({n, p + 1}, f64), y = torch::empty({n, q}, f64);
+    auto xa = x.accessor<double, 2>();
+    auto ya = y.accessor<double, 2>();
     for (int i = 0; i < n; ++i) {
-        for (int j = 0; j < p; ++j) x.at<double>(i, j) = (inputs[i][j] - mean_[j]) * scale_[j];
-        x.at<double>(i, p) = 1.0;
-        for (int j = 0; j < q; ++j) y.at<double>(i, j) = targets[i][j];
+        for (int j = 0; j < p; ++j) xa[i][j] = (inputs[i][j] - mean_[j]) * scale_[j];
+        xa[i][p] = 1.0;
+        for (int j = 0; j < q; ++j) ya[i][j] = targets[i][j];
     }
-    cv::Mat gram = x.t() * x;
-    for (int j = 0; j < p; ++j) gram.at<double>(j, j) += ridge * n;  // the bias is not penalised
-    if (!cv::solve(gram, x.t() * y, weights_, cv::DECOMP_SVD)) throw FraError("landmark regression: singular system");
+    torch::Tensor gram = x.t().mm(x);
+    gram.diagonal().slice(0, 0, p).add_(ridge * n);  // the bias is not penalised
+    // LAPACK's SVD-based least squares (gelsd): the minimum-norm solution when the system is singular
+    const torch::Tensor w = std::get<0>(torch::linalg_lstsq(gram, x.t().mm(y), c10::optional<double>(), "gelsd")).contiguous();
+    if (!torch::isfinite(w).all().item<bool>()) throw FraError("landmark regression: singular system");
+    weights_.assign(w.data_ptr<double>(), w.data_ptr<double>() + w.numel());
+    outputs_ = q;
 }
 
 std::vector<float> LandmarkRegression::predict(const std::vector<float>& input) const {
     if (weights_.empty()) throw FraError("landmark regression: not fitted");
-    if (static_cast<int>(input.size()) + 1 != weights_.rows) throw FraError("landmark regression: wrong input size");
-    cv::Mat x(1, weights_.rows, CV_64F);
-    for (std::size_t j = 0; j < input.size(); ++j) x.at<double>(0, static_cast<int>(j)) = (input[j] - mean_[j]) * scale_[j];
-    x.at<double>(0, weights_.rows - 1) = 1.0;
-    const cv::Mat out = x * weights_;
-    std::vector<float> result(out.cols);
-    for (int j = 0; j < out.cols; ++j) result[j] = static_cast<float>(out.at<double>(0, j));
+    const std::size_t rows = weights_.size() / outputs_;
+    if (input.size() + 1 != rows) throw FraError("landmark regression: wrong input size");
+    std::vector<float> result(outputs_);
+    for (int j = 0; j < outputs_; ++j) {
+        double sum = weights_[(rows - 1) * outputs_ + j];  // the bias
+        for (std::size_t i = 0; i < input.size(); ++i) sum += (input[i] - mean_[i]) * scale_[i] * weights_[i * outputs_ + j];
+        result[j] = static_cast<float>(sum);
+    }
     return result;
 }
 

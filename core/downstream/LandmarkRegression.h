@@ -1,6 +1,5 @@
 #pragma once
 #include <functional>
-#include <opencv2/core.hpp>
 #include <string>
 #include <vector>
 
@@ -25,7 +24,8 @@ public:
                                       const std::function<double(const std::vector<float>&, const std::vector<float>&)>& error, int folds = 5);
 
 private:
-    cv::Mat weights_;  // (inputs + 1) x outputs, CV_64F, on standardised inputs
+    std::vector<double> weights_;  // (inputs + 1) x outputs, row-major, on standardised inputs
+    int outputs_ = 0;
     std::vector<double> mean_, scale_;  // per input: training mean and 1 / standard deviation
 };
 

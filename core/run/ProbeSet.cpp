@@ -105,25 +105,16 @@ ProbeSet ProbeSet::create(const PreparedStore& store, const RunDirectory& run, i
     return set;
 }
 
-#ifndef FRA_NO_OPENCV
-ProbeSet ProbeSet::create(const std::vector<cv::Mat>& squareRgb, const std::vector<std::string>& sources, const RunDirectory& run,
+ProbeSet ProbeSet::create(const std::vector<jpeg::RgbImage>& squareRgb, const std::vector<std::string>& sources, const RunDirectory& run,
                           int imageSize) {
     ProbeSet set;
     std::error_code ec;
     fs::create_directories(run.probesDir(), ec);
     if (ec) throw FraError("cannot create '" + run.probesDir().string() + "': " + ec.message());
-    for (std::size_t i = 0; i < squareRgb.size(); ++i) {
-        const cv::Mat rgb = squareRgb[i].isContinuous() ? squareRgb[i] : squareRgb[i].clone();
-        jpeg::RgbImage face;
-        face.width = rgb.cols;
-        face.height = rgb.rows;
-        face.pixels.assign(rgb.data, rgb.data + static_cast<std::size_t>(rgb.cols) * rgb.rows * 3);
-        set.add(face, imageSize, i < sources.size() ? sources[i] : "", run);
-    }
+    for (std::size_t i = 0; i < squareRgb.size(); ++i) set.add(squareRgb[i], imageSize, i < sources.size() ? sources[i] : "", run);
     set.writeIndex(run);
     return set;
 }
-#endif
 
 void ProbeSet::add(const jpeg::RgbImage& rgb, int imageSize, const std::string& source, const RunDirectory& run) {
     jpeg::RgbImage crop;

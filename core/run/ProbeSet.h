@@ -4,9 +4,6 @@
 #include <filesystem>
 #include <string>
 #include <vector>
-#ifndef FRA_NO_OPENCV
-#include <opencv2/core.hpp>
-#endif
 
 namespace fra {
 
@@ -23,11 +20,9 @@ class ProbeSet {
 public:
     static ProbeSet create(const ImageFolder& folder, const RunDirectory& run, int count, int imageSize, int minImageSide);
     static ProbeSet create(const PreparedStore& store, const RunDirectory& run, int count, int imageSize);
-#ifndef FRA_NO_OPENCV
     // Faces chosen elsewhere (a downstream dataset's test faces), square RGB, stored as they are.
-    static ProbeSet create(const std::vector<cv::Mat>& squareRgb, const std::vector<std::string>& sources, const RunDirectory& run,
+    static ProbeSet create(const std::vector<jpeg::RgbImage>& squareRgb, const std::vector<std::string>& sources, const RunDirectory& run,
                            int imageSize);
-#endif
     static ProbeSet load(const RunDirectory& run);
     // The order in which to try items as probes: round-robin over their groups (sources, people,
     // videos), `count` evenly spaced picks inside each first, then every member as a fallback.

@@ -4,9 +4,6 @@
 #include "util/FraError.h"
 
 #include <torch/torch.h>
-#ifndef FRA_NO_OPENCV
-#include "data/TwoViewAugmenter.h"
-#endif
 
 namespace fra {
 
@@ -54,29 +51,18 @@ NpyArray computeHeatmaps(FraModelImpl& model, const std::vector<jpeg::RgbImage>&
     if (images.empty()) return {};
     const int size = data.imageSize;
     std::vector<float> pixels(images.size() * 3u * size * size);
+    std::vector<std::uint8_t> square;
     for (std::size_t i = 0; i < images.size(); ++i) {
-        if (images[i].width != size || images[i].height != size)
-            throw FraError("a probe face is " + std::to_string(images[i].width) + " x " + std::to_string(images[i].height) +
-                           " pixels, not data.image_size = " + std::to_string(size));
-        normalizeInto(images[i].pixels.data(), size, size, data, pixels.data() + i * 3u * size * size);
+        const std::uint8_t* rgb = images[i].pixels.data();
+        if (images[i].width != size || images[i].height != size) {
+            if (images[i].width < 1 || images[i].height < 1) throw FraError("face " + std::to_string(i + 1) + " is an empty image");
+            square.resize(3u * size * size);
+            centreSquareResize(images[i], size, square.data());
+            rgb = square.data();
+        }
+        normalizeInto(rgb, size, size, data, pixels.data() + i * 3u * size * size);
     }
     return heatmapsOf(model, pixels, images.size(), size, temperature);
 }
-
-#ifndef FRA_NO_OPENCV
-NpyArray computeHeatmaps(FraModelImpl& model, const std::vector<cv::Mat>& images, const DataConfig& data, double temperature) {
-    requireRegions(model);
-    if (images.empty()) return {};
-    const TwoViewAugmenter augmenter(data);
-    const int size = data.imageSize;
-    std::vector<float> pixels(images.size() * 3u * size * size);
-    for (std::size_t i = 0; i < images.size(); ++i) {
-        const cv::Mat square = images[i].rows == size && images[i].cols == size ? images[i]
-                                                                                 : TwoViewAugmenter::centerCrop(images[i], size);
-        augmenter.normalizeInto(square, pixels.data() + i * 3u * size * size);
-    }
-    return heatmapsOf(model, pixels, images.size(), size, temperature);
-}
-#endif
 
 }  // namespace fra

@@ -1,6 +1,9 @@
 #include "train/TrainerImpl.h"
 
 #include <c10/core/Event.h>
+#ifndef FRA_NO_OPENCV
+#include <opencv2/core.hpp>
+#endif
 #include <c10/core/impl/VirtualGuardImpl.h>
 
 namespace fs = std::filesystem;

@@ -73,4 +73,14 @@ std::string readWholeFile(const fs::path& path) {
     return buffer.str();
 }
 
+bool tryReadWholeFile(const fs::path& path, std::string& bytes, std::string& problem) {
+    try {
+        bytes = readWholeFile(path);
+        return true;
+    } catch (const std::exception& e) {
+        problem = e.what();
+        return false;
+    }
+}
+
 }  // namespace fra

@@ -17,5 +17,7 @@ void commitFile(const std::filesystem::path& written, const std::filesystem::pat
 void writeFileAtomically(const std::filesystem::path& target, std::string_view bytes);
 
 std::string readWholeFile(const std::filesystem::path& path);
+// The same without throwing: false with `problem` set when the file cannot be read.
+bool tryReadWholeFile(const std::filesystem::path& path, std::string& bytes, std::string& problem);
 
 }  // namespace fra

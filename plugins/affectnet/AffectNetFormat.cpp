@@ -39,8 +39,8 @@ public:
                 if (expression > 6) continue;
                 fra::DownstreamSample s;
                 s.image = (root / "Manually_Annotated_Images" / c[0]).string();
-                s.box = cv::Rect2f(static_cast<float>(f.number(c[1], "face_x")), static_cast<float>(f.number(c[2], "face_y")),
-                                   static_cast<float>(f.number(c[3], "face_width")), static_cast<float>(f.number(c[4], "face_height")));
+                s.box = fra::FaceBox{static_cast<float>(f.number(c[1], "face_x")), static_cast<float>(f.number(c[2], "face_y")),
+                                     static_cast<float>(f.number(c[3], "face_width")), static_cast<float>(f.number(c[4], "face_height"))};
                 s.label = expression;
                 s.where = f.where();
                 builder.add(split, std::move(s));

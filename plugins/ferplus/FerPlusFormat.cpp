@@ -9,7 +9,9 @@
 #include "util/FraError.h"
 
 #include <algorithm>
+#include <memory>
 #include <numeric>
+#include <sstream>
 
 namespace fs = std::filesystem;
 
@@ -47,15 +49,19 @@ public:
                 ++dropped;
                 continue;
             }
-            std::vector<uchar> pixels;
+            auto face = std::make_shared<fra::InlineImage>();
+            face->width = face->height = 48;
             std::istringstream in(img[1]);
-            for (int p; in >> p;) pixels.push_back(static_cast<uchar>(p));
-            if (pixels.size() != 48 * 48) images.fail("expected 2304 pixel values, got " + std::to_string(pixels.size()));
+            for (int p; in >> p;) {
+                if (p < 0 || p > 255) images.fail("pixel value " + std::to_string(p) + " is outside 0-255");
+                face->pixels.push_back(static_cast<std::uint8_t>(p));
+            }
+            if (face->pixels.size() != 48 * 48) images.fail("expected 2304 pixel values, got " + std::to_string(face->pixels.size()));
             const std::string usage = img[2];
             const std::string split = usage == "Training" ? "train" : usage == "PublicTest" ? "val" : usage == "PrivateTest" ? "test" : "";
             if (split.empty()) images.fail("unknown Usage '" + usage + "'");
             fra::DownstreamSample s;
-            s.pixels = std::make_shared<const cv::Mat>(cv::Mat(48, 48, CV_8UC1, pixels.data()).clone());
+            s.pixels = std::move(face);
             s.label = static_cast<int>(best);
             s.where = images.where();
             s.image = v[1];

@@ -36,7 +36,7 @@ public:
                 const float x0 = static_cast<float>(f.number(t[196], "box")), y0 = static_cast<float>(f.number(t[197], "box"));
                 const float x1 = static_cast<float>(f.number(t[198], "box")), y1 = static_cast<float>(f.number(t[199], "box"));
                 if (x1 <= x0 || y1 <= y0) f.fail("empty face box");
-                s.box = cv::Rect2f(x0, y0, x1 - x0, y1 - y0);
+                s.box = fra::FaceBox{x0, y0, x1 - x0, y1 - y0};
                 for (int a = 0; a < 6; ++a) {
                     const int flag = f.integer(t[200 + a], "attribute flag");
                     if (flag != 0 && flag != 1) f.fail("attribute flag " + t[200 + a] + " is not 0 or 1");

@@ -1,7 +1,10 @@
-// The build without Qt and OpenCV (what a GPU server gets) takes the same heatmap snapshots as the
-// full build: a run trained by the headless `fra` on a JPEG folder snapshots its probe faces, and
-// the full build's `fra heatmaps` on the same checkpoint and the same probe faces gives the same
-// maps, within 1e-5 (the same model on the same CPU; only the builds differ).
+// The build without Qt and OpenCV (what a GPU server gets) does what the full build does:
+// - it takes the same heatmap snapshots: a run trained by the headless `fra` on a JPEG folder
+//   snapshots its probe faces, and the full build's `fra heatmaps` on the same checkpoint and the
+//   same probe faces gives the same maps, within 1e-5 (the same model on the same CPU);
+// - `fra prepare` makes stores from JPEG and PNG folders;
+// - `fra heatmaps`, `finetune`, `eval` and `compare` on JPEG/PNG datasets give the full build's
+//   numbers on the same checkpoint.
 #include "run/NpyFile.h"
 #include "run/RunDirectory.h"
 #include "support/Process.h"
@@ -10,7 +13,9 @@
 #include "support/TinyConfig.h"
 
 #include <cmath>
+#include <fstream>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace fs = std::filesystem;
 
@@ -93,4 +98,88 @@ TEST(HeadlessBuild, PreparesAStoreFromJpegAndPngFacesThatBothBuildsRead) {
     EXPECT_EQ(errLines.back().rfind("fra: error: no face of", 0), 0u) << bmpOnly.err;
     EXPECT_NE(errLines.back().find("not a JPEG or PNG file"), std::string::npos) << bmpOnly.err;
     EXPECT_FALSE(fs::exists(dir / "bmp.frastore"));
+}
+
+namespace {
+
+nlohmann::json readJson(const fs::path& file) {
+    std::ifstream in(file);
+    return nlohmann::json::parse(in);
+}
+
+double largestDifference(const fra::NpyArray& a, const fra::NpyArray& b) {
+    EXPECT_EQ(a.shape, b.shape);
+    double worst = a.data.size() == b.data.size() ? 0.0 : INFINITY;
+    for (std::size_t i = 0; i < a.data.size() && i < b.data.size(); ++i) worst = std::max(worst, static_cast<double>(std::fabs(a.data[i] - b.data[i])));
+    return worst;
+}
+
+}  // namespace
+
+// The same checkpoint, copied into two run folders, evaluated by each build on PNG datasets through
+// the dataset plugins: `fra heatmaps`, fine-tuning with its region snapshots, the heatmap read-out
+// and the comparison table agree (the same faces, cropped by the same code, the same recipe).
+TEST(HeadlessBuild, HeatmapsFinetuneEvalAndCompareGiveTheFullBuildsNumbers) {
+    TempDir dir;
+    testimages::writeFolder(dir / "faces", 8, 48);
+    std::vector<std::string> args = {FRA_HEADLESS_CLI, "pretrain", "--data", (dir / "faces").string(), "--out", (dir / "headless").string(),
+                                     "--steps", "2", "--quiet"};
+    for (const auto& a : tinyTrainingArgs()) args.push_back(a);
+    const ProcessResult trained = runProcess(args);
+    ASSERT_EQ(trained.exitCode, 0) << trained.out << trained.err;
+    fs::copy(dir / "headless", dir / "full", fs::copy_options::recursive);
+    const std::string colours = "folder:" + testimages::writeColourClassFolders(dir / "colours", 8, 4).string();
+    const std::string blobs = "pts:" + testimages::writeBlobLandmarkDataset(dir / "blobs").string();
+    const std::vector<std::string> recipe = {"--set", "image_size=32", "--set", "batch_size=8", "--set", "epochs=2", "--set", "warmup_epochs=1",
+                                             "--set", "threads=2", "--set", "workers=2", "--set", "probe_images=3"};
+
+    for (const auto& [cli, name] : {std::pair<std::string, std::string>{FRA_HEADLESS_CLI, "headless"}, {FRA_CLI, "full"}}) {
+        const fs::path run = dir / name;
+        std::vector<std::string> heatmaps = {cli, "heatmaps", run.string(), (dir / "blobs" / "test" / "g0" / "f0.png").string(),
+                                             (dir / "colours" / "test" / "red" / "img1.png").string(), "--out", (run / "rendered").string(),
+                                             "--npy", "--size", "64"};
+        const ProcessResult rendered = runProcess(heatmaps);
+        ASSERT_EQ(rendered.exitCode, 0) << name << ": " << rendered.err;
+        std::vector<std::string> ft = {cli, "finetune", run.string(), "--dataset", colours, "--protocol", "ft", "--quiet"};
+        ft.insert(ft.end(), recipe.begin(), recipe.end());
+        const ProcessResult tuned = runProcess(ft);
+        ASSERT_EQ(tuned.exitCode, 0) << name << ": " << tuned.err;
+        const ProcessResult evaluated = runProcess({cli, "eval", run.string(), "--dataset", blobs});
+        ASSERT_EQ(evaluated.exitCode, 0) << name << ": " << evaluated.err;
+        const ProcessResult compared = runProcess({cli, "compare", "--results", (run / "eval" / "folder-colours-ft").string(),
+                                                   (run / "eval" / "pts-blobs-heatmap-regression").string(), "--out", (run / "table").string()});
+        ASSERT_EQ(compared.exitCode, 0) << name << ": " << compared.err;
+    }
+
+    const fs::path h = dir / "headless", f = dir / "full";
+    for (const char* face : {"f0", "img1"}) {
+        const std::string npy = std::string(face) + "_heatmaps.npy";
+        EXPECT_LT(largestDifference(fra::readNpy(h / "rendered" / npy), fra::readNpy(f / "rendered" / npy)), 1e-5) << npy;
+        EXPECT_TRUE(fs::exists(h / "rendered" / (std::string(face) + "_panels.png")));
+    }
+    const auto ftH = readJson(h / "eval" / "folder-colours-ft" / "result.json"), ftF = readJson(f / "eval" / "folder-colours-ft" / "result.json");
+    EXPECT_EQ(ftH["metrics"]["top1"], ftF["metrics"]["top1"]);
+    EXPECT_EQ(ftH["metrics"]["confusion"], ftF["metrics"]["confusion"]);
+    EXPECT_EQ(ftH["test_faces"], 8);
+    // the fine-tuning's region snapshots (step 0: the pre-trained model on the test faces)
+    const auto snapsH = fra::RunDirectory::open(h / "eval" / "folder-colours-ft").heatmapSnapshots();
+    const auto snapsF = fra::RunDirectory::open(f / "eval" / "folder-colours-ft").heatmapSnapshots();
+    ASSERT_EQ(snapsH.size(), 3u);  // before the first epoch and after each of 2
+    ASSERT_EQ(snapsF.size(), snapsH.size());
+    for (std::size_t i = 0; i < snapsH.size(); ++i)  // the pre-trained model, then the backbone after each epoch
+        EXPECT_LT(largestDifference(fra::readNpy(snapsH[i].file), fra::readNpy(snapsF[i].file)), 1e-5) << "snapshot " << i;
+    const auto readH = readJson(h / "eval" / "pts-blobs-heatmap-regression" / "result.json");
+    const auto readF = readJson(f / "eval" / "pts-blobs-heatmap-regression" / "result.json");
+    EXPECT_EQ(readH["train_faces"], 24);
+    EXPECT_GT(readH["metrics"]["mean_shape_nme"].get<double>(), 1e-3);  // the landmarks vary: the read-out has something to predict
+    EXPECT_NEAR(readH["metrics"]["nme"].get<double>(), readF["metrics"]["nme"].get<double>(), 1e-6);
+    EXPECT_NEAR(readH["metrics"]["centroid_spread_cells"].get<double>(), readF["metrics"]["centroid_spread_cells"].get<double>(), 1e-6);
+    EXPECT_EQ(readH["region_parts"], readF["region_parts"]);
+    std::ifstream tableH(h / "table" / "table.csv"), tableF(f / "table" / "table.csv");
+    std::string headlessTable(std::istreambuf_iterator<char>(tableH), {});
+    for (std::size_t at; (at = headlessTable.find("\"headless\"")) != std::string::npos;) headlessTable.replace(at, 10, "\"full\"");
+    EXPECT_EQ(headlessTable, std::string(std::istreambuf_iterator<char>(tableF), {}));  // the same table but for the run's name
+    std::printf("fine-tuned top-1 %s (both builds), read-out NME %.6f (headless) vs %.6f (full), mean-shape NME %.6f\n",
+                ftH["metrics"]["top1"].dump().c_str(), readH["metrics"]["nme"].get<double>(), readF["metrics"]["nme"].get<double>(),
+                readH["metrics"]["mean_shape_nme"].get<double>());
 }

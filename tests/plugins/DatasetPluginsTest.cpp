@@ -91,8 +91,9 @@ TEST(DatasetPlugins, FerPlusMajorityVote) {
     ASSERT_EQ(ds.split("train").size(), 1u);
     EXPECT_EQ(ds.split("train")[0].label, 1);
     ASSERT_TRUE(ds.split("train")[0].pixels);
-    EXPECT_EQ(ds.split("train")[0].pixels->cols, 48);
-    EXPECT_EQ(ds.split("train")[0].pixels->at<uchar>(0, 5), 5);
+    EXPECT_EQ(ds.split("train")[0].pixels->width, 48);
+    EXPECT_EQ(ds.split("train")[0].pixels->channels, 1);
+    EXPECT_EQ(ds.split("train")[0].pixels->pixels[5], 5);
     ASSERT_EQ(ds.split("test").size(), 1u);
     EXPECT_EQ(ds.split("test")[0].label, 7);
     EXPECT_EQ(ds.splits.count("val") ? ds.splits.at("val").size() : 0u, 0u);
@@ -219,4 +220,15 @@ TEST(DatasetPlugins, ModulesThatAreNotPluginsAreReportedNotLoaded) {
     EXPECT_EQ(r.formats()[0]->id(), "rafdb");
     ASSERT_EQ(r.problems().size(), 1u);
     EXPECT_NE(r.problems()[0].file.find("fra_dataset_broken.so"), std::string::npos);
+}
+
+TEST(DatasetPlugins, FerPlusPixelOutOfRangeNamesFileAndLine) {
+    TempDir d;
+    std::string pixels = "300";
+    for (int i = 1; i < 48 * 48; ++i) pixels += " 7";
+    text(d / "fer2013.csv", "emotion,pixels,Usage\n0," + pixels + ",Training\n");
+    text(d / "fer2013new.csv", "Usage,Image name,neutral,happiness,surprise,sadness,anger,disgust,fear,contempt,unknown,NF\n"
+                               "Training,fer0.png,0,8,1,0,0,0,0,1,0,0\n");
+    const std::string error = errorOf("ferplus:" + d.path().string());
+    EXPECT_NE(error.find("fer2013.csv:2: pixel value 300 is outside 0-255"), std::string::npos) << error;
 }

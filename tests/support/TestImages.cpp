@@ -1,5 +1,7 @@
 #include "support/TestImages.h"
 
+#include "downstream/AnnotationFile.h"
+
 #include <cstdio>
 #include <fstream>
 #include <opencv2/imgcodecs.hpp>
@@ -47,6 +49,26 @@ std::filesystem::path writeColourClassFolders(const std::filesystem::path& root,
                 std::filesystem::create_directories(f.parent_path());
                 writeImage(f, img);
             }
+    return root;
+}
+
+std::filesystem::path writeBlobLandmarkDataset(const std::filesystem::path& root) {
+    for (const std::string split : {"train", "test"})
+        for (int i = 0; i < (split == "train" ? 24 : 8); ++i) {
+            const int cx = 24 + (i * 7) % 16, cy = 24 + (i * 5) % 16, shift = (i * 3) % 5 - 2;
+            cv::Mat img(64, 64, CV_8UC3, cv::Scalar(200, 200, 200));
+            cv::circle(img, {cx, cy + shift}, 6, cv::Scalar(20, 20, 20), cv::FILLED);
+            std::vector<float> xy;
+            for (int p = 0; p < 68; ++p) {
+                const int row = p / 17;
+                xy.push_back(static_cast<float>(cx - 10 + (p % 17) * 1.25));
+                xy.push_back(static_cast<float>(cy - 10 + row * 5.0 + (row == 1 || row == 2 ? shift : 0)));
+            }
+            const std::filesystem::path f = root / split / ("g" + std::to_string(i % 3)) / ("f" + std::to_string(i) + ".png");
+            std::filesystem::create_directories(f.parent_path());
+            writeImage(f, img);
+            fra::writePtsFile(std::filesystem::path(f).replace_extension(".pts"), xy);
+        }
     return root;
 }
 

@@ -40,8 +40,8 @@ void HeatmapInference::compute(const QString& model, const QVector<QImage>& imag
         jobs_.push_back([this, model, images, tag] {
             try {
                 const fra::LoadedModel loaded = fra::loadTrainedModel(model.toStdString());
-                std::vector<cv::Mat> crops;
-                for (const auto& image : images) crops.push_back(toRgbMat(image));
+                std::vector<fra::jpeg::RgbImage> crops;
+                for (const auto& image : images) crops.push_back(toRgbImage(image));
                 const fra::NpyArray maps = fra::computeHeatmaps(*loaded.model, crops, loaded.config.data);
                 QVector<float> data(maps.data.begin(), maps.data.end());
                 const auto& s = maps.shape;

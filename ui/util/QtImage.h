@@ -2,14 +2,11 @@
 #include <QImage>
 #include "data/JpegCodec.h"
 
-#include <opencv2/core.hpp>
-
 namespace fraui {
 
-// An 8-bit RGB cv::Mat as a QImage that owns its pixels (a deep copy).
-QImage toQImage(const cv::Mat& rgb);
+// An 8-bit RGB image as a QImage that owns its pixels (a deep copy).
 QImage toQImage(const fra::jpeg::RgbImage& rgb);
-// A QImage as an 8-bit RGB cv::Mat (deep copy).
-cv::Mat toRgbMat(const QImage& image);
+// A QImage as 8-bit RGB (deep copy).
+fra::jpeg::RgbImage toRgbImage(const QImage& image);
 
 }  // namespace fraui

@@ -278,8 +278,8 @@ void EvaluationPanel::showDatasetHeatmaps() {
         const fra::FacePreprocessor crop(160, 0.25, defaults.mean, defaults.std);
         QVector<QImage> images;
         for (std::size_t i = 0; i < test.size() && images.size() < 8; i += std::max<std::size_t>(1, test.size() / 8)) {
-            const cv::Mat face = crop.crop(test[i], nullptr);
-            if (!face.empty()) images << toQImage(face);
+            const fra::jpeg::RgbImage face = crop.crop(test[i], nullptr);
+            if (!face.pixels.empty()) images << toQImage(face);
         }
         if (images.isEmpty()) return;
         setProperty("evaluation-faces", QVariant::fromValue(images));

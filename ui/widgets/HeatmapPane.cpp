@@ -16,7 +16,6 @@
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
-#include <opencv2/imgproc.hpp>
 
 namespace fraui {
 
@@ -112,7 +111,7 @@ void HeatmapPane::updateLegend() {
     for (int k = 0; k < k_; ++k) {
         // the swatch carries the colour, the name stays in the palette's text colour: pale region
         // colours (yellow, mint) written on the window background could not be read
-        const cv::Vec3b c = colours[static_cast<std::size_t>(k)];
+        const fra::Rgb c = colours[static_cast<std::size_t>(k)];
         auto* chip = new QLabel(QString("<span style=\"color: rgb(%1,%2,%3); font-size: large;\">■</span> region %4")
                                     .arg(c[0]).arg(c[1]).arg(c[2]).arg(k + 1));
         chip->setTextFormat(Qt::RichText);
@@ -218,8 +217,7 @@ QImage HeatmapPane::renderFace(int i, int side) const { return renderFace(i, sid
 
 QImage HeatmapPane::renderFace(int i, int side, HeatmapMode mode) const {
     if (i >= faces_.size()) return {};
-    cv::Mat face = toRgbMat(faces_[i]);
-    cv::resize(face, face, cv::Size(side, side), 0, 0, side > face.cols ? cv::INTER_CUBIC : cv::INTER_AREA);
+    const fra::jpeg::RgbImage face = fra::resizeRgb(toRgbImage(faces_[i]), side, side);
     if (i >= n_ || k_ == 0) return toQImage(face);
     const std::size_t plane = static_cast<std::size_t>(h_) * w_;
     std::vector<float> shown(maps_.constData() + i * k_ * plane, maps_.constData() + (i + 1) * k_ * plane);
@@ -230,7 +228,7 @@ QImage HeatmapPane::renderFace(int i, int side, HeatmapMode mode) const {
             for (int k = 0; k < k_; ++k) shown[k * plane + p] = static_cast<float>(std::pow(shown[k * plane + p], contrast_) / sum);
         }
     }
-    const auto maps = fra::HeatmapRenderer::upsample(shown.data(), k_, h_, w_, face.size());
+    const auto maps = fra::HeatmapRenderer::upsample(shown.data(), k_, h_, w_, side, side);
     switch (mode) {
     case HeatmapMode::Overlay: return toQImage(fra::HeatmapRenderer::overlay(face, maps, opacity_, std::vector<bool>(visible_.begin(), visible_.end())));
     case HeatmapMode::Argmax: return toQImage(fra::HeatmapRenderer::argmaxMap(face, maps, opacity_));

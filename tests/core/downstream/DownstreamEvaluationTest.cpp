@@ -24,25 +24,7 @@ const fra::DatasetRegistry& registry() {
     return r;
 }
 
-// A dark blob at a random place; its 68 "landmarks" are a fixed pattern around it.
-fs::path landmarkDataset(const fs::path& root) {
-    for (const std::string split : {"train", "test"})
-        for (int i = 0; i < (split == "train" ? 24 : 8); ++i) {
-            const int cx = 24 + (i * 7) % 16, cy = 24 + (i * 5) % 16;
-            cv::Mat img(64, 64, CV_8UC3, cv::Scalar(200, 200, 200));
-            cv::circle(img, {cx, cy}, 6, cv::Scalar(20, 20, 20), cv::FILLED);
-            std::vector<float> xy;
-            for (int p = 0; p < 68; ++p) {
-                xy.push_back(static_cast<float>(cx - 10 + (p % 17) * 1.25));
-                xy.push_back(static_cast<float>(cy - 10 + (p / 17) * 5.0));
-            }
-            const fs::path f = root / split / ("g" + std::to_string(i % 3)) / ("f" + std::to_string(i) + ".png");
-            fs::create_directories(f.parent_path());
-            testimages::writeImage(f, img);
-            fra::writePtsFile(fs::path(f).replace_extension(".pts"), xy);
-        }
-    return root;
-}
+fs::path landmarkDataset(const fs::path& root) { return testimages::writeBlobLandmarkDataset(root); }
 
 fra::EvalConfig small(const std::string& protocol) {
     fra::EvalConfig c;

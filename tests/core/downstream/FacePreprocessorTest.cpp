@@ -29,14 +29,21 @@ TEST(FacePreprocessor, CropsAroundLandmarksAndMapsThemIntoTheCrop) {
 
 TEST(FacePreprocessor, UsesTheBoxAndInlineGreyPixels) {
     fra::DownstreamSample s;
-    cv::Mat grey(48, 48, CV_8UC1, cv::Scalar(0));
-    grey(cv::Rect(10, 10, 20, 20)).setTo(200);
-    s.pixels = std::make_shared<const cv::Mat>(grey);
-    s.box = cv::Rect2f(10, 10, 20, 20);
+    auto grey = std::make_shared<fra::InlineImage>();
+    grey->width = grey->height = 48;
+    grey->pixels.assign(48 * 48, 0);
+    for (int y = 10; y < 30; ++y)
+        for (int x = 10; x < 30; ++x) grey->pixels[y * 48 + x] = 200;
+    s.pixels = grey;
+    s.box = fra::FaceBox{10, 10, 20, 20};
     const fra::FacePreprocessor pre(20, 0.0, kZero, kOne);
     std::vector<float> chw(3 * 20 * 20);
     ASSERT_TRUE(pre.prepare(s, false, 0, chw.data(), nullptr, nullptr));
     for (float v : chw) ASSERT_NEAR(v, 200 / 255.0, 1e-3);  // the box, in all three channels
+    grey->pixels.pop_back();  // an inline image of the wrong size is refused, never read past its end
+    std::string problem;
+    EXPECT_FALSE(pre.prepare(s, false, 0, chw.data(), nullptr, &problem));
+    EXPECT_NE(problem.find("2303 bytes for 48 x 48 x 1"), std::string::npos) << problem;
 }
 
 TEST(FacePreprocessor, UnreadableImagesAreReportedAndAugmentationIsDeterministic) {

@@ -12,7 +12,6 @@
 #include "train/Trainer.h"
 #include "train/HeatmapProbe.h"
 #include "model/FraModel.h"
-#include <opencv2/core.hpp>
 #include <torch/torch.h>
 #include "util/FraError.h"
 
@@ -349,26 +348,31 @@ TEST(Trainer, ReadingLossesOneStepLateLogsTheSameRun) {
     EXPECT_EQ(fra::MetricsReader::readAll(run.metricsFile()).size(), static_cast<std::size_t>(trainer->step()));
 }
 
-// The probe path every build uses (faces as RGB bytes, no OpenCV) gives exactly the heatmaps of the
-// OpenCV path on the same square faces.
-TEST(HeatmapProbe, FacesWithoutOpenCvGiveTheSameHeatmapsAsWithIt) {
+// Faces of the training size go in as they are; faces of any other size are centre-cropped and
+// resized by the project's own code first (what `fra heatmaps` and the workbench hand in), in every build.
+TEST(HeatmapProbe, FacesOfAnotherSizeAreCentreCroppedToTheTrainingSize) {
     fra::FraConfig config = tinyTrainingConfig("unused");
     torch::manual_seed(3);
     fra::FraModel model(config);
     const int size = config.data.imageSize;
-    std::vector<fra::jpeg::RgbImage> faces(3);
-    std::vector<cv::Mat> mats;
+    std::vector<fra::jpeg::RgbImage> faces(3), squares(3);
     for (int f = 0; f < 3; ++f) {
-        faces[f].width = faces[f].height = size;
-        faces[f].pixels.resize(static_cast<std::size_t>(size) * size * 3);
+        faces[f].width = size + 7 * f;
+        faces[f].height = size + 3 * f;
+        faces[f].pixels.resize(static_cast<std::size_t>(faces[f].width) * faces[f].height * 3);
         for (std::size_t i = 0; i < faces[f].pixels.size(); ++i) faces[f].pixels[i] = static_cast<std::uint8_t>((i * (f + 3) + 17 * f) % 251);
-        mats.push_back(cv::Mat(size, size, CV_8UC3, faces[f].pixels.data()).clone());
+        squares[f].width = squares[f].height = size;
+        squares[f].pixels.resize(static_cast<std::size_t>(size) * size * 3);
+        fra::centreSquareResize(faces[f], size, squares[f].pixels.data());
     }
-    const fra::NpyArray bytes = fra::computeHeatmaps(*model, faces, config.data);
-    const fra::NpyArray opencv = fra::computeHeatmaps(*model, mats, config.data);
-    ASSERT_EQ(bytes.shape, opencv.shape);
-    EXPECT_EQ(bytes.shape[0], 3);
-    EXPECT_EQ(bytes.data, opencv.data);
-    faces[1].width = size + 1;  // a face of the wrong size is refused, naming the sizes
+    EXPECT_EQ(squares[0].pixels, faces[0].pixels);
+    const fra::NpyArray any = fra::computeHeatmaps(*model, faces, config.data);
+    const fra::NpyArray square = fra::computeHeatmaps(*model, squares, config.data);
+    ASSERT_EQ(any.shape, square.shape);
+    EXPECT_EQ(any.shape[0], 3);
+    EXPECT_EQ(any.data, square.data);
+    EXPECT_NE(std::vector<float>(any.data.begin(), any.data.begin() + any.data.size() / 3),
+              std::vector<float>(any.data.begin() + any.data.size() / 3, any.data.begin() + 2 * any.data.size() / 3));
+    faces[1] = fra::jpeg::RgbImage{};  // an empty face is refused, naming it
     EXPECT_THROW(fra::computeHeatmaps(*model, faces, config.data), fra::FraError);
 }
