@@ -16,3 +16,4 @@ void addConfigCommands(CLI::App& app, CommandAction& action);    // presets, con
 void addSamplesCommand(CLI::App& app, CommandAction& action);
 void addPrepareCommand(CLI::App& app, CommandAction& action);
 void addDownstreamCommands(CLI::App& app, CommandAction& action);  // datasets, finetune, eval, compare
+void addSubmitCommand(CLI::App& app, CommandAction& action);       // submit slurm

@@ -6,6 +6,7 @@
 #include "config/ConfigSchema.h"
 #include "dist/DistributedEnv.h"
 #include "run/RunDirectory.h"
+#include "slurm/SlurmJob.h"
 #include "train/Trainer.h"
 #include "util/FraError.h"
 
@@ -36,6 +37,11 @@ int runToEnd(fra::Trainer& trainer, bool quiet) {
     if (state == fra::RunState::Failed) {
         std::cerr << "fra: error: " << trainer.lastMessage() << std::endl;
         return 1;
+    }
+    if (state == fra::RunState::Stopped && StopSignal::slurmSignalled()) {
+        // every rank stopped at the same step; rank 0 wrote the checkpoint and requeues the job
+        if (trainer.writesRun()) std::cout << "fra: " << fra::requeueAfterSignal(trainer.run(), trainer.config().run.slurmMaxTimeouts) << std::endl;
+        return 0;
     }
     return state == fra::RunState::Stopped ? 130 : 0;
 }

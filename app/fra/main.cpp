@@ -40,6 +40,7 @@ int run(int argc, char** argv) {
     addConfigCommands(app, action);
     addHeatmapsCommand(app, action);
     addDownstreamCommands(app, action);
+    addSubmitCommand(app, action);
 #ifndef FRA_NO_OPENCV
     addSamplesCommand(app, action);  // the face cropper of the sample pool (OpenCV's detectors)
 #endif

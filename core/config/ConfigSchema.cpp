@@ -125,6 +125,9 @@ ConfigSchema::ConfigSchema() {
         FRA_CONFIG_FIELD("run.heartbeat_s", run.heartbeatSeconds,
                          "The training process rewrites heartbeat.json this often, also during long steps and checkpoints; "
                          "readers on other machines call the run late after three missed beats", {0.2, 30.0}),
+        FRA_CONFIG_FIELD("run.slurm_max_timeouts", run.slurmMaxTimeouts,
+                         "A Slurm job that reaches its time limit requeues itself at most this many times (preemptions always requeue)",
+                         {0, 1000}),
     };
     presentFields(fields_, trainingPresentation());  // label, group, advanced, reference
 }

@@ -118,6 +118,7 @@ const std::vector<FieldPresentation>& trainingPresentation() {
         {"run.keep_checkpoints", "Periodic checkpoints kept", "Run", true, ""},
         {"run.distributed_timeout_s", "Multi-process timeout (seconds)", "Run", true, ""},
         {"run.heartbeat_s", "Heartbeat every (seconds)", "Run", true, ""},
+        {"run.slurm_max_timeouts", "Slurm time-limit requeues", "Run", true, ""},
     };
     return table;
 }

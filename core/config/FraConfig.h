@@ -105,6 +105,7 @@ struct RunConfig {
     int keepCheckpoints = 3;
     int probeImages = 8;
     int distributedTimeoutSeconds = 300;       // a collective that waits longer fails the run (lost rank)
+    int slurmMaxTimeouts = 3;                  // time-limit requeues of a Slurm job (preemptions are not counted)
     double heartbeatSeconds = 10;              // heartbeat.json is rewritten this often (readers on other machines judge liveness by it)
 };
 

@@ -1,6 +1,7 @@
 #include "run/Heartbeat.h"
 
 #include "run/RunDirectory.h"
+#include "slurm/SlurmIncarnation.h"
 #include "util/AtomicFile.h"
 #include "util/FraError.h"
 #include "util/JsonNumbers.h"
@@ -18,7 +19,7 @@ namespace fra {
 nlohmann::json Heartbeat::toJson() const {
     return {{"host", host},       {"boot_id", bootId},     {"pid", pid},        {"process_start", processStart},
             {"run_dir", runDir},  {"sequence", sequence},  {"step", step},      {"wall_time", wallTime},
-            {"interval_s", intervalSeconds}, {"phase", phase}};
+            {"interval_s", intervalSeconds}, {"phase", phase}, {"slurm_job_id", slurmJobId}, {"slurm_restart", slurmRestart}};
 }
 
 namespace {
@@ -56,6 +57,8 @@ Heartbeat Heartbeat::fromJson(const nlohmann::json& j, const std::string& source
         h.wallTime = numberField(j, "wall_time", 0, source);
         h.intervalSeconds = numberField(j, "interval_s", 10, source);
         h.phase = stringField(j, "phase", source);
+        h.slurmJobId = stringField(j, "slurm_job_id", source);
+        h.slurmRestart = wholeNumber(j, "slurm_restart", 0);
     } catch (const FraError& e) {
         const std::string what = e.what();
         if (what.rfind(source, 0) == 0) throw;
@@ -109,6 +112,9 @@ HeartbeatWriter::HeartbeatWriter(const fs::path& runRoot, double intervalSeconds
     : file_(Heartbeat::fileOf(runRoot)) {
     beat_.host = hostName();
     beat_.bootId = thisBootId();
+    const SlurmIncarnation job = SlurmIncarnation::ofThisProcess();
+    beat_.slurmJobId = job.jobId;
+    beat_.slurmRestart = job.restartCount;
     beat_.pid = ::getpid();
     beat_.processStart = processStartTicks(beat_.pid);
     beat_.runDir = fs::absolute(runRoot).lexically_normal().string();

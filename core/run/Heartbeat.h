@@ -25,6 +25,8 @@ struct Heartbeat {
     double wallTime = 0;          // Unix seconds on the training machine's clock
     double intervalSeconds = 10;
     std::string phase;            // starting | training | checkpoint | heatmaps | paused | stopping | ended
+    std::string slurmJobId;       // SLURM_JOB_ID and SLURM_RESTART_COUNT of the writer, under Slurm:
+    std::int64_t slurmRestart = 0;  // a later incarnation of the same job knows this writer has ended
 
     nlohmann::json toJson() const;
     // Throws FraError naming `source` and the field when the content is malformed.

@@ -55,7 +55,9 @@ RunDirectory RunDirectory::create(const fs::path& root, const json& frozenConfig
     const bool existed = fs::exists(root, ec);
     if (existed) {
         if (!fs::is_directory(root, ec)) throw FraError("output '" + root.string() + "' exists and is not a folder");
-        if (!fs::is_empty(root, ec)) throw FraError("output folder '" + root.string() + "' is not empty (use `fra resume` to continue a run)");
+        for (const auto& entry : fs::directory_iterator(root, ec))
+            if (entry.path().filename() != kSubmissionFolder)  // `fra submit` writes its job script first
+                throw FraError("output folder '" + root.string() + "' is not empty (use `fra resume` to continue a run)");
     }
     fs::create_directories(root, ec);
     if (ec) throw FraError("cannot create run folder '" + root.string() + "': " + ec.message());
@@ -84,7 +86,8 @@ void RunDirectory::removeCreated(bool rootExistedEmpty) const {
         fs::remove_all(root_, ec);
         return;
     }
-    for (const auto& entry : fs::directory_iterator(root_, ec)) fs::remove_all(entry.path(), ec);
+    for (const auto& entry : fs::directory_iterator(root_, ec))
+        if (entry.path().filename() != kSubmissionFolder) fs::remove_all(entry.path(), ec);
 }
 
 bool RunDirectory::looksLikeRun(const fs::path& root) {

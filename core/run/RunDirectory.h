@@ -29,10 +29,15 @@ struct HeatmapIndexEntry {
 //   heatmaps/step_NNNNNNNNNN.npy   K heatmaps of every probe face, float32 [P, K, h, w]
 //   heatmaps/index.jsonl           one {"step", "file", "shape"} per snapshot
 //   checkpoints/ckpt_NNNNNNNNNN.pt weights, optimiser, schedule position, RNG state
+//   slurm/job.sh, slurm/submission.json, slurm/job-<id>.log   a run submitted to Slurm (`fra submit slurm`)
 // Every file except the append-only logs is replaced atomically.
+// The one entry a new run's folder may already hold: `fra submit slurm` writes the job there first.
+inline constexpr const char* kSubmissionFolder = "slurm";
+
 class RunDirectory {
 public:
-    // Creates a new run; fails if `root` exists and is not empty, or cannot be created.
+    // Creates a new run; fails if `root` exists and holds anything but the submission folder, or
+    // cannot be created.
     static RunDirectory create(const std::filesystem::path& root, const nlohmann::json& frozenConfig);
     // Opens an existing run; fails with a clear message if it is not a run directory.
     static RunDirectory open(const std::filesystem::path& root);

@@ -2,6 +2,7 @@
 
 #include "run/RunDirectory.h"
 #include "run/RunLock.h"
+#include "slurm/SlurmIncarnation.h"
 #include "util/FraError.h"
 
 #include <algorithm>
@@ -107,6 +108,11 @@ LivenessVerdict judgeLiveness(const fs::path& runRoot, const RunStatus& status, 
         // this machine, this very folder: its writer beats only while it holds the lock, and the lock
         // is free, so nobody trains it
         v.local = true;
+        v.provablyGone = true;
+        return inactiveOrInterrupted(v);
+    }
+    if (SlurmIncarnation::ofThisProcess().succeeds(hb.slurmJobId, hb.slurmRestart)) {
+        // a later incarnation of the job that wrote it: Slurm ended that one before restarting the job
         v.provablyGone = true;
         return inactiveOrInterrupted(v);
     }

@@ -12,6 +12,7 @@ nlohmann::json RunStatus::toJson() const {
             {"device", device}};
     if (!jobId.empty()) j["job_id"] = jobId;
     if (!launcher.empty()) j["launcher"] = launcher;
+    if (!slurmStops.empty()) j["slurm_stops"] = slurmStops;
     return j;
 }
 
@@ -31,6 +32,7 @@ RunStatus RunStatus::fromJson(const nlohmann::json& j) {
     s.device = j.value("device", "");
     s.jobId = j.value("job_id", "");
     s.launcher = j.value("launcher", "");
+    if (const auto it = j.find("slurm_stops"); it != j.end() && it->is_array()) s.slurmStops = *it;
     return s;
 }
 

@@ -24,6 +24,9 @@ struct RunStatus {
     std::string device;
     std::string jobId;               // the batch system's job id, where a scheduler started the run
     std::string launcher;            // what started the process: "none", "torchrun (...)", "slurm (job ..., task ...)"
+    // Every stop of a Slurm job on its signal: {"time", "step", "reason" ("preemption" | "time limit"),
+    // "slurm_restart", "requeued", "message"}, oldest first (the job's restarts, as the run browser shows them).
+    nlohmann::json slurmStops = nlohmann::json::array();
 
     nlohmann::json toJson() const;
     static RunStatus fromJson(const nlohmann::json& j);

@@ -294,3 +294,30 @@ TEST(RunLiveness, AgesReadAsPeopleSayThem) {
     EXPECT_EQ(fra::formatAge(3 * 3600 + 120), "3 h 2 min");
     EXPECT_EQ(fra::formatAge(2 * 86400 + 3600), "2 d 1 h");
 }
+
+// A requeued Slurm job may start again on another node while its earlier run's heartbeat is still
+// fresh: Slurm ended every task of that run first, so the later run of the same job resumes it.
+TEST(RunLiveness, ALaterRunOfTheSameSlurmJobKnowsTheEarlierOneHasEnded) {
+    TempDir dir;
+    const double t0 = 1.8e9;
+    fra::Heartbeat beat = remoteBeat(t0, 10);
+    beat.slurmJobId = "4242";
+    beat.slurmRestart = 1;
+    writeBeat(dir.path(), beat);
+    EXPECT_EQ(fra::Heartbeat::read(dir.path())->slurmJobId, "4242");
+    EXPECT_EQ(fra::Heartbeat::read(dir.path())->slurmRestart, 1);
+    const fra::LivenessPolicy policy;
+    auto judge = [&](const char* job, const char* restart) {
+        ::setenv("SLURM_JOB_ID", job, 1);
+        ::setenv("SLURM_RESTART_COUNT", restart, 1);
+        const auto v = fra::judgeLiveness(dir.path(), activeStatus(), policy, nullptr, at(t0 + 5));
+        ::unsetenv("SLURM_JOB_ID");
+        ::unsetenv("SLURM_RESTART_COUNT");
+        return v;
+    };
+    EXPECT_EQ(judge("4242", "2").liveness, fra::Liveness::Interrupted);
+    EXPECT_TRUE(judge("4242", "2").provablyGone);
+    EXPECT_EQ(judge("4242", "1").liveness, fra::Liveness::Running);  // the same run of the job: another rank
+    EXPECT_EQ(judge("4243", "5").liveness, fra::Liveness::Running);  // another job: a second writer would be wrong
+    EXPECT_EQ(fra::judgeLiveness(dir.path(), activeStatus(), policy, nullptr, at(t0 + 5)).liveness, fra::Liveness::Running);
+}

@@ -1,0 +1,235 @@
+#include "slurm/SlurmJob.h"
+
+#include "slurm/SlurmIncarnation.h"
+
+#include "run/RunDirectory.h"
+#include "run/RunStatus.h"
+#include "util/AtomicFile.h"
+#include "util/FraError.h"
+#include "util/Subprocess.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace fra {
+
+namespace {
+
+std::string firstLine(const std::string& text) {
+    const std::size_t start = text.find_first_not_of(" \n\r\t");
+    if (start == std::string::npos) return "";
+    const std::size_t end = text.find('\n', start);
+    return text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+std::string setupLines(const fs::path& file) {
+    if (file.empty()) return "";
+    std::string text, problem;
+    if (!tryReadWholeFile(file, text, problem)) throw FraError("setup file: " + problem);
+    if (text.find('\0') != std::string::npos) throw FraError("setup file '" + file.string() + "' is not a text file");
+    std::istringstream lines(text);
+    int number = 0;
+    for (std::string line; std::getline(lines, line);) {
+        ++number;
+        if (line.rfind("#SBATCH", 0) == 0)
+            throw FraError("setup file '" + file.string() + "':" + std::to_string(number) +
+                           ": #SBATCH lines are ignored after the first command; give them with --sbatch-extra");
+    }
+    if (!text.empty() && text.back() != '\n') text += '\n';
+    return "# setup: " + file.string() + "\n" + text;
+}
+
+// A run folder that is only a submission (or nothing yet) may be submitted; a run is resumed instead.
+void requireSubmittable(const fs::path& run) {
+    std::error_code ec;
+    if (fs::exists(run / "config.json", ec))
+        throw FraError("'" + run.string() + "' is already a run: continue it with `sbatch " + (run / kSubmissionFolder / "job.sh").string() +
+                       "` or `fra resume`");
+    if (fs::exists(run, ec) && !fs::is_directory(run, ec)) throw FraError("output '" + run.string() + "' exists and is not a folder");
+    for (const auto& entry : fs::directory_iterator(run, ec))
+        if (entry.path().filename() != kSubmissionFolder)
+            throw FraError("output folder '" + run.string() + "' is not empty");
+}
+
+}  // namespace
+
+std::string slurmJobScript(const SlurmJobRequest& r) {
+    const fs::path logs = r.run / kSubmissionFolder;
+    std::ostringstream s;
+    s << "#!/bin/bash\n"
+      << "# FRA pre-training as a Slurm job, written by `fra submit slurm`. Submitting it again (sbatch this file)\n"
+      << "# continues the run from its newest checkpoint.\n"
+      << "#SBATCH --job-name=fra-" << r.run.filename().string() << "\n"
+      << "#SBATCH --nodes=" << r.nodes << "\n"
+      << "#SBATCH --ntasks-per-node=" << r.tasksPerNode << "\n";
+    if (r.gpusPerNode > 0) s << "#SBATCH --gpus-per-node=" << r.gpusPerNode << "\n";
+    if (r.cpusPerTask > 0) s << "#SBATCH --cpus-per-task=" << r.cpusPerTask << "\n";
+    if (!r.time.empty()) s << "#SBATCH --time=" << r.time << "\n";
+    if (!r.partition.empty()) s << "#SBATCH --partition=" << r.partition << "\n";
+    if (!r.account.empty()) s << "#SBATCH --account=" << r.account << "\n";
+    if (!r.qos.empty()) s << "#SBATCH --qos=" << r.qos << "\n";
+    // every run of the job appends to the same log (without append mode a restart empties it)
+    s << "#SBATCH --output=" << (logs / "job-%j.log").string() << "\n"
+      << "#SBATCH --open-mode=append\n"
+      << "#SBATCH --requeue\n"
+      // USR2 to the srun tasks (not the batch shell): every rank stops at the same step and checkpoints
+      << "#SBATCH --signal=USR2@" << r.signalSeconds << "\n";
+    for (const auto& extra : r.sbatchExtra) {
+        if (extra.find('\n') != std::string::npos) throw FraError("--sbatch-extra '" + extra + "': one option per line");
+        s << "#SBATCH " << extra << "\n";
+    }
+    s << setupLines(r.setupFile);
+    s << "export FRA_SLURM_SIGNAL_S=" << r.signalSeconds << "\n"
+      << "RUN=" << shellQuote(r.run.string()) << "\n"
+      << "echo \"fra: job $SLURM_JOB_ID run ${SLURM_RESTART_COUNT:-0} on $SLURM_JOB_NODELIST at $(date -Is)\"\n"
+      << "if [ -f \"$RUN/config.json\" ]; then  # started again: continue from the newest checkpoint\n"
+      << "  srun --kill-on-bad-exit=1 " << shellQuote(r.fra) << " resume \"$RUN\"\n"
+      << "else\n"
+      << "  srun --kill-on-bad-exit=1 " << shellQuote(r.fra) << " pretrain";
+    for (const auto& a : r.pretrainArgs) s << " " << shellQuote(a);
+    s << " --out \"$RUN\"\n"
+      << "fi\n";
+    return s.str();
+}
+
+SlurmSubmission submitSlurmJob(const SlurmJobRequest& request) {
+    requireSubmittable(request.run);
+    const std::string script = slurmJobScript(request);  // a bad setup file fails before anything is written
+    std::error_code ec;
+    const bool runExisted = fs::exists(request.run, ec);
+    const fs::path folder = request.run / kSubmissionFolder;
+    const bool folderExisted = fs::exists(folder, ec);
+    auto undo = [&] {
+        if (!runExisted) fs::remove_all(request.run, ec);
+        else if (!folderExisted) fs::remove_all(folder, ec);
+    };
+    fs::create_directories(folder, ec);
+    if (ec) throw FraError("cannot create '" + folder.string() + "': " + ec.message());
+    SlurmSubmission out;
+    out.script = folder / "job.sh";
+    try {
+        writeFileAtomically(out.script, script);
+        fs::permissions(out.script, fs::perms::owner_exec | fs::perms::group_exec, fs::perm_options::add, ec);
+        const SubprocessResult r = runSubprocess({"sbatch", "--parsable", out.script.string()}, {}, 120);
+        if (r.exitCode == 127) throw FraError("sbatch was not found: submit from a machine with Slurm's clients (Debian: slurm-client)");
+        if (r.exitCode != 0 || r.timedOut) {
+            const std::string why = firstLine(r.err).empty() ? firstLine(r.out) : firstLine(r.err);
+            throw FraError("sbatch refused the job: " + (why.empty() ? "exit code " + std::to_string(r.exitCode) : why));
+        }
+        const std::string answer = firstLine(r.out);
+        const std::size_t semicolon = answer.find(';');
+        out.jobId = answer.substr(0, semicolon);
+        if (semicolon != std::string::npos) out.cluster = answer.substr(semicolon + 1);
+        if (out.jobId.empty() || out.jobId.find_first_not_of("0123456789_") != std::string::npos)
+            throw FraError("sbatch answered '" + answer + "' instead of a job id");
+    } catch (...) {
+        undo();
+        throw;
+    }
+    const nlohmann::json record{{"job_id", out.jobId}, {"cluster", out.cluster}, {"script", out.script.string()},
+                                {"submitted", unixNow()}, {"host", hostName()}};
+    writeFileAtomically(folder / "submission.json", record.dump(2) + "\n");
+    return out;
+}
+
+std::optional<double> parseSlurmDuration(const std::string& text) {
+    std::string rest = text;
+    double days = 0;
+    if (const std::size_t dash = rest.find('-'); dash != std::string::npos) {
+        const std::string d = rest.substr(0, dash);
+        if (d.empty() || d.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+        days = std::stod(d);
+        rest = rest.substr(dash + 1);
+    }
+    std::vector<double> parts;
+    std::istringstream in(rest);
+    for (std::string p; std::getline(in, p, ':');) {
+        if (p.empty() || p.size() > 9 || p.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+        parts.push_back(std::stod(p));
+    }
+    if (parts.empty() || parts.size() > 3) return std::nullopt;
+    double seconds = 0;
+    if (days > 0 || text.find('-') != std::string::npos) {  // D-HH[:MM[:SS]]
+        const double unit[] = {3600, 60, 1};
+        for (std::size_t i = 0; i < parts.size(); ++i) seconds += parts[i] * unit[i];
+    } else if (parts.size() == 1) {  // MM
+        seconds = parts[0] * 60;
+    } else if (parts.size() == 2) {  // MM:SS
+        seconds = parts[0] * 60 + parts[1];
+    } else {  // HH:MM:SS
+        seconds = parts[0] * 3600 + parts[1] * 60 + parts[2];
+    }
+    return days * 86400 + seconds;
+}
+
+std::optional<double> slurmTimeLeftSeconds(const std::string& jobId) {
+    const SubprocessResult r = runSubprocess({"squeue", "--noheader", "--jobs", jobId, "--format", "%L"}, {}, 30);
+    if (r.exitCode != 0) return std::nullopt;
+    return parseSlurmDuration(firstLine(r.out));
+}
+
+std::string slurmQueueState(const std::string& jobId) {
+    const SubprocessResult r = runSubprocess({"squeue", "--noheader", "--jobs", jobId, "--format", "%T|%r"}, {}, 30);
+    if (r.exitCode != 0) return "";
+    const std::string line = firstLine(r.out);
+    const std::size_t bar = line.find('|');
+    if (bar == std::string::npos) return line;
+    const std::string state = line.substr(0, bar), reason = line.substr(bar + 1);
+    return reason.empty() || reason == "None" ? state : state + " (" + reason + ")";
+}
+
+void requeueSlurmJob(const std::string& jobId) {
+    const SubprocessResult r = runSubprocess({"scontrol", "requeue", jobId}, {}, 60);
+    if (r.exitCode != 0) {
+        const std::string why = firstLine(r.err).empty() ? "exit code " + std::to_string(r.exitCode) : firstLine(r.err);
+        throw FraError("scontrol requeue " + jobId + " failed: " + why);
+    }
+}
+
+SlurmIncarnation SlurmIncarnation::ofThisProcess() {
+    SlurmIncarnation i;
+    if (const char* job = std::getenv("SLURM_JOB_ID"); job && *job) i.jobId = job;
+    if (const char* restart = std::getenv("SLURM_RESTART_COUNT"); restart && *restart) {
+        char* end = nullptr;
+        const long long n = std::strtoll(restart, &end, 10);
+        if (end && *end == '\0' && n >= 0) i.restartCount = n;
+    }
+    return i;
+}
+
+}  // namespace fra
+
+namespace fra {
+
+std::string requeueAfterSignal(const RunDirectory& run, int maxTimeouts) {
+    const SlurmIncarnation job = SlurmIncarnation::ofThisProcess();
+    RunStatus status = run.readStatus();
+    double lead = 120;
+    if (const char* s = std::getenv("FRA_SLURM_SIGNAL_S"); s && *s) lead = std::atof(s);
+    const std::optional<double> left = job.jobId.empty() ? std::nullopt : slurmTimeLeftSeconds(job.jobId);
+    const bool timeLimit = left && *left <= lead + 60;
+    int timeouts = 0;
+    for (const auto& stop : status.slurmStops)
+        if (stop.value("reason", "") == "time limit" && stop.value("requeued", false)) ++timeouts;
+    const bool requeue = !job.jobId.empty() && (!timeLimit || timeouts < maxTimeouts);
+    std::string line = std::string(timeLimit ? "time limit" : "preemption") + " signal: checkpoint at step " +
+                       std::to_string(status.checkpointStep);
+    if (job.jobId.empty()) line += "; not a Slurm job, nothing to requeue";
+    else if (!requeue)
+        line += "; the time limit has been reached " + std::to_string(timeouts) + " times (run.slurm_max_timeouts): not requeued, submit " +
+                (run.root() / kSubmissionFolder / "job.sh").string() + " again to continue";
+    else line += "; job " + job.jobId + " requeued";
+    if (requeue) requeueSlurmJob(job.jobId);
+    status.slurmStops.push_back({{"time", unixNow()}, {"step", status.checkpointStep}, {"reason", timeLimit ? "time limit" : "preemption"},
+                                 {"slurm_job_id", job.jobId}, {"slurm_restart", job.restartCount}, {"requeued", requeue}});
+    status.message = line;
+    run.writeStatus(status);
+    run.appendLog("info", "slurm: " + line);
+    return line;
+}
+
+}  // namespace fra

@@ -1,0 +1,67 @@
+#pragma once
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fra {
+
+// Pre-training as a Slurm batch job, through Slurm's own clients (sbatch, squeue, scontrol):
+// the job script `fra submit slurm` writes into the run folder, its submission, and what a job
+// stopping on its signal asks of Slurm. Nothing here needs LibTorch.
+struct SlurmJobRequest {
+    std::filesystem::path run;              // the run folder (absolute); the job writes it
+    std::vector<std::string> pretrainArgs;  // `fra pretrain`'s arguments, without --out
+    std::string fra;                        // the fra the job runs (absolute path, or a name on the node's PATH)
+    int nodes = 1;
+    int tasksPerNode = 1;                   // one task per GPU; 1 on CPU nodes
+    int gpusPerNode = 0;
+    int cpusPerTask = 0;                    // 0: the cluster's default
+    std::string time, partition, account, qos;  // empty: the cluster's default
+    std::filesystem::path setupFile;        // shell lines run before fra (module load, conda activate)
+    std::vector<std::string> sbatchExtra;   // more #SBATCH options, e.g. "--constraint=a100"
+    int signalSeconds = 120;                // SIGUSR2 this long before the time limit
+};
+
+// The job script: one task per GPU through srun, the log of every run of the job appended to
+// slurm/job-<id>.log, --requeue, SIGUSR2 to the tasks before the time limit. A job started again
+// (requeued or resubmitted) resumes the run from its newest checkpoint. Throws FraError naming the
+// setup file when it cannot be read or is not text.
+std::string slurmJobScript(const SlurmJobRequest& request);
+
+struct SlurmSubmission {
+    std::string jobId;
+    std::string cluster;   // empty when sbatch does not name it
+    std::filesystem::path script;
+};
+
+// Writes slurm/job.sh into the run folder, submits it with `sbatch --parsable` and records the job
+// in slurm/submission.json. Throws FraError with sbatch's own first line when it refuses (an
+// unknown partition, an invalid time) or is missing; the folder is then removed again if this
+// call created it.
+SlurmSubmission submitSlurmJob(const SlurmJobRequest& request);
+
+// A Slurm duration ("MM", "MM:SS", "HH:MM:SS", "D-HH", "D-HH:MM", "D-HH:MM:SS") in seconds;
+// nullopt for UNLIMITED, NOT_SET, INVALID or anything malformed.
+std::optional<double> parseSlurmDuration(const std::string& text);
+
+// How long job `jobId` has left before its time limit (squeue), when Slurm can say.
+std::optional<double> slurmTimeLeftSeconds(const std::string& jobId);
+
+// The job's queue state as squeue reports it ("PENDING (Priority)", "RUNNING", ...); empty when
+// squeue no longer lists it or is not installed.
+std::string slurmQueueState(const std::string& jobId);
+
+// `scontrol requeue JOB`; throws FraError with scontrol's message when it refuses.
+void requeueSlurmJob(const std::string& jobId);
+
+class RunDirectory;
+
+// After a run of this Slurm job stopped with a checkpoint on the job's signal (on rank 0): tells a
+// time limit (the job has no more than the signal's lead, FRA_SLURM_SIGNAL_S, plus a minute left)
+// from a preemption as submitit does, requeues the job (a time limit at most `maxTimeouts` times),
+// and records the stop in run.json ("slurm_stops") and run.log. Returns the line to print; throws
+// FraError when scontrol refuses the requeue.
+std::string requeueAfterSignal(const RunDirectory& run, int maxTimeouts);
+
+}  // namespace fra

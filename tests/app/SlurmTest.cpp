@@ -1,0 +1,176 @@
+// `fra submit slurm` on a real one-node Slurm cluster that the test starts (Debian's munge,
+// slurmctld, slurmd; tests/support/SlurmCluster): the job script, a preemption (Slurm's signal sent
+// with scancel) that ends, after the job requeued itself and resumed, with the uninterrupted run's
+// curve, two tasks that match one process, and one-line refusals that leave nothing behind.
+#include "run/MetricsLog.h"
+#include "run/RunDirectory.h"
+#include "support/Process.h"
+#include "support/SlurmCluster.h"
+#include "support/TempDir.h"
+#include "support/TestImages.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <gtest/gtest.h>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Settings under which one process and two ranks, and a resumed and an uninterrupted run, agree.
+std::vector<std::string> settings() {
+    return {"--set", "model.arch=resnet18", "--set", "model.num_regions=4", "--set", "model.embed_dim=16", "--set", "model.hidden_dim=32",
+            "--set", "model.decoder_heads=2", "--set", "model.decoder_feedforward=16", "--set", "model.decoder_dropout=0",
+            "--set", "data.image_size=64", "--set", "data.batch_size=8", "--set", "data.workers=1", "--set", "run.threads=1",
+            "--set", "run.probe_images=2", "--set", "optim.warmup_epochs=0", "--set", "optim.epochs=20", "--set", "run.checkpoint_every=1000",
+            "--set", "run.distributed_timeout_s=30", "--set", "run.heartbeat_s=1", "--set", "optim.reference_batch=512",
+            "--set", "loss.teacher_temperature=0.04", "--set", "loss.lambda_r=0.1", "--set", "run.seed=3"};
+}
+
+std::vector<std::string> submitArgs(const fs::path& data, const fs::path& out, int steps, std::vector<std::string> more = {}) {
+    std::vector<std::string> args = {FRA_CLI, "submit", "slurm", "--data", data.string(), "--out", out.string(), "--steps", std::to_string(steps)};
+    for (const auto& s : settings()) args.push_back(s);
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+}
+
+std::string jobIdOf(const ProcessResult& submitted) {
+    const std::string prefix = "submitted job ";
+    const std::size_t at = submitted.out.find(prefix);
+    if (at == std::string::npos) return "";
+    const std::size_t end = submitted.out.find_first_not_of("0123456789", at + prefix.size());
+    return submitted.out.substr(at + prefix.size(), end - at - prefix.size());
+}
+
+std::size_t loggedSteps(const fs::path& run) {
+    return fs::exists(run / "metrics.jsonl") ? fra::MetricsReader::readAll(run / "metrics.jsonl").size() : 0;
+}
+
+std::string stateOf(const fs::path& run) {
+    return fs::exists(run / "run.json") ? fra::RunDirectory::open(run).readStatus().state : "";
+}
+
+double secondsSince(std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+void expectSameCurve(const fs::path& run, const fs::path& reference, double tolerance) {
+    const auto expected = fra::MetricsReader::readAll(reference / "metrics.jsonl");
+    const auto actual = fra::MetricsReader::readAll(run / "metrics.jsonl");
+    ASSERT_EQ(actual.size(), expected.size());
+    for (std::size_t i = 0; i < actual.size(); ++i) {
+        EXPECT_EQ(actual[i].step, static_cast<std::int64_t>(i + 1));
+        EXPECT_NEAR(actual[i].loss, expected[i].loss, tolerance * std::abs(expected[i].loss)) << "step " << i + 1;
+        EXPECT_NEAR(actual[i].lossR, expected[i].lossR, tolerance * std::abs(expected[i].lossR)) << "step " << i + 1;
+        EXPECT_EQ(actual[i].lr, expected[i].lr) << "step " << i + 1;
+    }
+}
+
+class Slurm : public ::testing::Test {
+protected:
+    void SetUp() override {
+        cluster = std::make_unique<SlurmCluster>(dir / "cluster");
+        testimages::writeFolder(dir / "faces", 16, 72);
+    }
+    void TearDown() override { cluster.reset(); }
+
+    std::string logs(const fs::path& run) const {
+        std::string text;
+        if (fs::exists(run / "slurm"))
+            for (const auto& e : fs::directory_iterator(run / "slurm"))
+                if (e.path().extension() == ".log") text += readFile(e.path().string());
+        return text + readFile((dir / "cluster" / "slurmctld.log").string()).substr(0, 4000);
+    }
+
+    TempDir dir;
+    std::unique_ptr<SlurmCluster> cluster;
+};
+
+}  // namespace
+
+TEST_F(Slurm, APreemptedJobRequeuesItselfAndEndsWithTheUninterruptedCurve) {
+    constexpr int kSteps = 40;
+    std::vector<std::string> reference = {FRA_CLI, "pretrain", "--data", (dir / "faces").string(), "--out", (dir / "reference").string(),
+                                          "--steps", std::to_string(kSteps), "--quiet"};
+    for (const auto& s : settings()) reference.push_back(s);
+    const ProcessResult uninterrupted = runProcess(reference);
+    ASSERT_EQ(uninterrupted.exitCode, 0) << uninterrupted.err;
+
+    const fs::path run = dir / "runs" / "preempted";
+    const ProcessResult submitted = runProcess(submitArgs(dir / "faces", run, kSteps));
+    ASSERT_EQ(submitted.exitCode, 0) << submitted.err;
+    const std::string job = jobIdOf(submitted);
+    ASSERT_FALSE(job.empty()) << submitted.out;
+    EXPECT_TRUE(fs::exists(run / "slurm" / "job.sh"));
+    EXPECT_NE(readFile((run / "slurm" / "job.sh").string()).find("#SBATCH --signal=USR2@"), std::string::npos);
+
+    ASSERT_TRUE(waitUntil([&] { return loggedSteps(run) >= 5; }, 180)) << logs(run);
+    // a preemption: Slurm's signal to the job's tasks, as PreemptMode=REQUEUE with a grace time sends it
+    const auto signalled = std::chrono::steady_clock::now();
+    const ProcessResult signal = runProcess({"/usr/bin/scancel", "--signal=USR2", job});
+    ASSERT_EQ(signal.exitCode, 0) << signal.err;
+    ASSERT_TRUE(waitUntil([&] { return fra::RunDirectory::open(run).readStatus().slurmStops.size() == 1; }, 60)) << logs(run);
+    const double toCheckpoint = secondsSince(signalled);
+    const auto stop = fra::RunDirectory::open(run).readStatus().slurmStops.at(0);
+    const std::int64_t stoppedAt = stop.value("step", std::int64_t{-1});
+    EXPECT_EQ(stop.value("reason", ""), "preemption");
+    EXPECT_TRUE(stop.value("requeued", false));
+    EXPECT_LT(stoppedAt, kSteps) << "the signal came too late to interrupt the run";
+    EXPECT_TRUE(fs::exists(run / "checkpoints" / ("ckpt_" + std::string(10 - std::to_string(stoppedAt).size(), '0') + std::to_string(stoppedAt) + ".pt")));
+    const auto requeued = std::chrono::steady_clock::now();
+    ASSERT_TRUE(waitUntil([&] { return loggedSteps(run) > static_cast<std::size_t>(stoppedAt); }, 180)) << logs(run);
+    const double toFirstStep = secondsSince(requeued);
+    ASSERT_TRUE(waitUntil([&] { return stateOf(run) == "finished" && cluster->jobState(job).empty(); }, 180)) << logs(run);
+
+    expectSameCurve(run, dir / "reference", 0.0);  // the same process configuration on the CPU: identical
+    const fra::RunStatus status = fra::RunDirectory::open(run).readStatus();
+    EXPECT_EQ(status.jobId, job);
+    EXPECT_NE(status.launcher.find("slurm (job " + job), std::string::npos) << status.launcher;
+    const std::string log = logs(run);
+    EXPECT_NE(log.find("run 0 on"), std::string::npos) << log;
+    EXPECT_NE(log.find("run 1 on"), std::string::npos) << log;  // the requeued run appended to the same log
+    EXPECT_NE(readFile((run / "run.log").string()).find("slurm: preemption signal: checkpoint at step"), std::string::npos);
+    std::printf("{\"bench\": \"slurm-requeue\", \"signal_to_checkpoint_s\": %.2f, \"requeue_to_first_step_s\": %.2f, \"steps_lost\": 0}\n",
+                toCheckpoint, toFirstStep);
+}
+
+TEST_F(Slurm, TwoTasksMatchOneProcessWithTheCombinedBatch) {
+    constexpr int kSteps = 6;
+    std::vector<std::string> single = {FRA_CLI, "pretrain", "--data", (dir / "faces").string(), "--out", (dir / "single").string(),
+                                       "--steps", std::to_string(kSteps), "--quiet"};
+    for (const auto& s : settings()) single.push_back(s);
+    const ProcessResult one = runProcess(single);
+    ASSERT_EQ(one.exitCode, 0) << one.err;
+    const fs::path run = dir / "runs" / "two";
+    const ProcessResult submitted = runProcess(submitArgs(dir / "faces", run, kSteps, {"--tasks-per-node", "2", "--cpus-per-task", "1"}));
+    ASSERT_EQ(submitted.exitCode, 0) << submitted.err;
+    const std::string job = jobIdOf(submitted);
+    ASSERT_TRUE(waitUntil([&] { return stateOf(run) == "finished" && cluster->jobState(job).empty(); }, 240)) << logs(run);
+    expectSameCurve(run, dir / "single", 1e-4);
+    const fra::RunStatus status = fra::RunDirectory::open(run).readStatus();
+    EXPECT_NE(status.device.find("2 ranks"), std::string::npos) << status.device;
+    EXPECT_NE(status.launcher.find("task 0 of 2"), std::string::npos) << status.launcher;
+}
+
+TEST_F(Slurm, RefusalsAreOneLineAndLeaveNothingBehind) {
+    auto expectRefused = [&](const std::vector<std::string>& argv, const std::string& fragment, const fs::path& out) {
+        const ProcessResult r = runProcess(argv);
+        EXPECT_EQ(r.exitCode, 1) << r.out << r.err;
+        const auto errLines = lines(r.err);
+        ASSERT_EQ(errLines.size(), 1u) << r.err;
+        EXPECT_NE(errLines[0].find(fragment), std::string::npos) << r.err;
+        EXPECT_FALSE(fs::exists(out)) << out;
+    };
+    expectRefused(submitArgs(dir / "faces", dir / "a", 4, {"--partition", "nosuchpartition"}), "sbatch refused the job: ", dir / "a");
+    std::ofstream(dir / "setup.sh") << "module load cuda\n#SBATCH --mem=4G\n";
+    expectRefused(submitArgs(dir / "faces", dir / "b", 4, {"--setup-file", (dir / "setup.sh").string()}), "setup.sh':2: #SBATCH lines", dir / "b");
+    expectRefused(submitArgs(dir / "faces", dir / "c", 4, {"--set", "model.num_regions=0"}), "model.num_regions", dir / "c");
+    // no sbatch on PATH: the machine is not a login node
+    const std::string path = std::getenv("PATH");
+    ::setenv("PATH", "/nonexistent", 1);
+    expectRefused(submitArgs(dir / "faces", dir / "d", 4), "sbatch was not found", dir / "d");
+    ::setenv("PATH", path.c_str(), 1);
+}
