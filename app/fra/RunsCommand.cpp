@@ -32,7 +32,9 @@ void printTable(const std::vector<fra::RunOverview>& runs) {
     std::vector<std::vector<std::string>> rows = {{"NAME", "PRESET", "STATE", "STEP", "HEARTBEAT", "LAST", "BEST", "JOB"}};
     for (const auto& o : runs) {
         std::string state = o.liveness.describe();
-        if (o.liveness.state == "unreadable") state += ": " + o.message;
+        if (o.liveness.state == "unreadable" || o.liveness.state == "submitted") state += ": " + o.message;
+        else if (o.liveness.state == "queued") state += ": " + o.queue;
+        else if (!o.queue.empty() && o.queue != "RUNNING") state += " (job " + o.queue + ")";  // e.g. requeued, pending again
         rows.push_back({o.name, o.preset.empty() ? "-" : o.preset, state, stepText(o),
                         o.liveness.heartbeatAge >= 0 ? fra::formatAge(o.liveness.heartbeatAge) + " ago" : "-", lossText(o.lastLoss),
                         lossText(o.bestLoss), o.jobId.empty() ? "-" : o.jobId});

@@ -2,9 +2,12 @@
 
 #include "run/MetricsLog.h"
 #include "run/RunDirectory.h"
+#include "slurm/SlurmJob.h"
+#include "util/FraError.h"
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 
 namespace fs = std::filesystem;
 
@@ -12,6 +15,11 @@ namespace fra {
 
 namespace {
 nlohmann::json numberOrNull(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
+
+bool isSubmission(const fs::path& folder) {
+    std::error_code ec;
+    return fs::is_regular_file(folder / kSubmissionFolder / "submission.json", ec);
+}
 }  // namespace
 
 nlohmann::json RunOverview::toJson() const {
@@ -29,7 +37,8 @@ nlohmann::json RunOverview::toJson() const {
                         {"best_loss", numberOrNull(bestLoss)},
                         {"job_id", jobId},
                         {"launcher", launcher},
-                        {"message", message}};
+                        {"message", message},
+                        {"queue", queue}};
     if (!liveness.heartbeatError.empty()) j["heartbeat_error"] = liveness.heartbeatError;
     return j;
 }
@@ -38,12 +47,13 @@ std::vector<fs::path> findRuns(const std::vector<fs::path>& folders) {
     std::vector<fs::path> runs;
     for (const auto& folder : folders) {
         std::error_code ec;
-        if (RunDirectory::looksLikeRun(folder)) {
+        if (RunDirectory::looksLikeRun(folder) || isSubmission(folder)) {
             runs.push_back(fs::absolute(folder).lexically_normal());
             continue;
         }
         for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec))
-            if (it->is_directory(ec) && RunDirectory::looksLikeRun(it->path())) runs.push_back(fs::absolute(it->path()).lexically_normal());
+            if (it->is_directory(ec) && (RunDirectory::looksLikeRun(it->path()) || isSubmission(it->path())))
+                runs.push_back(fs::absolute(it->path()).lexically_normal());
     }
     std::sort(runs.begin(), runs.end());
     runs.erase(std::unique(runs.begin(), runs.end()), runs.end());
@@ -55,12 +65,27 @@ RunOverview overviewOf(const fs::path& runRoot, const LivenessPolicy& policy) {
     o.path = runRoot;
     o.name = runRoot.filename().string();
     try {
+        const fs::path submission = runRoot / kSubmissionFolder / "submission.json";
+        std::error_code ec;
+        if (fs::exists(submission, ec)) {
+            std::ifstream in(submission);
+            o.jobId = nlohmann::json::parse(in).value("job_id", "");
+            if (o.jobId.empty()) throw FraError("'" + submission.string() + "' names no job_id");
+            o.queue = slurmQueueState(o.jobId);
+        }
+        if (!RunDirectory::looksLikeRun(runRoot)) {  // submitted; the job has not started the run yet
+            o.liveness.state = o.queue.empty() ? "submitted" : "queued";
+            o.message = o.queue.empty() ? "job " + o.jobId + " is no longer queued and never started the run: see its log in " +
+                                              (runRoot / kSubmissionFolder).string()
+                                        : "job " + o.jobId + " " + o.queue;
+            return o;
+        }
         const RunDirectory run = RunDirectory::open(runRoot);
         const RunStatus status = run.readStatus();
         o.preset = status.preset;
         o.step = status.step;
         o.totalSteps = status.totalSteps;
-        o.jobId = status.jobId;
+        if (!status.jobId.empty()) o.jobId = status.jobId;
         o.launcher = status.launcher;
         o.message = status.message;
         o.liveness = judgeLiveness(runRoot, status, policy);

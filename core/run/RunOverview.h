@@ -22,11 +22,13 @@ struct RunOverview {
     std::string jobId;
     std::string launcher;
     std::string message;        // run.json's message, or why the run cannot be read
+    std::string queue;          // a Slurm job's state in the queue ("PENDING (Priority)", "RUNNING"), while squeue lists it
 
     nlohmann::json toJson() const;
 };
 
-// The runs among `folders`: a folder that is a run, or the runs directly inside it; sorted by path.
+// The runs among `folders`: a folder that is a run (or a submitted Slurm job that has not started
+// it yet), or the runs directly inside it; sorted by path.
 std::vector<std::filesystem::path> findRuns(const std::vector<std::filesystem::path>& folders);
 
 // Never throws for a broken run: it comes back with state "unreadable" and the reason.

@@ -37,6 +37,13 @@ std::vector<std::string> submitArgs(const fs::path& data, const fs::path& out, i
     return args;
 }
 
+// The same training as one process outside Slurm: the reference curve.
+std::vector<std::string> localPretrain(const fs::path& data, const fs::path& out, int steps) {
+    std::vector<std::string> args = {FRA_CLI, "pretrain", "--data", data.string(), "--out", out.string(), "--steps", std::to_string(steps), "--quiet"};
+    for (const auto& s : settings()) args.push_back(s);
+    return args;
+}
+
 std::string jobIdOf(const ProcessResult& submitted) {
     const std::string prefix = "submitted job ";
     const std::size_t at = submitted.out.find(prefix);
@@ -93,10 +100,7 @@ protected:
 
 TEST_F(Slurm, APreemptedJobRequeuesItselfAndEndsWithTheUninterruptedCurve) {
     constexpr int kSteps = 40;
-    std::vector<std::string> reference = {FRA_CLI, "pretrain", "--data", (dir / "faces").string(), "--out", (dir / "reference").string(),
-                                          "--steps", std::to_string(kSteps), "--quiet"};
-    for (const auto& s : settings()) reference.push_back(s);
-    const ProcessResult uninterrupted = runProcess(reference);
+    const ProcessResult uninterrupted = runProcess(localPretrain(dir / "faces", dir / "reference", kSteps));
     ASSERT_EQ(uninterrupted.exitCode, 0) << uninterrupted.err;
 
     const fs::path run = dir / "runs" / "preempted";
@@ -121,6 +125,14 @@ TEST_F(Slurm, APreemptedJobRequeuesItselfAndEndsWithTheUninterruptedCurve) {
     EXPECT_LT(stoppedAt, kSteps) << "the signal came too late to interrupt the run";
     EXPECT_TRUE(fs::exists(run / "checkpoints" / ("ckpt_" + std::string(10 - std::to_string(stoppedAt).size(), '0') + std::to_string(stoppedAt) + ".pt")));
     const auto requeued = std::chrono::steady_clock::now();
+    // requeued: the run browser for a terminal shows the job waiting in the queue again
+    bool sawPending = false;
+    waitUntil([&] {
+        const ProcessResult listed = runProcess({FRA_CLI, "runs", (dir / "runs").string()});
+        sawPending = listed.out.find("(job PENDING") != std::string::npos;
+        return sawPending || loggedSteps(run) > static_cast<std::size_t>(stoppedAt);
+    }, 60);
+    EXPECT_TRUE(sawPending) << "fra runs never showed the requeued job pending";
     ASSERT_TRUE(waitUntil([&] { return loggedSteps(run) > static_cast<std::size_t>(stoppedAt); }, 180)) << logs(run);
     const double toFirstStep = secondsSince(requeued);
     ASSERT_TRUE(waitUntil([&] { return stateOf(run) == "finished" && cluster->jobState(job).empty(); }, 180)) << logs(run);
@@ -137,12 +149,37 @@ TEST_F(Slurm, APreemptedJobRequeuesItselfAndEndsWithTheUninterruptedCurve) {
                 toCheckpoint, toFirstStep);
 }
 
+// A real time limit: Slurm signals the job before it (--time=1, the signal's lead 40 s), the job
+// checkpoints and requeues itself; the second time it reaches the limit, run.slurm_max_timeouts=1
+// is used up and the run stays stopped at its checkpoint, saying how to continue.
+TEST_F(Slurm, ATimeLimitRequeuesUntilTheCapAndThenStopsResumable) {
+    const fs::path run = dir / "runs" / "limited";
+    const ProcessResult submitted =
+        runProcess(submitArgs(dir / "faces", run, 100000, {"--time", "1", "--signal-lead", "40", "--set", "run.slurm_max_timeouts=1", "--set", "optim.epochs=100000"}));
+    ASSERT_EQ(submitted.exitCode, 0) << submitted.err;
+    const std::string job = jobIdOf(submitted);
+    ASSERT_TRUE(waitUntil([&] { return fs::exists(run / "run.json") && fra::RunDirectory::open(run).readStatus().slurmStops.size() == 2; }, 400))
+        << logs(run);
+    ASSERT_TRUE(waitUntil([&] { return cluster->jobState(job).empty(); }, 120)) << logs(run);
+    const fra::RunStatus status = fra::RunDirectory::open(run).readStatus();
+    EXPECT_EQ(status.state, "stopped");
+    EXPECT_NE(status.message.find("run.slurm_max_timeouts"), std::string::npos) << status.message;
+    const auto& first = status.slurmStops.at(0);
+    const auto& second = status.slurmStops.at(1);
+    EXPECT_EQ(first.value("reason", ""), "time limit");
+    EXPECT_TRUE(first.value("requeued", false));
+    EXPECT_EQ(second.value("reason", ""), "time limit");
+    EXPECT_FALSE(second.value("requeued", true));
+    EXPECT_EQ(second.value("slurm_restart", -1), 1);
+    EXPECT_GT(second.value("step", 0), first.value("step", 0));
+    ASSERT_TRUE(fra::RunDirectory::open(run).latestCheckpoint());
+    EXPECT_EQ(fra::RunDirectory::open(run).latestCheckpoint()->step, status.checkpointStep);
+    EXPECT_EQ(loggedSteps(run), static_cast<std::size_t>(status.checkpointStep));  // nothing trained after the checkpoint is lost
+}
+
 TEST_F(Slurm, TwoTasksMatchOneProcessWithTheCombinedBatch) {
     constexpr int kSteps = 6;
-    std::vector<std::string> single = {FRA_CLI, "pretrain", "--data", (dir / "faces").string(), "--out", (dir / "single").string(),
-                                       "--steps", std::to_string(kSteps), "--quiet"};
-    for (const auto& s : settings()) single.push_back(s);
-    const ProcessResult one = runProcess(single);
+    const ProcessResult one = runProcess(localPretrain(dir / "faces", dir / "single", kSteps));
     ASSERT_EQ(one.exitCode, 0) << one.err;
     const fs::path run = dir / "runs" / "two";
     const ProcessResult submitted = runProcess(submitArgs(dir / "faces", run, kSteps, {"--tasks-per-node", "2", "--cpus-per-task", "1"}));
@@ -173,4 +210,22 @@ TEST_F(Slurm, RefusalsAreOneLineAndLeaveNothingBehind) {
     ::setenv("PATH", "/nonexistent", 1);
     expectRefused(submitArgs(dir / "faces", dir / "d", 4), "sbatch was not found", dir / "d");
     ::setenv("PATH", path.c_str(), 1);
+}
+
+// Before its job starts the run, a submitted folder is listed by `fra runs` with the job's queue
+// state; once the job has left the queue without starting it, the line says where its log is.
+TEST_F(Slurm, FraRunsShowsAJobWaitingInTheQueue) {
+    const fs::path run = dir / "runs" / "held";
+    const ProcessResult submitted = runProcess(submitArgs(dir / "faces", run, 4, {"--sbatch-extra=--hold"}));
+    ASSERT_EQ(submitted.exitCode, 0) << submitted.err;
+    const std::string job = jobIdOf(submitted);
+    const ProcessResult queued = runProcess({FRA_CLI, "runs", (dir / "runs").string()});
+    ASSERT_EQ(queued.exitCode, 0) << queued.err;
+    EXPECT_NE(queued.out.find("queued: PENDING (JobHeldUser)"), std::string::npos) << queued.out;
+    EXPECT_NE(queued.out.find(job), std::string::npos) << queued.out;
+    ASSERT_EQ(runProcess({"/usr/bin/scancel", job}).exitCode, 0);
+    ASSERT_TRUE(waitUntil([&] { return cluster->jobState(job).empty(); }, 30));
+    const ProcessResult gone = runProcess({FRA_CLI, "runs", "--json", (dir / "runs").string()});
+    EXPECT_NE(gone.out.find("\"state\":\"submitted\""), std::string::npos) << gone.out;
+    EXPECT_NE(gone.out.find("never started the run"), std::string::npos) << gone.out;
 }
