@@ -70,7 +70,8 @@ RunOverview overviewOf(const fs::path& runRoot, const LivenessPolicy& policy) {
         if (fs::exists(submission, ec)) {
             std::ifstream in(submission);
             o.jobId = nlohmann::json::parse(in).value("job_id", "");
-            if (o.jobId.empty()) throw FraError("'" + submission.string() + "' names no job_id");
+            if (o.jobId.empty() || o.jobId.size() > 32 || o.jobId.find_first_not_of("0123456789_") != std::string::npos)
+                throw FraError("'" + submission.string() + "': job_id '" + o.jobId.substr(0, 40) + "' is not a Slurm job id");
             o.queue = slurmQueueState(o.jobId);
         }
         if (!RunDirectory::looksLikeRun(runRoot)) {  // submitted; the job has not started the run yet

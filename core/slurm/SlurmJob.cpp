@@ -141,7 +141,7 @@ std::optional<double> parseSlurmDuration(const std::string& text) {
     double days = 0;
     if (const std::size_t dash = rest.find('-'); dash != std::string::npos) {
         const std::string d = rest.substr(0, dash);
-        if (d.empty() || d.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+        if (d.empty() || d.size() > 6 || d.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
         days = std::stod(d);
         rest = rest.substr(dash + 1);
     }

@@ -71,6 +71,6 @@ TEST(SlurmJob, DurationsAsSqueueWritesThem) {
     EXPECT_EQ(fra::parseSlurmDuration("2-03"), 2 * 86400.0 + 3 * 3600.0);
     EXPECT_EQ(fra::parseSlurmDuration("2-03:04"), 2 * 86400.0 + 3 * 3600.0 + 4 * 60.0);
     EXPECT_EQ(fra::parseSlurmDuration("1-00:00:30"), 86430.0);
-    for (const char* bad : {"UNLIMITED", "INVALID", "NOT_SET", "", "1:2:3:4", "-5", "1-", "a:b", "12345678901"})
+    for (const char* bad : {"UNLIMITED", "INVALID", "NOT_SET", "", "1:2:3:4", "-5", "1-", "a:b", "12345678901", "12345678901234567890-01"})
         EXPECT_FALSE(fra::parseSlurmDuration(bad).has_value()) << bad;
 }

@@ -1,6 +1,6 @@
 // The JSON files of a run folder: FRA_FUZZ_RUN_FILE is run.json, notes.json, config.json,
-// heartbeat.json or remote.json, read as the catalog, the notes editor, `fra runs`, `fra resume`
-// and the mirroring of runs on other machines read them.
+// heartbeat.json, remote.json or slurm/submission.json, read as the catalog, the notes editor,
+// `fra runs`, `fra resume` and the mirroring of runs on other machines read them.
 #include "FuzzSupport.h"
 #include "config/PresetLibrary.h"
 #include "remote/RemoteRun.h"
@@ -9,6 +9,7 @@
 #include "run/RunOverview.h"
 #include "run/RunNotes.h"
 
+#include <cstdlib>
 #include <string_view>
 
 FRA_FUZZ_TARGET {
@@ -24,6 +25,11 @@ FRA_FUZZ_TARGET {
         fuzz::acceptingFraErrors([&] { fra::Heartbeat::read(root); });
         fuzz::acceptingFraErrors([&] { fra::requireResumable(root, {}, false); });
         (void)fra::overviewOf(root, {}).toJson().dump();  // never throws: an unreadable heartbeat is reported
+    } else if (name == "slurm/submission.json") {
+        ::setenv("PATH", "/nonexistent", 1);  // the job id may reach squeue: here it is never found
+        (void)fra::overviewOf(root, {}).toJson().dump();  // never throws: a bad submission is reported
+        fuzz::writeFile(root / "config.json", "{}");
+        (void)fra::overviewOf(root, {}).toJson().dump();
     } else if (name == "remote.json") {
         fuzz::acceptingFraErrors([&] { fra::RemoteRunEntry::read(root); });
     } else if (name == "notes.json") {
