@@ -74,7 +74,8 @@ void addRunsCommand(CLI::App& app, CommandAction& action) {
             std::vector<fra::RunOverview> overviews;
             for (const auto& path : fra::findRuns(folders)) overviews.push_back(fra::overviewOf(path, policy));
             if (opts->json) {
-                for (const auto& o : overviews) std::cout << o.toJson().dump() << "\n";
+                for (const auto& o : overviews)  // a folder name need not be UTF-8: such bytes are written as U+FFFD
+                    std::cout << o.toJson().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
             } else if (overviews.empty()) {
                 std::cout << "no runs in " << (opts->folders.empty() ? std::string(".") : opts->folders.front())
                           << (folders.size() > 1 ? " and the other folders" : "") << "\n";

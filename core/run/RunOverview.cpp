@@ -70,8 +70,12 @@ RunOverview overviewOf(const fs::path& runRoot, const LivenessPolicy& policy) {
         if (fs::exists(submission, ec)) {
             std::ifstream in(submission);
             o.jobId = nlohmann::json::parse(in).value("job_id", "");
-            if (o.jobId.empty() || o.jobId.size() > 32 || o.jobId.find_first_not_of("0123456789_") != std::string::npos)
-                throw FraError("'" + submission.string() + "': job_id '" + o.jobId.substr(0, 40) + "' is not a Slurm job id");
+            if (o.jobId.empty() || o.jobId.size() > 32 || o.jobId.find_first_not_of("0123456789_") != std::string::npos) {
+                std::string shown;  // printable ASCII only: a cut multi-byte character would make the JSON output invalid
+                for (const char c : o.jobId.substr(0, 40)) shown += c >= 0x20 && c < 0x7f ? c : '?';
+                o.jobId.clear();
+                throw FraError("'" + submission.string() + "': job_id '" + shown + "' is not a Slurm job id");
+            }
             o.queue = slurmQueueState(o.jobId);
         }
         if (!RunDirectory::looksLikeRun(runRoot)) {  // submitted; the job has not started the run yet
@@ -100,7 +104,9 @@ RunOverview overviewOf(const fs::path& runRoot, const LivenessPolicy& policy) {
     } catch (const std::exception& e) {
         o.liveness = LivenessVerdict{};
         o.liveness.state = "unreadable";
-        o.message = e.what();
+        // a parser's message may quote the file's own bytes: kept as valid UTF-8 (U+FFFD for the rest)
+        const std::string quoted = nlohmann::json(std::string(e.what())).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        o.message = nlohmann::json::parse(quoted).get<std::string>();
     }
     return o;
 }
