@@ -19,6 +19,9 @@ for lib in libtorch libqt6widgets6 libopencv-core libqcustomplot; do
   grep -q "$lib" <<<"$depends" || fail "Depends lacks $lib (computed from the linked libraries)"
 done
 [ "$(dpkg-deb -f "$deb" Conflicts)" = "fra-workbench-cuda" ] || fail "the CPU package must conflict with the CUDA one"
+# Slurm's clients only suggested: they pull in munge, and installing the package must start no daemon
+[ "$(dpkg-deb -f "$deb" Suggests)" = "slurm-client" ] || fail "the package must suggest slurm-client (fra submit slurm)"
+! grep -Eq "slurm|munge" <<<"$depends $(dpkg-deb -f "$deb" Recommends)" || fail "slurm-client or munge must not be a dependency or recommendation"
 
 root="$work/root"
 dpkg-deb -x "$deb" "$root"
