@@ -65,19 +65,8 @@ RunOverview overviewOf(const fs::path& runRoot, const LivenessPolicy& policy) {
     o.path = runRoot;
     o.name = runRoot.filename().string();
     try {
-        const fs::path submission = runRoot / kSubmissionFolder / "submission.json";
-        std::error_code ec;
-        if (fs::exists(submission, ec)) {
-            std::ifstream in(submission);
-            o.jobId = nlohmann::json::parse(in).value("job_id", "");
-            if (o.jobId.empty() || o.jobId.size() > 32 || o.jobId.find_first_not_of("0123456789_") != std::string::npos) {
-                std::string shown;  // printable ASCII only: a cut multi-byte character would make the JSON output invalid
-                for (const char c : o.jobId.substr(0, 40)) shown += c >= 0x20 && c < 0x7f ? c : '?';
-                o.jobId.clear();
-                throw FraError("'" + submission.string() + "': job_id '" + shown + "' is not a Slurm job id");
-            }
-            o.queue = slurmQueueState(o.jobId);
-        }
+        o.jobId = submittedSlurmJobId(runRoot);
+        if (!o.jobId.empty()) o.queue = slurmQueueState(o.jobId);
         if (!RunDirectory::looksLikeRun(runRoot)) {  // submitted; the job has not started the run yet
             o.liveness.state = o.queue.empty() ? "submitted" : "queued";
             o.message = o.queue.empty() ? "job " + o.jobId + " is no longer queued and never started the run: see its log in " +

@@ -10,8 +10,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdlib>
 #include <sstream>
+#include <thread>
 
 namespace fs = std::filesystem;
 
@@ -91,6 +93,7 @@ std::string slurmJobScript(const SlurmJobRequest& r) {
       << "else\n"
       << "  srun --kill-on-bad-exit=1 " << shellQuote(r.fra) << " pretrain";
     for (const auto& a : r.pretrainArgs) s << " " << shellQuote(a);
+    if (!r.settings.empty()) s << " --config \"$RUN/" << kSubmissionFolder << "/settings.json\"";
     s << " --out \"$RUN\"\n"
       << "fi\n";
     return s.str();
@@ -112,6 +115,11 @@ SlurmSubmission submitSlurmJob(const SlurmJobRequest& request) {
     SlurmSubmission out;
     out.script = folder / "job.sh";
     try {
+        if (!request.settings.empty()) {
+            const nlohmann::json settings = nlohmann::json::parse(request.settings, nullptr, false);
+            if (!settings.is_object()) throw FraError("the job's settings are not a JSON object");
+            writeFileAtomically(folder / "settings.json", settings.dump(2) + "\n");
+        }
         writeFileAtomically(out.script, script);
         fs::permissions(out.script, fs::perms::owner_exec | fs::perms::group_exec, fs::perm_options::add, ec);
         const SubprocessResult r = runSubprocess({"sbatch", "--parsable", out.script.string()}, {}, 120);
@@ -180,6 +188,112 @@ std::string slurmQueueState(const std::string& jobId) {
     if (bar == std::string::npos) return line;
     const std::string state = line.substr(0, bar), reason = line.substr(bar + 1);
     return reason.empty() || reason == "None" ? state : state + " (" + reason + ")";
+}
+
+namespace {
+bool isSlurmJobId(const std::string& id) {
+    return !id.empty() && id.size() <= 32 && id.find_first_not_of("0123456789_") == std::string::npos;
+}
+
+void runScancel(const std::vector<std::string>& argv) {
+    const SubprocessResult r = runSubprocess(argv, {}, 60);
+    if (r.exitCode == 127) throw FraError("scancel was not found: Slurm's clients are needed (Debian: slurm-client)");
+    // a job that has already ended is not an error: it is what a stop wants
+    if (r.exitCode != 0 && r.err.find("already completed") == std::string::npos && r.err.find("Invalid job id") == std::string::npos) {
+        const std::string why = firstLine(r.err).empty() ? "exit code " + std::to_string(r.exitCode) : firstLine(r.err);
+        throw FraError("scancel failed: " + why);
+    }
+}
+}  // namespace
+
+bool SlurmJobState::finished() const {
+    static const char* running[] = {"PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "REQUEUED", "REQUEUE_HOLD", "REQUEUE_FED",
+                                    "RESIZING", "SUSPENDED", "STOPPED", "SIGNALING", "STAGE_OUT", "RESV_DEL_HOLD", "SPECIAL_EXIT"};
+    for (const char* s : running)
+        if (state == s) return false;
+    return !state.empty();
+}
+
+std::string SlurmJobState::describe() const { return reason.empty() || reason == "None" ? state : state + " (" + reason + ")"; }
+
+std::map<std::string, SlurmJobState> slurmJobStates(const std::vector<std::string>& jobIds) {
+    std::map<std::string, SlurmJobState> out;
+    std::string list;
+    for (const auto& id : jobIds)
+        if (isSlurmJobId(id)) list += (list.empty() ? "" : ",") + id;
+    if (list.empty()) return out;
+    // squeue refuses a --jobs list when one of them is unknown: list the states of every job and pick
+    const SubprocessResult r = runSubprocess({"squeue", "--noheader", "--states=all", "--format", "%i|%T|%r"}, {}, 30);
+    if (r.exitCode != 0) return out;
+    return parseSlurmJobStates(r.out, jobIds);
+}
+
+std::map<std::string, SlurmJobState> parseSlurmJobStates(const std::string& squeueOutput, const std::vector<std::string>& jobIds) {
+    std::map<std::string, SlurmJobState> out;
+    std::istringstream lines(squeueOutput);
+    for (std::string line; std::getline(lines, line);) {
+        const std::size_t a = line.find('|'), b = a == std::string::npos ? a : line.find('|', a + 1);
+        if (b == std::string::npos) continue;
+        const std::string id = line.substr(0, a);
+        std::string reason = line.substr(b + 1);
+        if (!reason.empty() && reason.back() == '\r') reason.pop_back();
+        for (const auto& wanted : jobIds)
+            if (wanted == id) out[id] = SlurmJobState{line.substr(a + 1, b - a - 1), reason};
+    }
+    return out;
+}
+
+std::string submittedSlurmJobId(const fs::path& runRoot) {
+    const fs::path submission = runRoot / kSubmissionFolder / "submission.json";
+    std::error_code ec;
+    if (!fs::exists(submission, ec)) return "";
+    std::string text, problem;
+    if (!tryReadWholeFile(submission, text, problem)) throw FraError(problem);
+    const nlohmann::json record = nlohmann::json::parse(text, nullptr, false);
+    if (record.is_discarded() || !record.is_object()) throw FraError("'" + submission.string() + "' is not a JSON object");
+    const nlohmann::json id = record.value("job_id", nlohmann::json());
+    const std::string jobId = id.is_string() ? id.get<std::string>() : "";
+    if (!isSlurmJobId(jobId)) {
+        std::string shown;  // printable ASCII only: a cut multi-byte character would make a JSON output invalid
+        for (const char c : (id.is_string() ? jobId : id.dump()).substr(0, 40)) shown += c >= 0x20 && c < 0x7f ? c : '?';
+        throw FraError("'" + submission.string() + "': job_id '" + shown + "' is not a Slurm job id");
+    }
+    return jobId;
+}
+
+void signalSlurmJob(const std::string& jobId, const std::string& signal) {
+    if (!isSlurmJobId(jobId)) throw FraError("'" + jobId + "' is not a Slurm job id");
+    runScancel({"scancel", "--signal=" + signal, jobId});
+}
+
+void cancelSlurmJob(const std::string& jobId) {
+    if (!isSlurmJobId(jobId)) throw FraError("'" + jobId + "' is not a Slurm job id");
+    runScancel({"scancel", jobId});
+}
+
+std::string stopSlurmJob(const std::string& jobId, double graceSeconds) {
+    auto stateNow = [&]() -> std::optional<SlurmJobState> {
+        const auto states = slurmJobStates({jobId});
+        const auto found = states.find(jobId);
+        return found == states.end() ? std::nullopt : std::optional<SlurmJobState>(found->second);
+    };
+    const std::optional<SlurmJobState> before = stateNow();
+    if (!before || before->finished()) return "job " + jobId + " has already ended";
+    if (before->state == "PENDING") {
+        cancelSlurmJob(jobId);
+        return "job " + jobId + " was waiting in the queue: cancelled";
+    }
+    signalSlurmJob(jobId, "TERM");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(graceSeconds);
+    bool ended = false;
+    while (!ended && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::seconds(2));
+        const std::optional<SlurmJobState> now = stateNow();
+        ended = !now || now->finished() || now->state == "PENDING";
+    }
+    cancelSlurmJob(jobId);  // whatever happened, the job does not come back
+    return ended ? "job " + jobId + " stopped with a checkpoint and was cancelled"
+                 : "job " + jobId + " did not stop within " + std::to_string(static_cast<int>(graceSeconds)) + " s of SIGTERM: cancelled";
 }
 
 void requeueSlurmJob(const std::string& jobId) {

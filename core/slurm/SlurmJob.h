@@ -1,5 +1,6 @@
 #pragma once
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,8 @@ struct SlurmJobRequest {
     std::filesystem::path setupFile;        // shell lines run before fra (module load, conda activate)
     std::vector<std::string> sbatchExtra;   // more #SBATCH options, e.g. "--constraint=a100"
     int signalSeconds = 120;                // SIGUSR2 this long before the time limit
+    std::string settings;                   // a JSON object of settings on top of the preset (the workbench's form):
+                                            // written to slurm/settings.json and given to pretrain as --config
 };
 
 // The job script: one task per GPU through srun, the log of every run of the job appended to
@@ -51,6 +54,35 @@ std::optional<double> slurmTimeLeftSeconds(const std::string& jobId);
 // The job's queue state as squeue reports it ("PENDING (Priority)", "RUNNING", ...); empty when
 // squeue no longer lists it or is not installed.
 std::string slurmQueueState(const std::string& jobId);
+
+// A job as squeue lists it: its state (PENDING, RUNNING, COMPLETED, ...) and, while it waits, why.
+struct SlurmJobState {
+    std::string state;
+    std::string reason;
+    bool finished() const;      // COMPLETED, FAILED, CANCELLED, TIMEOUT, NODE_FAIL, ...: the job will not run again by itself
+    std::string describe() const;  // "PENDING (BeginTime)", "RUNNING"
+};
+
+// The states of these jobs in one squeue call, finished jobs included while slurmctld still
+// remembers them (MinJobAge, 300 s by default). Jobs squeue does not know, or every job when squeue
+// is missing or fails, are absent from the answer.
+std::map<std::string, SlurmJobState> slurmJobStates(const std::vector<std::string>& jobIds);
+// squeue's "%i|%T|%r" lines, picked for these jobs (what slurmJobStates reads).
+std::map<std::string, SlurmJobState> parseSlurmJobStates(const std::string& squeueOutput, const std::vector<std::string>& jobIds);
+
+// The job id a submitted run folder records in slurm/submission.json; empty when it has none.
+// Throws FraError naming the file when it cannot be read or the id is not a Slurm job id.
+std::string submittedSlurmJobId(const std::filesystem::path& runRoot);
+
+// `scancel --signal=SIGNAL JOB` (the job's tasks) and `scancel JOB`; a job that has already ended
+// is not an error. Throw FraError with scancel's message otherwise.
+void signalSlurmJob(const std::string& jobId, const std::string& signal);
+void cancelSlurmJob(const std::string& jobId);
+
+// The workbench's Stop: SIGTERM to the job's tasks first, so every rank stops at the same step with
+// a checkpoint and the job does not requeue itself; then, once the job has ended or `graceSeconds`
+// have passed, scancel. A job still pending is cancelled at once. Blocks; returns what happened.
+std::string stopSlurmJob(const std::string& jobId, double graceSeconds);
 
 // `scontrol requeue JOB`; throws FraError with scontrol's message when it refuses.
 void requeueSlurmJob(const std::string& jobId);

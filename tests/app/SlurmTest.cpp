@@ -10,6 +10,7 @@
 #include "support/TestImages.h"
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -190,6 +191,37 @@ TEST_F(Slurm, TwoTasksMatchOneProcessWithTheCombinedBatch) {
     const fra::RunStatus status = fra::RunDirectory::open(run).readStatus();
     EXPECT_NE(status.device.find("2 ranks"), std::string::npos) << status.device;
     EXPECT_NE(status.launcher.find("task 0 of 2"), std::string::npos) << status.launcher;
+}
+
+// One rank of a 2-task job dies in mid-run (killed as the kernel's OOM killer would): srun ends the
+// other rank and the job, the job's log names the rank, and the run is left resumable, not "running".
+TEST_F(Slurm, ARankKilledInMidRunFailsTheJobNamingTheRank) {
+    const fs::path run = dir / "runs" / "killed";
+    const ProcessResult submitted =
+        runProcess(submitArgs(dir / "faces", run, 100000, {"--tasks-per-node", "2", "--cpus-per-task", "1", "--set", "run.checkpoint_every=3"}));
+    ASSERT_EQ(submitted.exitCode, 0) << submitted.err;
+    const std::string job = jobIdOf(submitted);
+    ASSERT_TRUE(waitUntil([&] { return loggedSteps(run) >= 4; }, 240)) << logs(run);
+    // rank 1: the fra process of this job whose task id is 1
+    pid_t rank1 = -1;
+    for (const auto& entry : fs::directory_iterator("/proc")) {
+        const std::string environ = readFile((entry.path() / "environ").string());
+        const std::string cmdline = readFile((entry.path() / "cmdline").string());
+        if (cmdline.find(FRA_CLI) != 0) continue;
+        if (environ.find(std::string("SLURM_JOB_ID=") + job + '\0') != std::string::npos &&
+            environ.find(std::string("SLURM_PROCID=1") + '\0') != std::string::npos)
+            rank1 = static_cast<pid_t>(std::stol(entry.path().filename().string()));
+    }
+    ASSERT_GT(rank1, 0) << "no process of rank 1 found";
+    ASSERT_EQ(::kill(rank1, SIGKILL), 0);
+    ASSERT_TRUE(waitUntil([&] { return cluster->jobState(job).empty(); }, 120)) << logs(run);
+    const std::string log = logs(run);
+    EXPECT_NE(log.find("task 1: Killed"), std::string::npos) << log;
+    const ProcessResult listed = runProcess({FRA_CLI, "runs", "--json", run.string()});
+    ASSERT_EQ(listed.exitCode, 0) << listed.err;
+    EXPECT_EQ(listed.out.find("\"state\":\"running\""), std::string::npos) << listed.out;
+    EXPECT_NE(stateOf(run), "finished");
+    EXPECT_TRUE(fra::RunDirectory::open(run).latestCheckpoint().has_value()) << "nothing to resume from";
 }
 
 TEST_F(Slurm, RefusalsAreOneLineAndLeaveNothingBehind) {

@@ -94,6 +94,11 @@ void SlurmCluster::start() {
          << "NodeName=" << host << " NodeAddr=127.0.0.1 CPUs=" << cpus << " State=UNKNOWN\n"
          << "PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP\n";
     conf.close();
+    // Slurm 22.05's slurmd initialises a cgroup plugin even with proctrack/linuxproc and task/none,
+    // and its default (autodetect) fails where no cgroup filesystem is mounted (a chroot, some
+    // containers). Named explicitly, cgroup/v1 loads without touching /sys/fs/cgroup and is never
+    // used by these plugins: the cluster starts on cgroup v1, v2 and none alike.
+    std::ofstream(folder_ / "cgroup.conf") << "CgroupPlugin=cgroup/v1\n";
     controller_ = spawnProcess({"/usr/sbin/slurmctld", "-D", "-c", "-i", "-f", conf_.string()}, (folder_ / "slurmctld.out").string());
     node_ = spawnProcess({"/usr/sbin/slurmd", "-D", "-f", conf_.string()}, (folder_ / "slurmd.out").string());
     useFromThisProcess();

@@ -5,6 +5,8 @@
 #include "data/LivenessSettings.h"
 #include "remote/RemoteRun.h"
 #include "run/RunNotes.h"
+#include "run/RunOverview.h"
+#include "slurm/SlurmJob.h"
 
 #include <QDir>
 #include <cmath>
@@ -22,17 +24,31 @@ CatalogScanner::CatalogScanner(QObject* parent) : QObject(parent) {
 
 CatalogScanner::~CatalogScanner() = default;
 
-void CatalogScanner::scan(const QStringList& folders) {
-    QStringList runPaths;
-    for (const auto& folder : folders) {
-        if (fra::RunDirectory::looksLikeRun(folder.toStdString())) {
-            runPaths << QDir(folder).absolutePath();
-            continue;
-        }
-        for (const auto& child : QDir(folder).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
-            if (fra::RunDirectory::looksLikeRun(child.absoluteFilePath().toStdString())) runPaths << child.absoluteFilePath();
+// The queue state of every submitted run's job, in one squeue call per scan.
+void CatalogScanner::describeSlurmJobs(QVector<RunSummary>& runs) {
+    std::vector<std::string> ids;
+    for (const auto& r : runs)
+        if (!r.slurmJobId.isEmpty()) ids.push_back(r.slurmJobId.toStdString());
+    if (ids.empty()) return;
+    const auto states = fra::slurmJobStates(ids);
+    for (auto& r : runs) {
+        if (r.slurmJobId.isEmpty()) continue;
+        const auto found = states.find(r.slurmJobId.toStdString());
+        r.slurmState = found == states.end() ? QString() : QString::fromStdString(found->second.state);
+        r.slurmJobActive = found != states.end() && !found->second.finished();
+        r.job = r.slurmJobId + ": " + (found == states.end() ? QObject::tr("left the queue") : QString::fromStdString(found->second.describe()));
+        if (r.slurmRequeues > 0) r.job += QObject::tr(", requeued %1×").arg(r.slurmRequeues);
+        if (r.state == "submitted" && r.slurmJobActive) r.state = r.stateText = QStringLiteral("queued");
+        else if (r.state == "submitted")
+            r.message = QObject::tr("job %1 is no longer queued and never started the run: see its log in %2/slurm").arg(r.slurmJobId, r.path);
     }
-    runPaths.removeDuplicates();
+}
+
+void CatalogScanner::scan(const QStringList& folders) {
+    std::vector<std::filesystem::path> folderPaths;
+    for (const auto& folder : folders) folderPaths.push_back(folder.toStdString());
+    QStringList runPaths;  // runs, and Slurm submissions whose job has not started the run yet
+    for (const auto& run : fra::findRuns(folderPaths)) runPaths << QString::fromStdString(run.string());
     QVector<RunSummary> out;
     const fra::LivenessPolicy policy = livenessPolicy();
     for (const auto& path : runPaths) {
@@ -40,6 +56,12 @@ void CatalogScanner::scan(const QStringList& folders) {
         s.path = path;
         s.name = QDir(path).dirName();
         try {
+            s.slurmJobId = QString::fromStdString(fra::submittedSlurmJobId(path.toStdString()));
+            if (!fra::RunDirectory::looksLikeRun(path.toStdString())) {  // submitted, not started: the queue tells the rest
+                s.state = s.stateText = "submitted";
+                out.push_back(s);
+                continue;
+            }
             const auto run = fra::RunDirectory::open(path.toStdString());
             const fra::RunStatus status = run.readStatus();
             s.preset = QString::fromStdString(status.preset);
@@ -61,6 +83,7 @@ void CatalogScanner::scan(const QStringList& folders) {
                 }
             }
             s.message = QString::fromStdString(status.message);
+            for (const auto& stop : status.slurmStops) s.slurmRequeues += stop.value("requeued", false) ? 1 : 0;
             s.step = status.step;
             s.totalSteps = status.totalSteps;
             const fra::RunNotes notes = fra::RunNotes::load(run.root());
@@ -87,6 +110,7 @@ void CatalogScanner::scan(const QStringList& folders) {
         }
         out.push_back(s);
     }
+    describeSlurmJobs(out);
     emit scanned(out);
 }
 

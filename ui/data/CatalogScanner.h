@@ -29,6 +29,7 @@ signals:
     void scanned(const QVector<fraui::RunSummary>& runs);
 
 private:
+    void describeSlurmJobs(QVector<RunSummary>& runs);
     struct Tracked;
     std::map<QString, std::unique_ptr<Tracked>> tracked_;
     fra::LivenessMemory liveness_;  // heartbeat sequences seen by this scanner

@@ -79,6 +79,8 @@ QVariant RunCatalog::data(const QModelIndex& index, int role) const {
     if (role == PathRole) return s->path;
     if (role == LiveRole) return s->live;
     if (role == RemoteHostRole) return s->remoteHost;
+    if (role == SlurmJobRole) return s->slurmJobId;
+    if (role == SlurmActiveRole) return s->slurmJobActive;
     if (role == Qt::DecorationRole && index.column() == Name) return runColour(s->name);
     if (role == Qt::ToolTipRole) {
         QString tip = s->path;
@@ -98,6 +100,7 @@ QVariant RunCatalog::data(const QModelIndex& index, int role) const {
     case State: return s->stateText.isEmpty() ? s->state : s->stateText;
     case Preset: return s->preset;
     case Progress: return s->totalSteps > 0 ? QString("%1 / %2").arg(s->step).arg(s->totalSteps) : QString::number(s->step);
+    case Job: return s->job;
     case BestLoss: return number(s->bestLoss);
     case LastLoss: return number(s->lastLoss);
     case Tags: return s->tags.join(", ");
@@ -108,7 +111,7 @@ QVariant RunCatalog::data(const QModelIndex& index, int role) const {
 
 QVariant RunCatalog::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
-    static const char* names[] = {"Run", "State", "Preset", "Step", "Best loss", "Last loss", "Tags", "Notes"};
+    static const char* names[] = {"Run", "State", "Preset", "Step", "Slurm job", "Best loss", "Last loss", "Tags", "Notes"};
     return names[section];
 }
 

@@ -15,8 +15,8 @@ class CatalogScanner;
 class RunCatalog : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Name, State, Preset, Progress, BestLoss, LastLoss, Tags, Notes, ColumnCount };
-    enum Role { PathRole = Qt::UserRole + 1, LiveRole, RemoteHostRole };
+    enum Column { Name, State, Preset, Progress, Job, BestLoss, LastLoss, Tags, Notes, ColumnCount };
+    enum Role { PathRole = Qt::UserRole + 1, LiveRole, RemoteHostRole, SlurmJobRole, SlurmActiveRole };
 
     explicit RunCatalog(QObject* parent = nullptr);
     ~RunCatalog() override;

@@ -26,6 +26,12 @@ struct RunSummary {
     QStringList tags;
     QString remoteHost;  // a local mirror of a run on this ssh host (remote.json)
     bool live = false;  // a process trains it, here (lock) or on another machine (fresh or late heartbeat)
+    // a run submitted to Slurm: its job, the job's state in the queue and how often it requeued itself
+    QString slurmJobId;
+    QString slurmState;     // PENDING, RUNNING, COMPLETED, ... (squeue); empty when the queue no longer lists it
+    int slurmRequeues = 0;  // stops on the job's signal after which it requeued itself (run.json)
+    QString job;            // as shown: "12: PENDING (BeginTime)", "12: RUNNING, requeued 1×", "12: left the queue"
+    bool slurmJobActive = false;  // pending or running: Stop can act on it
 };
 
 }  // namespace fraui

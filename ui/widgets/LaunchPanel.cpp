@@ -7,6 +7,12 @@
 #include "widgets/ConfigForm.h"
 
 #include <QComboBox>
+#include <QCoreApplication>
+#include <QFile>
+#include <QFontDatabase>
+#include <QGridLayout>
+#include <QPlainTextEdit>
+#include <QSpinBox>
 #include <QDateTime>
 #include <QDir>
 #include <QFileDialog>
@@ -29,6 +35,20 @@ std::vector<fra::FieldSpec> trainingFields() {
     return out;
 }
 QString thisMachine() { return LaunchPanel::tr("This machine"); }
+QLineEdit* namedLine(const char* name, const QString& tip) {
+    auto* line = new QLineEdit;
+    line->setObjectName(name);
+    line->setToolTip(tip);
+    return line;
+}
+QSpinBox* namedSpin(const char* name, int low, int high, int value, const QString& tip) {
+    auto* spin = new QSpinBox;
+    spin->setObjectName(name);
+    spin->setRange(low, high);
+    spin->setValue(value);
+    spin->setToolTip(tip);
+    return spin;
+}
 }  // namespace
 
 LaunchPanel::LaunchPanel(RunQueue* queue, QWidget* parent) : QWidget(parent), queue_(queue) {
@@ -49,9 +69,10 @@ LaunchPanel::LaunchPanel(RunQueue* queue, QWidget* parent) : QWidget(parent), qu
     target_->setObjectName("target");
     target_->setEditable(true);
     target_->addItem(thisMachine());
+    target_->addItem(slurmTarget());
     for (const auto& host : fra::sshConfigHosts()) target_->addItem(QString::fromStdString(host));
-    target_->setToolTip("This machine, or an ssh host alias from your ssh config: the run trains there, detached from the "
-                        "connection, and is mirrored here");
+    target_->setToolTip(tr("This machine; a batch job on the Slurm cluster this machine submits to (sbatch); or an ssh host alias "
+                           "from your ssh config: the run trains there, detached from the connection, and is mirrored here"));
     top->addRow("Train on", target_);
     remoteRow_ = new QWidget;
     auto* remoteLayout = new QHBoxLayout(remoteRow_);
@@ -67,6 +88,8 @@ LaunchPanel::LaunchPanel(RunQueue* queue, QWidget* parent) : QWidget(parent), qu
     remoteLayout->addWidget(new QLabel("fra there"));
     remoteLayout->addWidget(remoteFra_, 1);
     top->addRow("", remoteRow_);
+    slurmRow_ = buildSlurmRow();
+    top->addRow("", slurmRow_);
     auto* dataRow = new QHBoxLayout;
     data_ = new QComboBox;
     data_->setObjectName("dataFolder");
@@ -118,6 +141,9 @@ LaunchPanel::LaunchPanel(RunQueue* queue, QWidget* parent) : QWidget(parent), qu
     connect(target_, &QComboBox::currentTextChanged, this, &LaunchPanel::validate);
     connect(remoteFolder_, &QLineEdit::textChanged, this, &LaunchPanel::validate);
     connect(remoteFra_, &QLineEdit::textChanged, this, &LaunchPanel::validate);
+    for (auto* spin : {slurmNodes_, slurmGpus_, slurmTasks_, slurmCpus_}) connect(spin, qOverload<int>(&QSpinBox::valueChanged), this, &LaunchPanel::validate);
+    for (auto* line : {slurmTime_, slurmPartition_, slurmAccount_, slurmQos_, slurmSetup_, slurmExtra_, slurmFra_})
+        connect(line, &QLineEdit::textChanged, this, &LaunchPanel::validate);
     connect(form_, &ConfigForm::edited, this, &LaunchPanel::validate);
     connect(data_, &QComboBox::currentTextChanged, this, &LaunchPanel::validate);
     connect(name_, &QLineEdit::textEdited, this, &LaunchPanel::validate);
@@ -142,6 +168,86 @@ LaunchPanel::LaunchPanel(RunQueue* queue, QWidget* parent) : QWidget(parent), qu
     setTrainingState("idle");
 }
 
+QWidget* LaunchPanel::buildSlurmRow() {
+    auto* row = new QWidget;
+    auto* grid = new QGridLayout(row);
+    grid->setContentsMargins(0, 0, 0, 0);
+    slurmNodes_ = namedSpin("slurmNodes", 1, 4096, 1, tr("Nodes"));
+    slurmGpus_ = namedSpin("slurmGpus", 0, 64, 0, tr("GPUs per node, one task each (0: CPU nodes)"));
+    slurmTasks_ = namedSpin("slurmTasks", 1, 1024, 1, tr("Tasks per node on CPU nodes (with GPUs: one per GPU)"));
+    slurmCpus_ = namedSpin("slurmCpus", 0, 4096, 0, tr("CPUs per task (0: the cluster's default)"));
+    slurmTime_ = namedLine("slurmTime", tr("Time limit of each run of the job, as sbatch takes it (e.g. 1-00:00:00); empty: the partition's"));
+    slurmPartition_ = namedLine("slurmPartition", tr("Partition (empty: the cluster's default)"));
+    slurmAccount_ = namedLine("slurmAccount", tr("Account"));
+    slurmQos_ = namedLine("slurmQos", tr("Quality of service"));
+    slurmSetup_ = namedLine("slurmSetup", tr("A file of shell lines run on the node before fra (module load, conda activate)"));
+    slurmExtra_ = namedLine("slurmExtra", tr("More sbatch options, separated by spaces, e.g. --constraint=a100 --mem=64G"));
+    slurmFra_ = namedLine("slurmFra", tr("The fra the nodes run: a path every node sees, or a name on their PATH"));
+    slurmFra_->setText(QSettings().value("slurm/fra", bundledFra()).toString());
+    const std::pair<QString, QWidget*> cells[] = {{tr("nodes"), slurmNodes_},         {tr("GPUs per node"), slurmGpus_},
+                                                  {tr("tasks per node"), slurmTasks_}, {tr("CPUs per task"), slurmCpus_},
+                                                  {tr("time"), slurmTime_},            {tr("partition"), slurmPartition_},
+                                                  {tr("account"), slurmAccount_},      {tr("QoS"), slurmQos_}};
+    int i = 0;
+    for (const auto& [label, widget] : cells) {
+        grid->addWidget(new QLabel(label), i / 4, (i % 4) * 2);
+        grid->addWidget(widget, i / 4, (i % 4) * 2 + 1);
+        widget->setAccessibleName(label);
+        ++i;
+    }
+    grid->addWidget(new QLabel(tr("setup file")), 2, 0);
+    grid->addWidget(slurmSetup_, 2, 1, 1, 3);
+    grid->addWidget(new QLabel(tr("sbatch options")), 2, 4);
+    grid->addWidget(slurmExtra_, 2, 5, 1, 3);
+    grid->addWidget(new QLabel(tr("fra on the nodes")), 3, 0);
+    grid->addWidget(slurmFra_, 3, 1, 1, 7);
+    slurmScript_ = new QPlainTextEdit;
+    slurmScript_->setObjectName("slurmScript");
+    slurmScript_->setAccessibleName(tr("Job script"));
+    slurmScript_->setReadOnly(true);
+    slurmScript_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    slurmScript_->setMaximumHeight(160);
+    slurmScript_->setToolTip(tr("The job script as it will be submitted (written to RUN/slurm/job.sh)"));
+    grid->addWidget(new QLabel(tr("job script")), 4, 0, Qt::AlignTop);
+    grid->addWidget(slurmScript_, 4, 1, 1, 7);
+    return row;
+}
+
+QString LaunchPanel::slurmTarget() { return tr("Slurm cluster (sbatch from here)"); }
+
+QString LaunchPanel::bundledFra() {
+    const QString here = QCoreApplication::applicationDirPath();
+    for (const QString& candidate : {here + "/fra", here + "/../fra/fra", here + "/../../app/fra/fra"})
+        if (QFile::exists(candidate)) return QDir::cleanPath(candidate);
+    return "fra";
+}
+
+bool LaunchPanel::slurm() const { return target_->currentText() == slurmTarget(); }
+
+fra::SlurmJobRequest LaunchPanel::slurmRequest() const {
+    fra::SlurmJobRequest r;
+    r.run = QDir(QDir(runsFolder_).absoluteFilePath(name_->text().trimmed())).absolutePath().toStdString();
+    nlohmann::json settings = fra::ConfigSchema::instance().toJson(config());
+    settings.erase("preset");
+    if (settings.contains("data")) settings["data"].erase("root");  // given as --data
+    r.settings = settings.dump();
+    r.pretrainArgs = {"--preset", preset_->currentText().toStdString(), "--data", QDir(data_->currentText().trimmed()).absolutePath().toStdString()};
+    r.fra = slurmFra_->text().trimmed().toStdString();
+    r.nodes = slurmNodes_->value();
+    r.gpusPerNode = slurmGpus_->value();
+    r.tasksPerNode = r.gpusPerNode > 0 ? r.gpusPerNode : slurmTasks_->value();
+    r.cpusPerTask = slurmCpus_->value();
+    r.time = slurmTime_->text().trimmed().toStdString();
+    r.partition = slurmPartition_->text().trimmed().toStdString();
+    r.account = slurmAccount_->text().trimmed().toStdString();
+    r.qos = slurmQos_->text().trimmed().toStdString();
+    if (!slurmSetup_->text().trimmed().isEmpty()) r.setupFile = QDir(slurmSetup_->text().trimmed()).absolutePath().toStdString();
+    for (const auto& option : slurmExtra_->text().split(' ', Qt::SkipEmptyParts)) r.sbatchExtra.push_back(option.toStdString());
+    return r;
+}
+
+QString LaunchPanel::slurmScript() const { return slurmScript_->toPlainText(); }
+
 void LaunchPanel::setRunsFolder(const QString& folder) {
     runsFolder_ = folder;
     validate();
@@ -155,12 +261,12 @@ void LaunchPanel::setDataFolder(const QString& folder) {
 void LaunchPanel::setPreset(const QString& preset) { preset_->setCurrentText(preset); }
 
 void LaunchPanel::setTarget(const QString& host) { target_->setCurrentText(host.isEmpty() ? thisMachine() : host); }
-QString LaunchPanel::target() const { return remote() ? target_->currentText().trimmed() : QString(); }
+QString LaunchPanel::target() const { return remote() || slurm() ? target_->currentText().trimmed() : QString(); }
 void LaunchPanel::setRemoteRunsFolder(const QString& folder) { remoteFolder_->setText(folder); }
 void LaunchPanel::setRemoteFra(const QString& command) { remoteFra_->setText(command); }
 bool LaunchPanel::remote() const {
     const QString t = target_->currentText().trimmed();
-    return !t.isEmpty() && t != thisMachine();
+    return !t.isEmpty() && t != thisMachine() && t != slurmTarget();
 }
 QString LaunchPanel::remoteRun() const {
     const QString folder = remoteFolder_->text().trimmed();
@@ -220,12 +326,25 @@ void LaunchPanel::validate() {
     else if (QDir(target).exists() && !QDir(target).isEmpty()) nameProblem = "a run of that name exists";
     else if (remote() && target_->currentText().trimmed().startsWith('-')) nameProblem = "not an ssh host alias";
     else if (remote() && remoteFra_->text().trimmed().isEmpty()) nameProblem = "name the fra command on the host";
+    slurmRow_->setVisible(slurm());
+    if (slurm() && nameProblem.isEmpty()) {
+        const std::string time = slurmTime_->text().trimmed().toStdString();
+        if (!time.empty() && !fra::parseSlurmDuration(time)) nameProblem = tr("time '%1' is not a Slurm duration (e.g. 2-00:00:00)").arg(QString::fromStdString(time));
+        else if (slurmFra_->text().trimmed().isEmpty()) nameProblem = tr("name the fra the nodes run");
+        try {
+            slurmScript_->setPlainText(QString::fromStdString(fra::slurmJobScript(slurmRequest())));
+        } catch (const std::exception& e) {
+            slurmScript_->setPlainText(QString());
+            if (nameProblem.isEmpty()) nameProblem = QString::fromStdString(e.what());
+        }
+    }
     valid_ = issues.empty() && dataProblem.isEmpty() && nameProblem.isEmpty() && !runsFolder_.isEmpty();
     const QString destination = remote() ? QString("%1:%2 (mirrored in %3)").arg(target_->currentText().trimmed(), remoteRun(), target) : target;
-    summary_->setText(valid_ ? QString("Run → %1").arg(destination)
+    summary_->setText(valid_ ? (slurm() ? tr("Slurm job → %1").arg(target) : QString("Run → %1").arg(destination))
                              : QString("%1 problem(s) to fix%2").arg(issues.size() + !dataProblem.isEmpty() + !nameProblem.isEmpty())
                                    .arg(nameProblem.isEmpty() ? "" : ": " + nameProblem));
     start_->setEnabled(valid_);
+    start_->setText(slurm() ? tr("Submit") : trainingState_ == "running" || trainingState_ == "paused" || trainingState_ == "starting" ? "Queue" : "Start");
 }
 
 bool LaunchPanel::canStart() const { return valid_; }
@@ -238,7 +357,10 @@ void LaunchPanel::start() {
     recent.removeAll(data_->currentText());
     recent.prepend(data_->currentText());
     settings.setValue("recentDataFolders", recent.mid(0, 10));
-    if (remote()) {
+    if (slurm()) {
+        settings.setValue("slurm/fra", slurmFra_->text().trimmed());
+        emit slurmSubmitRequested(slurmRequest());
+    } else if (remote()) {
         settings.setValue("remoteRunsFolder", remoteFolder_->text().trimmed());
         settings.setValue("remoteFra", remoteFra_->text().trimmed());
         emit remoteLaunchRequested(target_->currentText().trimmed(), remoteFra_->text().trimmed(), config(), data_->currentText().trimmed(),
@@ -259,7 +381,7 @@ void LaunchPanel::setTrainingState(const QString& state) {
     pause_->setEnabled(active && state != "starting");
     pause_->setText(state == "paused" ? "Resume" : "Pause");
     stop_->setEnabled(active);
-    start_->setText(active ? "Queue" : "Start");
+    start_->setText(slurm() ? tr("Submit") : active ? "Queue" : "Start");
 }
 
 }  // namespace fraui

@@ -1,5 +1,6 @@
 #pragma once
 #include "config/FraConfig.h"
+#include "slurm/SlurmJob.h"
 
 #include <QWidget>
 
@@ -8,6 +9,8 @@ class QLineEdit;
 class QLabel;
 class QPushButton;
 class QListWidget;
+class QPlainTextEdit;
+class QSpinBox;
 
 namespace fraui {
 
@@ -27,9 +30,16 @@ public:
     void setDataFolder(const QString& folder);
     void setPreset(const QString& preset);
     void setRunName(const QString& name);
-    // Where the run trains: empty for this machine, else an ssh host alias (the Launch view's "Train on").
+    // Where the run trains: empty for this machine, else an ssh host alias (the Launch view's "Train on"),
+    // or slurmTarget() for a batch job submitted to the Slurm cluster this machine's sbatch reaches.
     void setTarget(const QString& host);
     QString target() const;
+    static QString slurmTarget();
+    // The job a Slurm submission of the form would be, and its script as shown before it is submitted.
+    fra::SlurmJobRequest slurmRequest() const;
+    QString slurmScript() const;
+    // The fra program installed beside the workbench (or in the build tree).
+    static QString bundledFra();
     void setRemoteRunsFolder(const QString& folder);
     void setRemoteFra(const QString& command);
     bool canStart() const;
@@ -50,6 +60,8 @@ signals:
     // folder named after the host).
     void remoteLaunchRequested(const QString& host, const QString& fraCommand, const fra::FraConfig& config, const QString& remoteData,
                                const QString& remoteRun, const QString& cache);
+    // Submit to Slurm: the job script is written into the run folder and handed to sbatch.
+    void slurmSubmitRequested(const fra::SlurmJobRequest& request);
 
 private:
     void loadPreset(const QString& name);
@@ -57,6 +69,8 @@ private:
     RunQueue* queue_;
     QString runsFolder_;
     bool remote() const;
+    bool slurm() const;
+    QWidget* buildSlurmRow();
     QString remoteRun() const;
     QString cacheFolder() const;
     QComboBox* preset_;
@@ -71,6 +85,10 @@ private:
     ConfigForm* form_;
     QPushButton *start_, *pause_, *stop_;
     QListWidget* queueList_;
+    QWidget* slurmRow_;
+    QSpinBox *slurmNodes_, *slurmGpus_, *slurmTasks_, *slurmCpus_;
+    QLineEdit *slurmTime_, *slurmPartition_, *slurmAccount_, *slurmQos_, *slurmSetup_, *slurmExtra_, *slurmFra_;
+    QPlainTextEdit* slurmScript_;
     QString trainingState_ = "idle";
     bool valid_ = false;
 };

@@ -13,6 +13,7 @@
 #include "remote/RemoteRun.h"
 #include "run/RunDirectory.h"
 #include "run/RunLiveness.h"
+#include "slurm/SlurmJob.h"
 #include "train/ProgressEstimate.h"
 #include "util/ShutdownGuard.h"
 #include "util/BuildInfo.h"
@@ -191,6 +192,52 @@ MainWindow::MainWindow(QWidget* parent)
                 if (!self) return;
                 self->statusBar()->showMessage(QDir(path).dirName() + ": " + result, 15000);
                 if (!ok) QMessageBox::warning(self, "Run on another machine", result);
+            }, Qt::QueuedConnection);
+        });
+    });
+    // Stop for a Slurm job: SIGTERM to its tasks (a checkpoint), then scancel, off the GUI thread
+    connect(browser_, &RunBrowser::slurmStopRequested, this, [this](const QString& path, const QString& job) {
+        statusBar()->showMessage(tr("%1: stopping Slurm job %2…").arg(QDir(path).dirName(), job));
+        QPointer<MainWindow> self(this);
+        QThreadPool::globalInstance()->start([self, path, job] {
+            QString result;
+            bool ok = true;
+            try {
+                result = QString::fromStdString(fra::stopSlurmJob(job.toStdString(), 300));
+            } catch (const std::exception& e) {
+                ok = false;
+                result = QString::fromStdString(e.what());
+            }
+            QMetaObject::invokeMethod(qApp, [self, path, ok, result] {
+                if (!self) return;
+                self->statusBar()->showMessage(QDir(path).dirName() + ": " + result, 15000);
+                if (!ok) QMessageBox::warning(self, tr("Stop Slurm job"), result);
+                self->catalog_->refresh();
+            }, Qt::QueuedConnection);
+        });
+    });
+    // a run for a Slurm cluster: sbatch off the GUI thread; the submission is listed at once, queued
+    connect(launch_, &LaunchPanel::slurmSubmitRequested, this, [this](const fra::SlurmJobRequest& request) {
+        statusBar()->showMessage(tr("submitting %1 to Slurm…").arg(QString::fromStdString(request.run.filename().string())));
+        QPointer<MainWindow> self(this);
+        QThreadPool::globalInstance()->start([self, request] {
+            QString error, jobId;
+            try {
+                jobId = QString::fromStdString(fra::submitSlurmJob(request).jobId);
+            } catch (const std::exception& e) {
+                error = QString::fromStdString(e.what());
+            }
+            const QString run = QString::fromStdString(request.run.string());
+            QMetaObject::invokeMethod(qApp, [self, run, jobId, error] {
+                if (!self) return;
+                if (!error.isEmpty()) {
+                    self->statusBar()->showMessage(error, 15000);
+                    QMessageBox::warning(self, tr("Submit to Slurm"), error);
+                    return;
+                }
+                self->catalog_->refresh();
+                self->statusBar()->showMessage(tr("submitted job %1: %2").arg(jobId, run), 15000);
+                emit self->slurmJobSubmitted(run, jobId);
             }, Qt::QueuedConnection);
         });
     });

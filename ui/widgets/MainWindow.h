@@ -61,6 +61,7 @@ public:
 
 signals:
     void remoteRunLaunched(const QString& cachePath);  // a run started on an ssh host is listed and mirrored
+    void slurmJobSubmitted(const QString& runPath, const QString& jobId);  // sbatch took it
 
 protected:
     void closeEvent(QCloseEvent* event) override;

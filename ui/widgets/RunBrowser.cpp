@@ -43,6 +43,13 @@ RunBrowser::RunBrowser(RunCatalog* catalog, QWidget* parent) : QWidget(parent), 
     view_->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
     layout->addWidget(view_);
 
+    // the Slurm job column only while a listed run has a job
+    connect(catalog_, &RunCatalog::refreshed, this, [this] {
+        bool anyJob = false;
+        for (int row = 0; row < catalog_->rowCount(); ++row) anyJob = anyJob || !catalog_->summary(row)->slurmJobId.isEmpty();
+        view_->setColumnHidden(RunCatalog::Job, !anyJob);
+    });
+    view_->setColumnHidden(RunCatalog::Job, true);
     connect(filter_, &QLineEdit::textChanged, proxy_, &QSortFilterProxyModel::setFilterFixedString);
     connect(open, &QPushButton::clicked, this, &RunBrowser::openFolderRequested);
     connect(view_->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] { emit selectionChanged(selectedRuns()); });
@@ -68,6 +75,13 @@ RunBrowser::RunBrowser(RunCatalog* catalog, QWidget* parent) : QWidget(parent), 
                 QAction* a = menu.addAction(text, this, [this, path, command = command] { emit remoteCommandRequested(path, command); });
                 a->setEnabled(command == "fetch" || live);
             }
+        }
+        const QString job = index.data(RunCatalog::SlurmJobRole).toString();
+        if (!job.isEmpty()) {
+            menu.addSeparator();
+            QAction* stop = menu.addAction(tr("Stop Slurm job %1 (checkpoint, then cancel)").arg(job), this,
+                                           [this, path, job] { emit slurmStopRequested(path, job); });
+            stop->setEnabled(index.data(RunCatalog::SlurmActiveRole).toBool());
         }
         menu.addAction("Open the run folder", [path] { QDesktopServices::openUrl(QUrl::fromLocalFile(path)); });
         menu.exec(view_->viewport()->mapToGlobal(pos));

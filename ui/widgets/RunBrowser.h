@@ -25,6 +25,8 @@ signals:
     void resumeRequested(const QString& runPath);
     // A mirrored run on another machine: "TERM" (stop with a checkpoint), "TSTP" (pause), "CONT", "fetch".
     void remoteCommandRequested(const QString& runPath, const QString& command);
+    // A run submitted to Slurm: stop its job (the run checkpoints first), or cancel it while it waits.
+    void slurmStopRequested(const QString& runPath, const QString& jobId);
 
 private:
     RunCatalog* catalog_;
