@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job: installs what is missing, builds, fetches the real-face sample pool, then opens
-# the workbench and starts a demo pre-training (cpu-r18-demo: about 10 minutes on 2 cores, the
-# facial regions separate within the first few) on the pool. Without a display (a GPU server, ssh) it runs the same demo
+# the workbench and starts a demo pre-training (cpu-r18-demo: 6-8 minutes on 2 cores, the
+# facial regions separate within the first minute) on the pool. Without a display (a GPU server, ssh) it runs the same demo
 # with the `fra` command line and renders the heatmaps to PNG instead.
 #   scripts/demo.sh [--steps N] [--cli]
 set -euo pipefail
