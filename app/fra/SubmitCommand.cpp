@@ -2,6 +2,7 @@
 #include "Commands.h"
 #include "ConfigAssembly.h"
 #include "slurm/SlurmJob.h"
+#include "util/AtomicFile.h"
 #include "util/FraError.h"
 
 #include <filesystem>
@@ -36,13 +37,24 @@ int submitToSlurm(const SubmitOptions& o) {
     job.fra = o.fra.empty() ? thisExecutable() : o.fra;
     if (!o.setupFile.empty()) job.setupFile = fs::absolute(o.setupFile);
     job.pretrainArgs = {"--preset", o.config.preset, "--data", fs::absolute(o.data).lexically_normal().string()};
-    if (!o.config.configFile.empty()) job.pretrainArgs.insert(job.pretrainArgs.end(), {"--config", fs::absolute(o.config.configFile).string()});
+    if (!o.config.configFile.empty()) {  // copied into the run (slurm/settings.json): a later edit of the file does not change the job
+        std::string text, problem;
+        if (!fra::tryReadWholeFile(o.config.configFile, text, problem)) throw fra::FraError(problem);
+        job.settings = text;
+    }
     for (const auto& a : o.config.assignments) job.pretrainArgs.insert(job.pretrainArgs.end(), {"--set", a});
     if (o.steps >= 0) job.pretrainArgs.insert(job.pretrainArgs.end(), {"--steps", std::to_string(o.steps)});
     const fra::SlurmSubmission s = fra::submitSlurmJob(job);
     std::cout << "submitted job " << s.jobId << (s.cluster.empty() ? "" : " on cluster " + s.cluster) << ": " << s.script.string() << "\n"
               << "log: " << (job.run / "slurm" / ("job-" + s.jobId + ".log")).string() << "\n"
               << "follow it with `fra runs " << job.run.parent_path().string() << "`" << std::endl;
+    return 0;
+}
+
+int stopSlurmRun(const std::string& run) {
+    const std::string jobId = fra::submittedSlurmJobId(run);
+    if (jobId.empty()) throw fra::FraError("'" + run + "' was not submitted to Slurm (no slurm/submission.json)");
+    std::cout << fra::stopSlurmJob(jobId, 300) << std::endl;
     return 0;
 }
 
@@ -75,6 +87,11 @@ void addSubmitCommand(CLI::App& app, CommandAction& action) {
     slurm->footer("The job runs one task per GPU with srun and appends every run's output to RUN/slurm/job-<id>.log.\n"
                   "On SIGUSR2 (sent --signal-lead seconds before the time limit, or by a preemption) every rank stops\n"
                   "at the same step, rank 0 writes a checkpoint and requeues the job; started again, it resumes.");
+    auto stopRun = std::make_shared<std::string>();
+    CLI::App* stop = submit->add_subcommand("stop", "Stop a submitted run's Slurm job: SIGTERM to its tasks (every rank stops at the same step with "
+                                                    "a checkpoint, nothing requeues), then scancel; a job still waiting is cancelled");
+    stop->add_option("RUN", *stopRun, "The run folder")->required();
+    stop->callback([stopRun, &action] { action = [stopRun] { return stopSlurmRun(*stopRun); }; });
     slurm->callback([o, &action] {
         if (o->job.gpusPerNode > 0) o->job.tasksPerNode = o->job.gpusPerNode;
         action = [o] { return submitToSlurm(*o); };

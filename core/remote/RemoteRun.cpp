@@ -2,6 +2,7 @@
 
 #include "run/Heartbeat.h"
 #include "run/RunDirectory.h"
+#include "slurm/SlurmJob.h"
 #include "util/AtomicFile.h"
 #include "util/FraError.h"
 #include "util/JsonNumbers.h"
@@ -318,7 +319,74 @@ std::string remotePath(const RemoteRunEntry& e, const std::string& inside) {
     return e.host.alias + ":" + e.remoteRun + inside;
 }
 
+// A mirrored Slurm submission: the job's line from the host's squeue, beside the submission.
+void mirrorQueueState(const RemoteRunEntry& e, const fs::path& cache) {
+    std::string jobId;
+    try {
+        jobId = submittedSlurmJobId(cache);
+    } catch (const FraError&) {
+        return;  // the catalog names the bad submission
+    }
+    if (jobId.empty()) return;
+    try {
+        const SubprocessResult r = e.host.run(remoteScript("squeue --noheader --states=all --format '%i|%T|%r' --jobs " + jobId + " 2>/dev/null; true"));
+        writeFileAtomically(cache / kSubmissionFolder / kMirroredQueueFile, r.exitCode == 0 ? r.out : std::string());
+    } catch (const FraError&) {
+        // the link dropped after the copy: the queue state is fetched at the next pass
+    }
+}
+
 }  // namespace
+
+std::string submitRemoteSlurmJob(const SshHost& host, const LaunchRequest& request, const SlurmJobRequest& job, const fs::path& cache) {
+    requireFreshCache(cache);
+    if (request.remoteRun.empty() || request.remoteData.empty()) throw FraError("a Slurm submission needs the run folder and the data on the host");
+    requireSameVersion(host);
+    const std::string run = fromLoginFolder(request.remoteRun);
+    std::string arguments;
+    if (request.config.is_object() && request.config.value("preset", nlohmann::json()).is_string())
+        arguments += " --preset " + shellQuote(request.config["preset"].get<std::string>());
+    for (const auto& a : slurmSubmitArguments(job)) arguments += " " + shellQuote(a);
+    // the config goes over stdin into a file beside the run; `fra submit slurm` copies it into the run
+    const std::string script = "RUN=" + shellQuote(run) + "; DATA=" + shellQuote(fromLoginFolder(request.remoteData)) +
+                               "; FRA=" + shellQuote(host.fraCommand) + "\n"
+                               "parent=$(dirname \"$RUN\"); base=$(basename \"$RUN\")\n"
+                               "mkdir -p \"$parent\" || exit 12\n"
+                               "cfg=\"$parent/.$base.submit.json\"\n"
+                               "cat > \"$cfg\" || exit 12\n"
+                               "\"$FRA\" submit slurm --config \"$cfg\" --data \"$DATA\" --out \"$RUN\"" + arguments + "\n"
+                               "rc=$?; rm -f \"$cfg\"; exit $rc\n";
+    const SubprocessResult submitted = host.run(remoteScript(script), request.config.dump(2) + "\n", 180);
+    if (submitted.exitCode != 0) throw FraError("cannot submit on '" + host.alias + "': " + errorLine(submitted.err + submitted.out));
+    const std::string prefix = "submitted job ";
+    const std::size_t at = submitted.out.find(prefix);
+    const std::size_t end = at == std::string::npos ? at : submitted.out.find_first_not_of("0123456789_", at + prefix.size());
+    const std::string jobId = at == std::string::npos ? "" : submitted.out.substr(at + prefix.size(), end - at - prefix.size());
+    if (jobId.empty()) throw FraError("cannot submit on '" + host.alias + "': no job id came back: " + errorLine(submitted.out));
+    RemoteRunEntry entry;
+    entry.host = host;
+    entry.remoteRun = run;
+    entry.created = unixNow();
+    fs::create_directories(cache);
+    entry.write(cache);
+    mirrorRemoteRun(cache);  // the submission, listed at once; a dropped link is mirrored later
+    return jobId;
+}
+
+std::optional<SlurmJobState> mirroredSlurmJobState(const fs::path& cache, const std::string& jobId) {
+    std::string text, problem;
+    if (jobId.empty() || !tryReadWholeFile(cache / kSubmissionFolder / kMirroredQueueFile, text, problem)) return std::nullopt;
+    const auto states = parseSlurmJobStates(text, {jobId});
+    const auto found = states.find(jobId);
+    return found == states.end() ? SlurmJobState{} : found->second;
+}
+
+std::string stopRemoteSlurmJob(const fs::path& cache) {
+    const RemoteRunEntry e = RemoteRunEntry::read(cache);
+    const SubprocessResult r = e.host.run(remoteScript(shellQuote(e.host.fraCommand) + " submit stop " + shellQuote(e.remoteRun)), {}, 400);
+    if (r.exitCode != 0) throw FraError("cannot stop the Slurm job of '" + e.remoteRun + "' on '" + e.host.alias + "': " + errorLine(r.err + r.out));
+    return lastLine(r.out);
+}
 
 MirrorReport mirrorRemoteRun(const fs::path& cache) {
     const auto start = std::chrono::steady_clock::now();
@@ -332,14 +400,17 @@ MirrorReport mirrorRemoteRun(const fs::path& cache) {
     std::error_code ec;
     fs::remove(incoming / "index.jsonl", ec);
     SubprocessResult r = rsync(e.host, {"--ignore-missing-args", remotePath(e, "/heatmaps/index.jsonl"), incoming.string() + "/"});
+    if (r.exitCode == 23) r.exitCode = 0;  // no heatmaps/ folder there yet (a Slurm job still in the queue): nothing to index
     if (r.exitCode == 0)
         r = rsync(e.host, {"--exclude=/checkpoints/", "--exclude=/heatmaps/index.jsonl", "--exclude=/remote.json", "--exclude=/.incoming/",
+                           std::string("--exclude=/") + kSubmissionFolder + "/" + kMirroredQueueFile,
                            remotePath(e, "/"), cache.string() + "/"});
     if (r.exitCode == 0 && fs::exists(incoming / "index.jsonl", ec)) {
         fs::create_directories(cache / "heatmaps");
         fs::rename(incoming / "index.jsonl", cache / "heatmaps" / "index.jsonl", ec);
         if (ec) report.error = "cannot update the heatmap index in '" + cache.string() + "': " + ec.message();
     }
+    if (r.exitCode == 0) mirrorQueueState(e, cache);
     report.reached = r.exitCode == 0 && report.error.empty();
     if (!report.reached && report.error.empty()) {
         if (r.exitCode == 127) report.error = "no rsync on this machine (install the Debian package rsync)";

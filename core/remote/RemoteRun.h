@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -63,6 +64,29 @@ struct MirrorReport {
     std::string error;           // why not, one line
     double seconds = 0;
 };
+
+struct SlurmJobRequest;
+struct SlurmJobState;
+
+// Submits the run as a Slurm job from the host (a login node): its `fra submit slurm`, with the
+// config handed over on stdin, the data and run folder there and `job`'s resources and options
+// (`job.setupFile` is a path there). Records the remote run in `cache` and mirrors the submission
+// once, so that it is listed at once. Returns the job id; on failure throws the host's one-line
+// error, and nothing is left behind on either side.
+std::string submitRemoteSlurmJob(const SshHost& host, const LaunchRequest& request, const SlurmJobRequest& job,
+                                 const std::filesystem::path& cache);
+
+// The workbench's Stop for a mirrored run's Slurm job: `fra submit stop` on the host (a checkpoint,
+// then scancel). Returns the host's answer, one line.
+std::string stopRemoteSlurmJob(const std::filesystem::path& cache);
+
+// A mirror's copy of its job's queue state: squeue's line for the job on the host, fetched by each
+// mirror pass into <cache>/slurm/queue.txt ("%i|%T|%r"; empty once the host's squeue no longer
+// knows the job).
+inline constexpr const char* kMirroredQueueFile = "queue.txt";
+// What that file says of the mirrored submission's job: nullopt before the first fetch; a state
+// with an empty name once the host's squeue no longer lists the job.
+std::optional<SlurmJobState> mirroredSlurmJobState(const std::filesystem::path& cache, const std::string& jobId);
 
 // Starts `fra pretrain` on the host detached from the connection (setsid, nohup: a dropped ssh
 // session does not stop it), waits until its first heartbeat, and records the remote run in

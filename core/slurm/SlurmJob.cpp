@@ -99,6 +99,20 @@ std::string slurmJobScript(const SlurmJobRequest& r) {
     return s.str();
 }
 
+std::vector<std::string> slurmSubmitArguments(const SlurmJobRequest& r) {
+    std::vector<std::string> a = {"--nodes", std::to_string(r.nodes), "--signal-lead", std::to_string(r.signalSeconds)};
+    if (r.gpusPerNode > 0) a.insert(a.end(), {"--gpus-per-node", std::to_string(r.gpusPerNode)});
+    else a.insert(a.end(), {"--tasks-per-node", std::to_string(r.tasksPerNode)});
+    if (r.cpusPerTask > 0) a.insert(a.end(), {"--cpus-per-task", std::to_string(r.cpusPerTask)});
+    const std::pair<const char*, const std::string*> named[] = {{"--time", &r.time}, {"--partition", &r.partition}, {"--account", &r.account}, {"--qos", &r.qos}};
+    for (const auto& [option, value] : named)
+        if (!value->empty()) a.insert(a.end(), {option, *value});
+    if (!r.setupFile.empty()) a.insert(a.end(), {"--setup-file", r.setupFile.string()});
+    for (const auto& extra : r.sbatchExtra) a.push_back("--sbatch-extra=" + extra);
+    if (!r.fra.empty()) a.insert(a.end(), {"--fra", r.fra});
+    return a;
+}
+
 SlurmSubmission submitSlurmJob(const SlurmJobRequest& request) {
     requireSubmittable(request.run);
     const std::string script = slurmJobScript(request);  // a bad setup file fails before anything is written

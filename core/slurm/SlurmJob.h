@@ -38,6 +38,10 @@ struct SlurmSubmission {
     std::filesystem::path script;
 };
 
+// The job's resources and sbatch options as `fra submit slurm` takes them (--nodes ... --sbatch-extra),
+// for a submission made by the fra of another machine (over ssh on a login node).
+std::vector<std::string> slurmSubmitArguments(const SlurmJobRequest& request);
+
 // Writes slurm/job.sh into the run folder, submits it with `sbatch --parsable` and records the job
 // in slurm/submission.json. Throws FraError with sbatch's own first line when it refuses (an
 // unknown partition, an invalid time) or is missing; the folder is then removed again if this

@@ -255,8 +255,14 @@ TEST_F(Slurm, FraRunsShowsAJobWaitingInTheQueue) {
     ASSERT_EQ(queued.exitCode, 0) << queued.err;
     EXPECT_NE(queued.out.find("queued: PENDING (JobHeldUser)"), std::string::npos) << queued.out;
     EXPECT_NE(queued.out.find(job), std::string::npos) << queued.out;
-    ASSERT_EQ(runProcess({"/usr/bin/scancel", job}).exitCode, 0);
+    // `fra submit stop` on a job that still waits: cancelled at once
+    const ProcessResult stopped = runProcess({FRA_CLI, "submit", "stop", run.string()});
+    ASSERT_EQ(stopped.exitCode, 0) << stopped.err;
+    EXPECT_NE(stopped.out.find("job " + job + " was waiting in the queue: cancelled"), std::string::npos) << stopped.out;
     ASSERT_TRUE(waitUntil([&] { return cluster->jobState(job).empty(); }, 30));
+    const ProcessResult notSubmitted = runProcess({FRA_CLI, "submit", "stop", (dir / "faces").string()});
+    EXPECT_EQ(notSubmitted.exitCode, 1);
+    EXPECT_NE(notSubmitted.err.find("was not submitted to Slurm"), std::string::npos) << notSubmitted.err;
     const ProcessResult gone = runProcess({FRA_CLI, "runs", "--json", (dir / "runs").string()});
     EXPECT_NE(gone.out.find("\"state\":\"submitted\""), std::string::npos) << gone.out;
     EXPECT_NE(gone.out.find("never started the run"), std::string::npos) << gone.out;

@@ -75,7 +75,8 @@ bool descendsFrom(pid_t pid, pid_t ancestor) {
 
 }  // namespace
 
-SshServer::SshServer(const fs::path& folder) : folder_(folder), clientConfig_(folder / "ssh_config") {
+SshServer::SshServer(const fs::path& folder, const std::vector<std::string>& sessionEnvironment)
+    : folder_(folder), clientConfig_(folder / "ssh_config") {
     if (!fs::exists("/usr/sbin/sshd"))
         throw std::runtime_error("no /usr/sbin/sshd: the tests need Debian's openssh-server (scripts/test.sh installs it)");
     fs::create_directories(folder_);
@@ -91,7 +92,12 @@ SshServer::SshServer(const fs::path& folder) : folder_(folder), clientConfig_(fo
                                            << (folder_ / "authorized_keys").string()
                                            << "\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\nStrictModes no\n"
                                               "PermitRootLogin prohibit-password\nAllowUsers "
-                                           << user << "\nLogLevel VERBOSE\nSubsystem sftp internal-sftp\n";
+                                           << user << "\nLogLevel VERBOSE\nSubsystem sftp internal-sftp\n"
+                                           << (sessionEnvironment.empty() ? "" : "SetEnv") << [&] {
+                                                  std::string pairs;
+                                                  for (const auto& pair : sessionEnvironment) pairs += " " + pair;
+                                                  return pairs + (sessionEnvironment.empty() ? "" : "\n");
+                                              }();
     std::ofstream config(clientConfig_);
     for (const auto& [alias, key] : {std::pair<std::string, std::string>{"fra-test", "client_key"}, {"fra-badkey", "stranger_key"}})
         config << "Host " << alias << "\n  HostName 127.0.0.1\n  Port " << port_ << "\n  User " << user << "\n  IdentityFile "

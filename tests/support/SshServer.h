@@ -1,6 +1,7 @@
 #pragma once
 #include <filesystem>
 #include <string>
+#include <vector>
 #include <sys/types.h>
 
 // A real OpenSSH server (Debian's openssh-server) for the tests: its host key, a client key, its
@@ -11,7 +12,9 @@
 //   fra-badkey  offers a key the server does not know (refused)
 class SshServer {
 public:
-    explicit SshServer(const std::filesystem::path& folder);
+    // `sessionEnvironment`: NAME=value pairs every session on the server sees (sshd's SetEnv), as a
+    // login node's own configuration gives them (SLURM_CONF of a test cluster).
+    explicit SshServer(const std::filesystem::path& folder, const std::vector<std::string>& sessionEnvironment = {});
     ~SshServer();  // stops the server and the shared client connections
     SshServer(const SshServer&) = delete;
     SshServer& operator=(const SshServer&) = delete;

@@ -25,14 +25,21 @@ CatalogScanner::CatalogScanner(QObject* parent) : QObject(parent) {
 CatalogScanner::~CatalogScanner() = default;
 
 // The queue state of every submitted run's job, in one squeue call per scan.
+// A mirror's job is asked of the squeue of its host, by the mirror (slurm/queue.txt).
 void CatalogScanner::describeSlurmJobs(QVector<RunSummary>& runs) {
     std::vector<std::string> ids;
     for (const auto& r : runs)
-        if (!r.slurmJobId.isEmpty()) ids.push_back(r.slurmJobId.toStdString());
-    if (ids.empty()) return;
-    const auto states = fra::slurmJobStates(ids);
+        if (!r.slurmJobId.isEmpty() && r.remoteHost.isEmpty()) ids.push_back(r.slurmJobId.toStdString());
+    const auto local = ids.empty() ? std::map<std::string, fra::SlurmJobState>{} : fra::slurmJobStates(ids);
     for (auto& r : runs) {
         if (r.slurmJobId.isEmpty()) continue;
+        std::map<std::string, fra::SlurmJobState> mirrored;
+        if (!r.remoteHost.isEmpty()) {
+            const auto state = fra::mirroredSlurmJobState(r.path.toStdString(), r.slurmJobId.toStdString());
+            if (!state) continue;  // not fetched yet
+            if (!state->state.empty()) mirrored[r.slurmJobId.toStdString()] = *state;
+        }
+        const auto& states = r.remoteHost.isEmpty() ? local : mirrored;
         const auto found = states.find(r.slurmJobId.toStdString());
         r.slurmState = found == states.end() ? QString() : QString::fromStdString(found->second.state);
         r.slurmJobActive = found != states.end() && !found->second.finished();
@@ -59,6 +66,8 @@ void CatalogScanner::scan(const QStringList& folders) {
             s.slurmJobId = QString::fromStdString(fra::submittedSlurmJobId(path.toStdString()));
             if (!fra::RunDirectory::looksLikeRun(path.toStdString())) {  // submitted, not started: the queue tells the rest
                 s.state = s.stateText = "submitted";
+                if (fra::RemoteRunEntry::exists(path.toStdString()))
+                    s.remoteHost = QString::fromStdString(fra::RemoteRunEntry::read(path.toStdString()).host.alias);
                 out.push_back(s);
                 continue;
             }

@@ -3,6 +3,7 @@
 #include "remote/RemoteRun.h"
 #include "run/RunDirectory.h"
 #include "run/RunOverview.h"
+#include "slurm/SlurmJob.h"
 
 #include <QSettings>
 
@@ -44,7 +45,10 @@ void RemoteMirror::mirrorNow() {
         if (report.reached) {
             try {
                 const fra::RunStatus status = fra::RunDirectory::open(run).readStatus();
-                finished_[path] = !status.claimsActive() && status.state != "created";
+                // a Slurm job may requeue a stopped run: followed while the host's queue holds the job
+                const auto job = fra::mirroredSlurmJobState(run, fra::submittedSlurmJobId(run));
+                const bool jobActive = job && !job->state.empty() && !job->finished();
+                finished_[path] = !jobActive && !status.claimsActive() && status.state != "created";
             } catch (const std::exception&) {
                 // being replaced: the next pass reads it
             }

@@ -6,6 +6,7 @@
 #include "data/RunQueue.h"
 #include "widgets/ConfigForm.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QFile>
@@ -87,6 +88,10 @@ LaunchPanel::LaunchPanel(RunQueue* queue, QWidget* parent) : QWidget(parent), qu
     remoteLayout->addWidget(remoteFolder_, 2);
     remoteLayout->addWidget(new QLabel("fra there"));
     remoteLayout->addWidget(remoteFra_, 1);
+    remoteSlurm_ = new QCheckBox(tr("as a Slurm job (sbatch there)"));
+    remoteSlurm_->setObjectName("remoteSlurm");
+    remoteSlurm_->setToolTip(tr("The host is a Slurm login node: submit the run there with `fra submit slurm` instead of training on the host"));
+    remoteLayout->addWidget(remoteSlurm_);
     top->addRow("", remoteRow_);
     slurmRow_ = buildSlurmRow();
     top->addRow("", slurmRow_);
@@ -141,6 +146,7 @@ LaunchPanel::LaunchPanel(RunQueue* queue, QWidget* parent) : QWidget(parent), qu
     connect(target_, &QComboBox::currentTextChanged, this, &LaunchPanel::validate);
     connect(remoteFolder_, &QLineEdit::textChanged, this, &LaunchPanel::validate);
     connect(remoteFra_, &QLineEdit::textChanged, this, &LaunchPanel::validate);
+    connect(remoteSlurm_, &QCheckBox::toggled, this, &LaunchPanel::validate);
     for (auto* spin : {slurmNodes_, slurmGpus_, slurmTasks_, slurmCpus_}) connect(spin, qOverload<int>(&QSpinBox::valueChanged), this, &LaunchPanel::validate);
     for (auto* line : {slurmTime_, slurmPartition_, slurmAccount_, slurmQos_, slurmSetup_, slurmExtra_, slurmFra_})
         connect(line, &QLineEdit::textChanged, this, &LaunchPanel::validate);
@@ -199,7 +205,8 @@ QWidget* LaunchPanel::buildSlurmRow() {
     grid->addWidget(slurmSetup_, 2, 1, 1, 3);
     grid->addWidget(new QLabel(tr("sbatch options")), 2, 4);
     grid->addWidget(slurmExtra_, 2, 5, 1, 3);
-    grid->addWidget(new QLabel(tr("fra on the nodes")), 3, 0);
+    slurmFraLabel_ = new QLabel(tr("fra on the nodes"));
+    grid->addWidget(slurmFraLabel_, 3, 0);
     grid->addWidget(slurmFra_, 3, 1, 1, 7);
     slurmScript_ = new QPlainTextEdit;
     slurmScript_->setObjectName("slurmScript");
@@ -223,16 +230,18 @@ QString LaunchPanel::bundledFra() {
 }
 
 bool LaunchPanel::slurm() const { return target_->currentText() == slurmTarget(); }
+bool LaunchPanel::slurmThere() const { return remote() && remoteSlurm_->isChecked(); }
 
 fra::SlurmJobRequest LaunchPanel::slurmRequest() const {
     fra::SlurmJobRequest r;
-    r.run = QDir(QDir(runsFolder_).absoluteFilePath(name_->text().trimmed())).absolutePath().toStdString();
+    r.run = slurmThere() ? remoteRun().toStdString() : QDir(QDir(runsFolder_).absoluteFilePath(name_->text().trimmed())).absolutePath().toStdString();
     nlohmann::json settings = fra::ConfigSchema::instance().toJson(config());
     settings.erase("preset");
     if (settings.contains("data")) settings["data"].erase("root");  // given as --data
     r.settings = settings.dump();
-    r.pretrainArgs = {"--preset", preset_->currentText().toStdString(), "--data", QDir(data_->currentText().trimmed()).absolutePath().toStdString()};
-    r.fra = slurmFra_->text().trimmed().toStdString();
+    const QString data = slurmThere() ? data_->currentText().trimmed() : QDir(data_->currentText().trimmed()).absolutePath();
+    r.pretrainArgs = {"--preset", preset_->currentText().toStdString(), "--data", data.toStdString()};
+    r.fra = (slurmThere() ? remoteFra_ : slurmFra_)->text().trimmed().toStdString();
     r.nodes = slurmNodes_->value();
     r.gpusPerNode = slurmGpus_->value();
     r.tasksPerNode = r.gpusPerNode > 0 ? r.gpusPerNode : slurmTasks_->value();
@@ -241,7 +250,8 @@ fra::SlurmJobRequest LaunchPanel::slurmRequest() const {
     r.partition = slurmPartition_->text().trimmed().toStdString();
     r.account = slurmAccount_->text().trimmed().toStdString();
     r.qos = slurmQos_->text().trimmed().toStdString();
-    if (!slurmSetup_->text().trimmed().isEmpty()) r.setupFile = QDir(slurmSetup_->text().trimmed()).absolutePath().toStdString();
+    const QString setup = slurmSetup_->text().trimmed();
+    if (!setup.isEmpty()) r.setupFile = slurmThere() ? setup.toStdString() : QDir(setup).absolutePath().toStdString();
     for (const auto& option : slurmExtra_->text().split(' ', Qt::SkipEmptyParts)) r.sbatchExtra.push_back(option.toStdString());
     return r;
 }
@@ -326,13 +336,21 @@ void LaunchPanel::validate() {
     else if (QDir(target).exists() && !QDir(target).isEmpty()) nameProblem = "a run of that name exists";
     else if (remote() && target_->currentText().trimmed().startsWith('-')) nameProblem = "not an ssh host alias";
     else if (remote() && remoteFra_->text().trimmed().isEmpty()) nameProblem = "name the fra command on the host";
-    slurmRow_->setVisible(slurm());
-    if (slurm() && nameProblem.isEmpty()) {
+    slurmRow_->setVisible(slurm() || slurmThere());
+    slurmFra_->setVisible(!slurmThere());  // on a login node: the fra there
+    slurmFraLabel_->setVisible(!slurmThere());
+    if ((slurm() || slurmThere()) && nameProblem.isEmpty()) {
         const std::string time = slurmTime_->text().trimmed().toStdString();
         if (!time.empty() && !fra::parseSlurmDuration(time)) nameProblem = tr("time '%1' is not a Slurm duration (e.g. 2-00:00:00)").arg(QString::fromStdString(time));
         else if (slurmFra_->text().trimmed().isEmpty()) nameProblem = tr("name the fra the nodes run");
         try {
-            slurmScript_->setPlainText(QString::fromStdString(fra::slurmJobScript(slurmRequest())));
+            fra::SlurmJobRequest shown = slurmRequest();
+            if (slurmThere()) shown.setupFile.clear();  // a file on the host: its lines are added there
+            QString script = QString::fromStdString(fra::slurmJobScript(shown));
+            if (slurmThere() && !slurmSetup_->text().trimmed().isEmpty())
+                script.replace("export FRA_SLURM_SIGNAL_S", tr("# setup: %1 (its lines are added on %2)\n").arg(slurmSetup_->text().trimmed(), target_->currentText().trimmed()) +
+                                                                "export FRA_SLURM_SIGNAL_S");
+            slurmScript_->setPlainText(script);
         } catch (const std::exception& e) {
             slurmScript_->setPlainText(QString());
             if (nameProblem.isEmpty()) nameProblem = QString::fromStdString(e.what());
@@ -340,11 +358,13 @@ void LaunchPanel::validate() {
     }
     valid_ = issues.empty() && dataProblem.isEmpty() && nameProblem.isEmpty() && !runsFolder_.isEmpty();
     const QString destination = remote() ? QString("%1:%2 (mirrored in %3)").arg(target_->currentText().trimmed(), remoteRun(), target) : target;
-    summary_->setText(valid_ ? (slurm() ? tr("Slurm job → %1").arg(target) : QString("Run → %1").arg(destination))
+    summary_->setText(valid_ ? (slurm() ? tr("Slurm job → %1").arg(target)
+                                : slurmThere() ? tr("Slurm job on %1").arg(destination)
+                                               : QString("Run → %1").arg(destination))
                              : QString("%1 problem(s) to fix%2").arg(issues.size() + !dataProblem.isEmpty() + !nameProblem.isEmpty())
                                    .arg(nameProblem.isEmpty() ? "" : ": " + nameProblem));
     start_->setEnabled(valid_);
-    start_->setText(slurm() ? tr("Submit") : trainingState_ == "running" || trainingState_ == "paused" || trainingState_ == "starting" ? "Queue" : "Start");
+    start_->setText(slurm() || slurmThere() ? tr("Submit") : trainingState_ == "running" || trainingState_ == "paused" || trainingState_ == "starting" ? "Queue" : "Start");
 }
 
 bool LaunchPanel::canStart() const { return valid_; }
@@ -360,6 +380,11 @@ void LaunchPanel::start() {
     if (slurm()) {
         settings.setValue("slurm/fra", slurmFra_->text().trimmed());
         emit slurmSubmitRequested(slurmRequest());
+    } else if (slurmThere()) {
+        settings.setValue("remoteRunsFolder", remoteFolder_->text().trimmed());
+        settings.setValue("remoteFra", remoteFra_->text().trimmed());
+        emit remoteSlurmSubmitRequested(target_->currentText().trimmed(), remoteFra_->text().trimmed(), config(), data_->currentText().trimmed(),
+                                        remoteRun(), cacheFolder(), slurmRequest());
     } else if (remote()) {
         settings.setValue("remoteRunsFolder", remoteFolder_->text().trimmed());
         settings.setValue("remoteFra", remoteFra_->text().trimmed());
@@ -381,7 +406,7 @@ void LaunchPanel::setTrainingState(const QString& state) {
     pause_->setEnabled(active && state != "starting");
     pause_->setText(state == "paused" ? "Resume" : "Pause");
     stop_->setEnabled(active);
-    start_->setText(slurm() ? tr("Submit") : active ? "Queue" : "Start");
+    start_->setText(slurm() || slurmThere() ? tr("Submit") : active ? "Queue" : "Start");
 }
 
 }  // namespace fraui

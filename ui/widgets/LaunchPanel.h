@@ -4,6 +4,7 @@
 
 #include <QWidget>
 
+class QCheckBox;
 class QComboBox;
 class QLineEdit;
 class QLabel;
@@ -62,6 +63,9 @@ signals:
                                const QString& remoteRun, const QString& cache);
     // Submit to Slurm: the job script is written into the run folder and handed to sbatch.
     void slurmSubmitRequested(const fra::SlurmJobRequest& request);
+    // Submit to Slurm from an ssh host (a login node): `fra submit slurm` there, mirrored into `cache`.
+    void remoteSlurmSubmitRequested(const QString& host, const QString& fraCommand, const fra::FraConfig& config, const QString& remoteData,
+                                    const QString& remoteRun, const QString& cache, const fra::SlurmJobRequest& job);
 
 private:
     void loadPreset(const QString& name);
@@ -69,7 +73,8 @@ private:
     RunQueue* queue_;
     QString runsFolder_;
     bool remote() const;
-    bool slurm() const;
+    bool slurm() const;       // submitted with this machine's sbatch
+    bool slurmThere() const;  // submitted with the sbatch of an ssh host
     QWidget* buildSlurmRow();
     QString remoteRun() const;
     QString cacheFolder() const;
@@ -89,6 +94,8 @@ private:
     QSpinBox *slurmNodes_, *slurmGpus_, *slurmTasks_, *slurmCpus_;
     QLineEdit *slurmTime_, *slurmPartition_, *slurmAccount_, *slurmQos_, *slurmSetup_, *slurmExtra_, *slurmFra_;
     QPlainTextEdit* slurmScript_;
+    QCheckBox* remoteSlurm_;
+    QWidget* slurmFraLabel_;
     QString trainingState_ = "idle";
     bool valid_ = false;
 };

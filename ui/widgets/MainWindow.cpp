@@ -203,7 +203,9 @@ MainWindow::MainWindow(QWidget* parent)
             QString result;
             bool ok = true;
             try {
-                result = QString::fromStdString(fra::stopSlurmJob(job.toStdString(), 300));
+                // a mirror's job is stopped by the fra of its host
+                result = QString::fromStdString(fra::RemoteRunEntry::exists(path.toStdString()) ? fra::stopRemoteSlurmJob(path.toStdString())
+                                                                                              : fra::stopSlurmJob(job.toStdString(), 300));
             } catch (const std::exception& e) {
                 ok = false;
                 result = QString::fromStdString(e.what());
@@ -241,6 +243,41 @@ MainWindow::MainWindow(QWidget* parent)
             }, Qt::QueuedConnection);
         });
     });
+    // a Slurm job submitted from a login node over ssh: listed and mirrored like a run there
+    connect(launch_, &LaunchPanel::remoteSlurmSubmitRequested, this,
+            [this](const QString& alias, const QString& fraCommand, const fra::FraConfig& config, const QString& remoteData,
+                   const QString& remoteRun, const QString& cache, const fra::SlurmJobRequest& job) {
+                statusBar()->showMessage(tr("submitting %1 to Slurm on %2…").arg(remoteRun, alias));
+                QPointer<MainWindow> self(this);
+                QThreadPool::globalInstance()->start([self, alias, fraCommand, config, remoteData, remoteRun, cache, job] {
+                    QString error, jobId;
+                    try {
+                        fra::SshHost host;
+                        host.alias = alias.toStdString();
+                        host.fraCommand = fraCommand.toStdString();
+                        fra::LaunchRequest request;
+                        request.config = fra::ConfigSchema::instance().toJson(config);
+                        request.remoteData = remoteData.toStdString();
+                        request.remoteRun = remoteRun.toStdString();
+                        jobId = QString::fromStdString(fra::submitRemoteSlurmJob(host, request, job, cache.toStdString()));
+                    } catch (const std::exception& e) {
+                        error = QString::fromStdString(e.what());
+                    }
+                    QMetaObject::invokeMethod(qApp, [self, alias, cache, jobId, error] {
+                        if (!self) return;
+                        if (!error.isEmpty()) {
+                            self->statusBar()->showMessage(error, 15000);
+                            QMessageBox::warning(self, tr("Submit to Slurm on %1").arg(alias), error);
+                            return;
+                        }
+                        self->catalog_->addFolder(QFileInfo(cache).absolutePath());
+                        QSettings().setValue("extraFolders", self->catalog_->folders().mid(1));
+                        self->statusBar()->showMessage(tr("submitted job %1 on %2; mirrored in %3").arg(jobId, alias, cache), 15000);
+                        emit self->remoteRunLaunched(cache);
+                        emit self->slurmJobSubmitted(cache, jobId);
+                    }, Qt::QueuedConnection);
+                });
+            });
     connect(launch_, &LaunchPanel::resumeRunRequested, this, [this, resume] {
         const QString dir = QFileDialog::getExistingDirectory(this, "Run to resume", launch_->runsFolder());
         if (!dir.isEmpty()) resume(dir);

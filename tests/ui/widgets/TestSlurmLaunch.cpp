@@ -2,12 +2,15 @@
 // starts (Debian's munge, slurmctld, slurmd): the Launch view's "Slurm cluster" target shows the
 // job script before it is submitted; the run browser shows the job pending, running, requeued
 // after a preemption and finished; Stop in the browser's menu checkpoints the run and cancels the
-// job; a job sbatch refuses is one readable message and leaves no folder behind.
+// job; a job sbatch refuses is one readable message and leaves no folder behind. Through an ssh
+// login node (a real OpenSSH server whose sessions see the cluster): `fra submit slurm` runs there,
+// the run is mirrored with its job's state from the host's squeue, and Stop acts there.
 #include "data/RunCatalog.h"
 #include "run/MetricsLog.h"
 #include "run/RunDirectory.h"
 #include "support/Process.h"
 #include "support/SlurmCluster.h"
+#include "support/SshServer.h"
 #include "support/TempDir.h"
 #include "support/TestImages.h"
 #include "FormFields.h"
@@ -15,7 +18,9 @@
 #include "widgets/MainWindow.h"
 #include "widgets/RunBrowser.h"
 
+#include <QCheckBox>
 #include <QComboBox>
+#include <QSettings>
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
@@ -156,6 +161,56 @@ private slots:
         emit browser->slurmStopRequested(heldRun, held);
         QTRY_VERIFY_WITH_TIMEOUT(cell(catalog, heldRun, fraui::RunCatalog::Job).contains("CANCELLED"), 30000);
         QVERIFY(!fs::exists(dir / "desk" / "s3" / "config.json"));
+    }
+
+    void submitOnALoginNodeOverSshWatchAndStopThere() {
+        SshServer server(dir / "sshd", {"SLURM_CONF=" + cluster->conf().string()});
+        server.useFromThisProcess();
+        ::unsetenv("SLURM_CONF");  // the desk has no Slurm of its own: what it shows of the job comes from the host
+        struct Restore {
+            SlurmCluster* cluster;
+            ~Restore() {
+                cluster->useFromThisProcess();
+                QSettings().remove("remote/mirrorMs");
+            }
+        } restore{cluster.get()};
+        QSettings().setValue("remote/mirrorMs", 1000);
+        fraui::MainWindow window;
+        window.setRunsFolder(QString::fromStdString((dir / "desk-ssh").string()));
+        fraui::LaunchPanel* launch = window.launchPanel();
+        fillTinySlurmRun(launch, dir.path(), "s5", "", 100000);
+        launch->setTarget("fra-test");
+        launch->setRemoteRunsFolder(QString::fromStdString((dir / "server").string()));
+        launch->setRemoteFra(FRA_CLI);
+        launch->findChild<QCheckBox*>("remoteSlurm")->setChecked(true);
+        QVERIFY2(launch->canStart(), qPrintable(launch->findChild<QLabel*>("launchSummary")->text()));
+        const QString script = launch->findChild<QPlainTextEdit*>("slurmScript")->toPlainText();
+        QVERIFY2(script.contains("#SBATCH --requeue") && script.contains(FRA_CLI) && script.contains((dir / "server" / "s5").c_str()), qPrintable(script));
+
+        const QString job = submit(window);
+        QVERIFY2(!job.isEmpty() && job[0].isDigit(), qPrintable(job));
+        qInfo() << "submitted on fra-test: job" << job;
+        const QString cache = QString::fromStdString((dir / "desk-ssh" / "fra-test" / "s5").string());
+        const fs::path there = dir / "server" / "s5";
+        QVERIFY(fs::exists(there / "slurm" / "job.sh"));
+        QVERIFY(fs::exists(there / "slurm" / "settings.json"));
+        fraui::RunCatalog* catalog = window.catalog();
+        catalog->setRefreshInterval(500);
+        QTRY_VERIFY_WITH_TIMEOUT(cell(catalog, cache, fraui::RunCatalog::Job) == job + ": RUNNING", 120000);
+        qInfo() << "the mirror shows the job running";
+        QTRY_VERIFY_WITH_TIMEOUT(loggedSteps(there) >= 3, 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(cell(catalog, cache, fraui::RunCatalog::State).startsWith("running"), 30000);
+        QCOMPARE(catalog->data(catalog->index(catalog->rowOf(cache), 0), fraui::RunCatalog::RemoteHostRole).toString(), QString("fra-test"));
+
+        auto* browser = window.findChild<fraui::RunBrowser*>();
+        emit browser->slurmStopRequested(cache, job);
+        qInfo() << "stop sent";
+        QTRY_COMPARE_WITH_TIMEOUT(cell(catalog, cache, fraui::RunCatalog::State), QString("stopped"), 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(!cell(catalog, cache, fraui::RunCatalog::Job).contains("RUNNING"), 60000);
+        const auto status = fra::RunDirectory::open(there).readStatus();
+        QCOMPARE(QString::fromStdString(status.state), QString("stopped"));
+        QVERIFY(fra::RunDirectory::open(there).latestCheckpoint().has_value());
+        QCOMPARE(status.slurmStops.size(), std::size_t{0});
     }
 
     void aRefusedJobIsOneMessageAndLeavesNothing() {
