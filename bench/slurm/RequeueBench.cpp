@@ -82,7 +82,10 @@ int main(int argc, char** argv) {
         const auto stop = fra::RunDirectory::open(run).readStatus().slurmStops.at(0);
         const std::int64_t stoppedAt = stop.value("step", std::int64_t{-1});
         const auto requeued = Clock::now();
-        if (!waitUntil([&] { return loggedSteps(run) > static_cast<std::size_t>(stoppedAt); }, 300)) fail("the requeued job never resumed");
+        // the job's second run (restart 1) has started and logged a step past the checkpoint
+        if (!waitUntil([&] { return fra::RunDirectory::open(run).readStatus().launcher.find("restart 1") != std::string::npos &&
+                                    loggedSteps(run) > static_cast<std::size_t>(stoppedAt); }, 300))
+            fail("the requeued job never resumed");
         const double resumed = since(requeued);
         if (!waitUntil([&] { return fra::RunDirectory::open(run).readStatus().state == "finished" && cluster.jobState(jobId).empty(); }, 300))
             fail("the requeued job never finished");

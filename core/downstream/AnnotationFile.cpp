@@ -1,6 +1,7 @@
 #include "downstream/AnnotationFile.h"
 
 #include "util/AtomicFile.h"
+#include "util/Csv.h"
 
 #include <cerrno>
 #include <cstring>
@@ -15,7 +16,9 @@ AnnotationFile::AnnotationFile(std::filesystem::path path) : path_(std::move(pat
 bool AnnotationFile::next() {
     while (std::getline(in_, line_)) {
         ++number_;
-        if (!line_.empty() && line_.back() == '\r') line_.pop_back();
+        if (number_ == 1 && line_.rfind("\xEF\xBB\xBF", 0) == 0) line_.erase(0, 3);  // the byte-order mark spreadsheets write
+        crlf_ = !line_.empty() && line_.back() == '\r';
+        if (crlf_) line_.pop_back();
         if (line_.find_first_not_of(" \t\r\n\v\f") != std::string::npos) {  // what tokens() splits on: a line of \v is blank
             entries_ = true;
             return true;
@@ -34,18 +37,19 @@ std::vector<std::string> AnnotationFile::tokens() const {
     return out;
 }
 
-std::vector<std::string> AnnotationFile::fields(char separator) const {
-    std::vector<std::string> out;
-    std::string cur;
-    for (char c : line_) {
-        if (c == separator) {
-            out.push_back(cur);
-            cur.clear();
-        } else {
-            cur += c;
-        }
+std::vector<std::string> AnnotationFile::fields(char separator) {
+    const int first = number_;
+    bool complete = false;
+    std::vector<std::string> out = splitCsvRecord(line_, separator, complete);
+    for (std::string more; !complete;) {
+        if (!std::getline(in_, more)) throw FraError(path_.string() + ":" + std::to_string(first) + ": a quoted field is not closed");
+        ++number_;
+        line_ += crlf_ ? "\r\n" : "\n";
+        crlf_ = !more.empty() && more.back() == '\r';
+        if (crlf_) more.pop_back();
+        line_ += more;
+        out = splitCsvRecord(line_, separator, complete);
     }
-    out.push_back(cur);
     return out;
 }
 

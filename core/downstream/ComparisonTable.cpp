@@ -1,5 +1,7 @@
 #include "downstream/ComparisonTable.h"
 
+#include "util/Csv.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -140,25 +142,24 @@ std::string ComparisonTable::markdown() const {
 }
 
 std::string ComparisonTable::csv() const {
-    std::ostringstream out;
-    out << "model,reference";
-    for (const auto& c : columns_) out << ',' << c.id;
-    out << '\n';
+    std::vector<std::string> header = {"model", "reference"};
+    for (const auto& c : columns_) header.push_back(c.id);
+    std::string out = csvRecord(header);
     for (const auto& row : rows_) {
-        out << '"' << row.model << "\"," << (row.reference ? 1 : 0);
+        std::vector<std::string> fields = {row.model, row.reference ? "1" : "0"};
         for (const auto& v : row.values) {
-            out << ',';
-            if (v) out << *v;
+            std::ostringstream number;
+            if (v) number << *v;
+            fields.push_back(number.str());
         }
-        out << '\n';
+        out += csvRecord(fields);
     }
-    out << "best,";
+    std::vector<std::string> best = {"best", ""};
     for (std::size_t c = 0; c < columns_.size(); ++c) {
-        out << ',';
-        if (const auto b = best(c)) out << '"' << rows_[*b].model << '"';
+        const auto b = this->best(c);
+        best.push_back(b ? rows_[*b].model : "");
     }
-    out << '\n';
-    return out.str();
+    return out + csvRecord(best);
 }
 
 nlohmann::json ComparisonTable::json() const {

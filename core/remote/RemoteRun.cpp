@@ -329,8 +329,12 @@ void mirrorQueueState(const RemoteRunEntry& e, const fs::path& cache) {
     }
     if (jobId.empty()) return;
     try {
-        const SubprocessResult r = e.host.run(remoteScript("squeue --noheader --states=all --format '%i|%T|%r' --jobs " + jobId + " 2>/dev/null; true"));
-        writeFileAtomically(cache / kSubmissionFolder / kMirroredQueueFile, r.exitCode == 0 ? r.out : std::string());
+        const SubprocessResult r =
+            e.host.run(remoteScript("squeue --noheader --states=all --format " + shellQuote(kSqueueStateFormat) + " --jobs " + jobId + " 2>&1"));
+        // squeue fails for a job it no longer knows ("Invalid job id"): gone. Any other failure says
+        // nothing, and the last state fetched stays.
+        if (r.exitCode == 0) writeFileAtomically(cache / kSubmissionFolder / kMirroredQueueFile, r.out);
+        else if (r.out.find("Invalid job id") != std::string::npos) writeFileAtomically(cache / kSubmissionFolder / kMirroredQueueFile, "");
     } catch (const FraError&) {
         // the link dropped after the copy: the queue state is fetched at the next pass
     }
@@ -356,19 +360,29 @@ std::string submitRemoteSlurmJob(const SshHost& host, const LaunchRequest& reque
                                "cat > \"$cfg\" || exit 12\n"
                                "\"$FRA\" submit slurm --config \"$cfg\" --data \"$DATA\" --out \"$RUN\"" + arguments + "\n"
                                "rc=$?; rm -f \"$cfg\"; exit $rc\n";
-    const SubprocessResult submitted = host.run(remoteScript(script), request.config.dump(2) + "\n", 180);
-    if (submitted.exitCode != 0) throw FraError("cannot submit on '" + host.alias + "': " + errorLine(submitted.err + submitted.out));
-    const std::string prefix = "submitted job ";
-    const std::size_t at = submitted.out.find(prefix);
-    const std::size_t end = at == std::string::npos ? at : submitted.out.find_first_not_of("0123456789_", at + prefix.size());
-    const std::string jobId = at == std::string::npos ? "" : submitted.out.substr(at + prefix.size(), end - at - prefix.size());
-    if (jobId.empty()) throw FraError("cannot submit on '" + host.alias + "': no job id came back: " + errorLine(submitted.out));
+    // recorded first: if the link drops once sbatch has taken the job, the mirror still finds it
     RemoteRunEntry entry;
     entry.host = host;
     entry.remoteRun = run;
     entry.created = unixNow();
     fs::create_directories(cache);
     entry.write(cache);
+    SubprocessResult submitted;
+    try {
+        submitted = host.run(remoteScript(script), request.config.dump(2) + "\n", 180);
+    } catch (const FraError& e) {  // the link dropped or the host stopped answering while sbatch may have taken the job
+        throw FraError(std::string(e.what()) + " while it submitted '" + run + "': the job may be queued; its mirror is " + cache.string());
+    }
+    if (submitted.exitCode != 0) {
+        std::error_code ec;
+        fs::remove_all(cache, ec);  // refused there: nothing is left here either
+        throw FraError("cannot submit on '" + host.alias + "': " + errorLine(submitted.err + submitted.out));
+    }
+    const std::string prefix = "submitted job ";
+    const std::size_t at = submitted.out.find(prefix);
+    const std::size_t end = at == std::string::npos ? at : submitted.out.find_first_not_of("0123456789_", at + prefix.size());
+    const std::string jobId = at == std::string::npos ? "" : submitted.out.substr(at + prefix.size(), end - at - prefix.size());
+    if (jobId.empty()) throw FraError("cannot submit on '" + host.alias + "': no job id came back: " + errorLine(submitted.out));
     mirrorRemoteRun(cache);  // the submission, listed at once; a dropped link is mirrored later
     return jobId;
 }

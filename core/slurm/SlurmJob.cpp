@@ -195,13 +195,10 @@ std::optional<double> slurmTimeLeftSeconds(const std::string& jobId) {
 }
 
 std::string slurmQueueState(const std::string& jobId) {
-    const SubprocessResult r = runSubprocess({"squeue", "--noheader", "--jobs", jobId, "--format", "%T|%r"}, {}, 30);
+    const SubprocessResult r = runSubprocess({"squeue", "--noheader", "--jobs", jobId, "--format", kSqueueStateFormat}, {}, 30);
     if (r.exitCode != 0) return "";
-    const std::string line = firstLine(r.out);
-    const std::size_t bar = line.find('|');
-    if (bar == std::string::npos) return line;
-    const std::string state = line.substr(0, bar), reason = line.substr(bar + 1);
-    return reason.empty() || reason == "None" ? state : state + " (" + reason + ")";
+    const auto states = parseSlurmJobStates(r.out, {jobId});
+    return states.empty() ? "" : states.begin()->second.describe();
 }
 
 namespace {
@@ -213,7 +210,7 @@ void runScancel(const std::vector<std::string>& argv) {
     const SubprocessResult r = runSubprocess(argv, {}, 60);
     if (r.exitCode == 127) throw FraError("scancel was not found: Slurm's clients are needed (Debian: slurm-client)");
     // a job that has already ended is not an error: it is what a stop wants
-    if (r.exitCode != 0 && r.err.find("already completed") == std::string::npos && r.err.find("Invalid job id") == std::string::npos) {
+    if (r.exitCode != 0 && r.err.find("already complet") == std::string::npos && r.err.find("Invalid job id") == std::string::npos) {
         const std::string why = firstLine(r.err).empty() ? "exit code " + std::to_string(r.exitCode) : firstLine(r.err);
         throw FraError("scancel failed: " + why);
     }
@@ -221,24 +218,25 @@ void runScancel(const std::vector<std::string>& argv) {
 }  // namespace
 
 bool SlurmJobState::finished() const {
-    static const char* running[] = {"PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "REQUEUED", "REQUEUE_HOLD", "REQUEUE_FED",
-                                    "RESIZING", "SUSPENDED", "STOPPED", "SIGNALING", "STAGE_OUT", "RESV_DEL_HOLD", "SPECIAL_EXIT"};
-    for (const char* s : running)
-        if (state == s) return false;
-    return !state.empty();
+    // squeue's terminal states; anything else (a state of a newer Slurm included) may still run
+    static const char* ended[] = {"COMPLETED", "CANCELLED", "FAILED", "TIMEOUT", "NODE_FAIL", "PREEMPTED", "BOOT_FAIL", "DEADLINE",
+                                  "OUT_OF_MEMORY", "REVOKED"};
+    for (const char* s : ended)
+        if (state == s) return true;
+    return false;
 }
+
+bool SlurmJobState::hasTasks() const { return state == "RUNNING" || state == "CONFIGURING" || state == "SUSPENDED" || state == "STOPPED"; }
 
 std::string SlurmJobState::describe() const { return reason.empty() || reason == "None" ? state : state + " (" + reason + ")"; }
 
-std::map<std::string, SlurmJobState> slurmJobStates(const std::vector<std::string>& jobIds) {
-    std::map<std::string, SlurmJobState> out;
-    std::string list;
-    for (const auto& id : jobIds)
-        if (isSlurmJobId(id)) list += (list.empty() ? "" : ",") + id;
-    if (list.empty()) return out;
-    // squeue refuses a --jobs list when one of them is unknown: list the states of every job and pick
-    const SubprocessResult r = runSubprocess({"squeue", "--noheader", "--states=all", "--format", "%i|%T|%r"}, {}, 30);
-    if (r.exitCode != 0) return out;
+std::optional<std::map<std::string, SlurmJobState>> slurmJobStates(const std::vector<std::string>& jobIds) {
+    bool any = false;
+    for (const auto& id : jobIds) any = any || isSlurmJobId(id);
+    if (!any) return std::map<std::string, SlurmJobState>{};
+    // squeue refuses a --jobs list when one of them is unknown: list the states of this user's jobs and pick
+    const SubprocessResult r = runSubprocess({"squeue", "--me", "--noheader", "--states=all", "--format", kSqueueStateFormat}, {}, 30);
+    if (r.exitCode != 0 || r.timedOut) return std::nullopt;
     return parseSlurmJobStates(r.out, jobIds);
 }
 
@@ -286,24 +284,32 @@ void cancelSlurmJob(const std::string& jobId) {
 }
 
 std::string stopSlurmJob(const std::string& jobId, double graceSeconds) {
+    // the job's state; nullopt while squeue cannot say; an empty state once it no longer lists the job
     auto stateNow = [&]() -> std::optional<SlurmJobState> {
         const auto states = slurmJobStates({jobId});
-        const auto found = states.find(jobId);
-        return found == states.end() ? std::nullopt : std::optional<SlurmJobState>(found->second);
+        if (!states) return std::nullopt;
+        const auto found = states->find(jobId);
+        return found == states->end() ? SlurmJobState{} : found->second;
     };
     const std::optional<SlurmJobState> before = stateNow();
-    if (!before || before->finished()) return "job " + jobId + " has already ended";
-    if (before->state == "PENDING") {
+    if (!before) throw FraError("squeue cannot say what job " + jobId + " is doing: nothing was sent to it");
+    if (before->state.empty() || before->finished()) return "job " + jobId + " has already ended";
+    if (!before->hasTasks()) {  // waiting (pending, requeued, held): no task would get a signal
         cancelSlurmJob(jobId);
-        return "job " + jobId + " was waiting in the queue: cancelled";
+        return "job " + jobId + " was waiting in the queue (" + before->describe() + "): cancelled";
     }
-    signalSlurmJob(jobId, "TERM");
+    try {
+        signalSlurmJob(jobId, "TERM");
+    } catch (const FraError&) {
+        const std::optional<SlurmJobState> now = stateNow();  // it may have ended or been requeued meanwhile
+        if (now && now->hasTasks()) throw;
+    }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(graceSeconds);
     bool ended = false;
     while (!ended && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::seconds(2));
         const std::optional<SlurmJobState> now = stateNow();
-        ended = !now || now->finished() || now->state == "PENDING";
+        ended = now && !now->hasTasks() && now->state != "COMPLETING";  // a failed squeue says nothing: ask again
     }
     cancelSlurmJob(jobId);  // whatever happened, the job does not come back
     return ended ? "job " + jobId + " stopped with a checkpoint and was cancelled"

@@ -64,13 +64,17 @@ struct SlurmJobState {
     std::string state;
     std::string reason;
     bool finished() const;      // COMPLETED, FAILED, CANCELLED, TIMEOUT, NODE_FAIL, ...: the job will not run again by itself
+    bool hasTasks() const;      // RUNNING, CONFIGURING, SUSPENDED, STOPPED: a signal reaches its tasks
     std::string describe() const;  // "PENDING (BeginTime)", "RUNNING"
 };
 
-// The states of these jobs in one squeue call, finished jobs included while slurmctld still
-// remembers them (MinJobAge, 300 s by default). Jobs squeue does not know, or every job when squeue
-// is missing or fails, are absent from the answer.
-std::map<std::string, SlurmJobState> slurmJobStates(const std::vector<std::string>& jobIds);
+// squeue's output format that parseSlurmJobStates reads: job id, state, reason.
+inline constexpr const char* kSqueueStateFormat = "%i|%T|%r";
+
+// The states of these jobs (this user's) in one squeue call, finished jobs included while slurmctld
+// still remembers them (MinJobAge, 300 s by default); jobs squeue does not list are absent. nullopt
+// when squeue is missing or fails: nothing is known then.
+std::optional<std::map<std::string, SlurmJobState>> slurmJobStates(const std::vector<std::string>& jobIds);
 // squeue's "%i|%T|%r" lines, picked for these jobs (what slurmJobStates reads).
 std::map<std::string, SlurmJobState> parseSlurmJobStates(const std::string& squeueOutput, const std::vector<std::string>& jobIds);
 

@@ -258,7 +258,7 @@ TEST_F(Slurm, FraRunsShowsAJobWaitingInTheQueue) {
     // `fra submit stop` on a job that still waits: cancelled at once
     const ProcessResult stopped = runProcess({FRA_CLI, "submit", "stop", run.string()});
     ASSERT_EQ(stopped.exitCode, 0) << stopped.err;
-    EXPECT_NE(stopped.out.find("job " + job + " was waiting in the queue: cancelled"), std::string::npos) << stopped.out;
+    EXPECT_NE(stopped.out.find("job " + job + " was waiting in the queue (PENDING (JobHeldUser)): cancelled"), std::string::npos) << stopped.out;
     ASSERT_TRUE(waitUntil([&] { return cluster->jobState(job).empty(); }, 30));
     const ProcessResult notSubmitted = runProcess({FRA_CLI, "submit", "stop", (dir / "faces").string()});
     EXPECT_EQ(notSubmitted.exitCode, 1);

@@ -191,6 +191,14 @@ TEST(DatasetPlugins, GenericFolderCsvAndPts) {
     const auto csv = registry().load((d / "c").string());
     EXPECT_EQ(csv.format, "attributes-csv");
     EXPECT_EQ(csv.split("test")[0].attributes, (std::vector<float>{0, 1}));
+    // as a spreadsheet or pandas exports it: a byte-order mark, CRLF, quoted fields, a comma and quotes in a path
+    image(d / "c/img/b, \"2\".jpg");
+    text(d / "c/attributes.csv", "\xEF\xBB\xBF\"image\",\"split\",\"smile\",\"glasses\"\r\nimg/a.jpg,train,1,0\r\n\"img/b, \"\"2\"\".jpg\",test,-1,\"1\"\r\n");
+    const auto exported = registry().load((d / "c").string());
+    EXPECT_EQ(exported.classNames, (std::vector<std::string>{"smile", "glasses"}));
+    ASSERT_EQ(exported.split("test").size(), 1u);
+    EXPECT_EQ(exported.split("test")[0].image, (d / "c/img/b, \"2\".jpg").string());
+    EXPECT_EQ(exported.split("test")[0].attributes, (std::vector<float>{0, 1}));
     text(d / "c/attributes.csv", "image,split,smile\nimg/a.jpg,later,1\n");
     EXPECT_NE(errorOf((d / "c").string()).find("attributes.csv:2: split 'later' is not train, val or test"), std::string::npos);
 

@@ -33,13 +33,17 @@ void CatalogScanner::describeSlurmJobs(QVector<RunSummary>& runs) {
     const auto local = ids.empty() ? std::map<std::string, fra::SlurmJobState>{} : fra::slurmJobStates(ids);
     for (auto& r : runs) {
         if (r.slurmJobId.isEmpty()) continue;
+        if (r.remoteHost.isEmpty() && !local) {
+            r.job = r.slurmJobId + QObject::tr(": state unknown (squeue failed)");
+            continue;
+        }
         std::map<std::string, fra::SlurmJobState> mirrored;
         if (!r.remoteHost.isEmpty()) {
             const auto state = fra::mirroredSlurmJobState(r.path.toStdString(), r.slurmJobId.toStdString());
             if (!state) continue;  // not fetched yet
             if (!state->state.empty()) mirrored[r.slurmJobId.toStdString()] = *state;
         }
-        const auto& states = r.remoteHost.isEmpty() ? local : mirrored;
+        const auto& states = r.remoteHost.isEmpty() ? *local : mirrored;
         const auto found = states.find(r.slurmJobId.toStdString());
         r.slurmState = found == states.end() ? QString() : QString::fromStdString(found->second.state);
         r.slurmJobActive = found != states.end() && !found->second.finished();

@@ -44,11 +44,17 @@ void RemoteMirror::mirrorNow() {
         }
         if (report.reached) {
             try {
-                const fra::RunStatus status = fra::RunDirectory::open(run).readStatus();
-                // a Slurm job may requeue a stopped run: followed while the host's queue holds the job
+                // a Slurm job may requeue a stopped run, or has not started it yet: followed while the
+                // host's queue holds the job
                 const auto job = fra::mirroredSlurmJobState(run, fra::submittedSlurmJobId(run));
                 const bool jobActive = job && !job->state.empty() && !job->finished();
-                finished_[path] = !jobActive && !status.claimsActive() && status.state != "created";
+                const bool jobGone = job && !jobActive;
+                if (!fra::RunDirectory::looksLikeRun(run)) {
+                    finished_[path] = jobGone;  // a submission whose job left the queue without starting the run
+                } else {
+                    const fra::RunStatus status = fra::RunDirectory::open(run).readStatus();
+                    finished_[path] = !jobActive && !status.claimsActive() && status.state != "created";
+                }
             } catch (const std::exception&) {
                 // being replaced: the next pass reads it
             }

@@ -1,5 +1,7 @@
 #include "data/RunSeries.h"
 
+#include "util/Csv.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -91,17 +93,17 @@ double RunSeries::best(const QString& key) const {
 }
 
 QString RunSeries::toCsv(const QVector<QPair<QString, const RunSeries*>>& runs) {
-    QString out = "run,step";
-    for (const auto& m : metrics()) out += "," + m.key;
-    out += "\n";
+    std::vector<std::string> header = {"run", "step"};
+    for (const auto& m : metrics()) header.push_back(m.key.toStdString());
+    std::string out = fra::csvRecord(header);
     for (const auto& [name, series] : runs) {
         for (int i = 0; i < series->size(); ++i) {
-            out += "\"" + QString(name).replace('"', "'") + "\"," + QString::number(series->steps()[i], 'f', 0);
-            for (const auto& m : metrics()) out += "," + QString::number(series->values(m.key)[i], 'g', 9);
-            out += "\n";
+            std::vector<std::string> fields = {name.toStdString(), QString::number(series->steps()[i], 'f', 0).toStdString()};
+            for (const auto& m : metrics()) fields.push_back(QString::number(series->values(m.key)[i], 'g', 9).toStdString());
+            out += fra::csvRecord(fields);
         }
     }
-    return out;
+    return QString::fromStdString(out);
 }
 
 }  // namespace fraui

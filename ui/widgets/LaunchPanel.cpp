@@ -241,7 +241,8 @@ fra::SlurmJobRequest LaunchPanel::slurmRequest() const {
     r.settings = settings.dump();
     const QString data = slurmThere() ? data_->currentText().trimmed() : QDir(data_->currentText().trimmed()).absolutePath();
     r.pretrainArgs = {"--preset", preset_->currentText().toStdString(), "--data", data.toStdString()};
-    r.fra = (slurmThere() ? remoteFra_ : slurmFra_)->text().trimmed().toStdString();
+    // on a login node, the job runs the fra that submits it (its own absolute path)
+    r.fra = slurmThere() ? std::string() : slurmFra_->text().trimmed().toStdString();
     r.nodes = slurmNodes_->value();
     r.gpusPerNode = slurmGpus_->value();
     r.tasksPerNode = r.gpusPerNode > 0 ? r.gpusPerNode : slurmTasks_->value();
@@ -251,7 +252,7 @@ fra::SlurmJobRequest LaunchPanel::slurmRequest() const {
     r.account = slurmAccount_->text().trimmed().toStdString();
     r.qos = slurmQos_->text().trimmed().toStdString();
     const QString setup = slurmSetup_->text().trimmed();
-    if (!setup.isEmpty()) r.setupFile = slurmThere() ? setup.toStdString() : QDir(setup).absolutePath().toStdString();
+    if (!setup.isEmpty()) r.setupFile = slurmThere() ? fra::fromLoginFolder(setup.toStdString()) : QDir(setup).absolutePath().toStdString();
     for (const auto& option : slurmExtra_->text().split(' ', Qt::SkipEmptyParts)) r.sbatchExtra.push_back(option.toStdString());
     return r;
 }
@@ -342,10 +343,13 @@ void LaunchPanel::validate() {
     if ((slurm() || slurmThere()) && nameProblem.isEmpty()) {
         const std::string time = slurmTime_->text().trimmed().toStdString();
         if (!time.empty() && !fra::parseSlurmDuration(time)) nameProblem = tr("time '%1' is not a Slurm duration (e.g. 2-00:00:00)").arg(QString::fromStdString(time));
-        else if (slurmFra_->text().trimmed().isEmpty()) nameProblem = tr("name the fra the nodes run");
+        else if (slurm() && slurmFra_->text().trimmed().isEmpty()) nameProblem = tr("name the fra the nodes run");
         try {
             fra::SlurmJobRequest shown = slurmRequest();
-            if (slurmThere()) shown.setupFile.clear();  // a file on the host: its lines are added there
+            if (slurmThere()) {
+                shown.setupFile.clear();  // a file on the host: its lines are added there
+                shown.fra = remoteFra_->text().trimmed().toStdString();  // written there as its absolute path
+            }
             QString script = QString::fromStdString(fra::slurmJobScript(shown));
             if (slurmThere() && !slurmSetup_->text().trimmed().isEmpty())
                 script.replace("export FRA_SLURM_SIGNAL_S", tr("# setup: %1 (its lines are added on %2)\n").arg(slurmSetup_->text().trimmed(), target_->currentText().trimmed()) +

@@ -196,10 +196,17 @@ MainWindow::MainWindow(QWidget* parent)
         });
     });
     // Stop for a Slurm job: SIGTERM to its tasks (a checkpoint), then scancel, off the GUI thread
+    slurmStops_ = new QThreadPool(this);
+    slurmStops_->setMaxThreadCount(16);
     connect(browser_, &RunBrowser::slurmStopRequested, this, [this](const QString& path, const QString& job) {
+        if (stopping_.contains(path)) {
+            statusBar()->showMessage(tr("%1: Slurm job %2 is being stopped").arg(QDir(path).dirName(), job), 10000);
+            return;
+        }
+        stopping_.insert(path);
         statusBar()->showMessage(tr("%1: stopping Slurm job %2…").arg(QDir(path).dirName(), job));
         QPointer<MainWindow> self(this);
-        QThreadPool::globalInstance()->start([self, path, job] {
+        slurmStops_->start([self, path, job] {
             QString result;
             bool ok = true;
             try {
@@ -212,6 +219,7 @@ MainWindow::MainWindow(QWidget* parent)
             }
             QMetaObject::invokeMethod(qApp, [self, path, ok, result] {
                 if (!self) return;
+                self->stopping_.remove(path);
                 self->statusBar()->showMessage(QDir(path).dirName() + ": " + result, 15000);
                 if (!ok) QMessageBox::warning(self, tr("Stop Slurm job"), result);
                 self->catalog_->refresh();

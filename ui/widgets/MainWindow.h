@@ -1,6 +1,8 @@
 #pragma once
 #include <QMainWindow>
+#include <QSet>
 #include <QThread>
+#include <QThreadPool>
 #include <memory>
 
 class QLabel;
@@ -91,6 +93,10 @@ private:
     bool openRegionsOnStart_ = false;
     QStringList followed_;
     bool shuttingDown_ = false;
+    // Slurm stops wait minutes for a checkpoint: a pool of their own keeps submissions and ssh
+    // commands moving; a run being stopped is not stopped twice (a second SIGTERM skips the checkpoint)
+    QThreadPool* slurmStops_;
+    QSet<QString> stopping_;
 };
 
 }  // namespace fraui

@@ -1,5 +1,7 @@
 #include "widgets/MetricPlot.h"
 
+#include "util/Csv.h"
+
 #include "data/CurveMath.h"
 #include "util/IntegerTicker.h"
 #include "util/RunColours.h"
@@ -177,10 +179,12 @@ bool MetricPlot::exportSvg(const QString& file, int width, int height) {
 bool MetricPlot::exportCsv(const QString& file) const {
     QFile out(file);
     if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate)) return false;
-    out.write(QString("run,step,%1\n").arg(key_).toUtf8());
+    out.write(fra::csvRecord({"run", "step", key_.toStdString()}).c_str());
     for (const auto& [path, series] : runs_)
         for (int i = 0; i < series->size(); ++i)
-            out.write(QString("\"%1\",%2,%3\n").arg(QDir(path).dirName()).arg(series->steps()[i], 0, 'f', 0).arg(series->values(key_)[i], 0, 'g', 9).toUtf8());
+            out.write(fra::csvRecord({QDir(path).dirName().toStdString(), QString::number(series->steps()[i], 'f', 0).toStdString(),
+                                      QString::number(series->values(key_)[i], 'g', 9).toStdString()})
+                          .c_str());
     return true;
 }
 

@@ -53,7 +53,8 @@ TEST(ComparisonTable, BestPerColumnFollowsTheMetricsDirection) {
     EXPECT_NE(md.find("| fra | 80.00 | **4.00** |"), std::string::npos) << md;
     EXPECT_NE(md.find("*89.95*"), std::string::npos) << md;
     const std::string csv = t.csv();
-    EXPECT_NE(csv.find("\"byol\",0,0.85,0.045,0.02,0.02,0.4"), std::string::npos) << csv;
+    EXPECT_NE(csv.find("\r\nbyol,0,0.85,0.045,0.02,0.02,0.4\r\n"), std::string::npos) << csv;  // RFC 4180: quoted only where needed, CRLF
+    EXPECT_NE(csv.find("\r\n\"FRA (paper: R50, VGGFace2, fine-tuned)\",1,"), std::string::npos) << csv;  // a comma in the name: quoted
     const json j = t.json();
     EXPECT_EQ(j["columns"][0]["best"], "byol");
     EXPECT_EQ(j["rows"].size(), 4u);

@@ -3,6 +3,7 @@
 #include "support/TempDir.h"
 #include "util/FraError.h"
 
+#include <algorithm>
 #include <fstream>
 #include <gtest/gtest.h>
 
@@ -73,4 +74,45 @@ TEST(SlurmJob, DurationsAsSqueueWritesThem) {
     EXPECT_EQ(fra::parseSlurmDuration("1-00:00:30"), 86430.0);
     for (const char* bad : {"UNLIMITED", "INVALID", "NOT_SET", "", "1:2:3:4", "-5", "1-", "a:b", "12345678901", "12345678901234567890-01"})
         EXPECT_FALSE(fra::parseSlurmDuration(bad).has_value()) << bad;
+}
+
+TEST(SlurmJob, QueueStatesAsSqueueListsThem) {
+    const std::string listed = "41|PENDING|BeginTime\n42|RUNNING|None\n43|COMPLETED|None\n44|REQUEUE_HOLD|JobHeldUser\r\n7_3|CANCELLED|None\nbroken line\n";
+    const auto states = fra::parseSlurmJobStates(listed, {"41", "42", "43", "44", "7_3", "99"});
+    ASSERT_EQ(states.size(), 5u);  // 99 is not listed: absent, not guessed
+    EXPECT_EQ(states.at("41").describe(), "PENDING (BeginTime)");
+    EXPECT_EQ(states.at("42").describe(), "RUNNING");
+    EXPECT_EQ(states.at("44").describe(), "REQUEUE_HOLD (JobHeldUser)");
+    // only a terminal state is finished; a job with tasks is one a signal reaches
+    for (const char* ended : {"COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL", "PREEMPTED", "OUT_OF_MEMORY"})
+        EXPECT_TRUE((fra::SlurmJobState{ended, ""}.finished())) << ended;
+    for (const char* waiting : {"PENDING", "RUNNING", "COMPLETING", "REQUEUED", "REQUEUE_HOLD", "SUSPENDED", "A_STATE_OF_A_NEWER_SLURM", ""})
+        EXPECT_FALSE((fra::SlurmJobState{waiting, ""}.finished())) << waiting;
+    EXPECT_TRUE((fra::SlurmJobState{"RUNNING", ""}.hasTasks()));
+    EXPECT_FALSE((fra::SlurmJobState{"PENDING", ""}.hasTasks()));
+    EXPECT_FALSE((fra::SlurmJobState{"REQUEUED", ""}.hasTasks()));
+}
+
+TEST(SlurmJob, SubmitArgumentsCarryEveryResourceAndOption) {
+    fra::SlurmJobRequest r;
+    r.nodes = 2;
+    r.gpusPerNode = 4;
+    r.cpusPerTask = 8;
+    r.time = "1-00:00:00";
+    r.partition = "gpu";
+    r.account = "proj";
+    r.qos = "high";
+    r.setupFile = "setup.sh";
+    r.sbatchExtra = {"--constraint=a100", "--mem=64G"};
+    r.signalSeconds = 300;
+    EXPECT_EQ(fra::slurmSubmitArguments(r),
+              (std::vector<std::string>{"--nodes", "2", "--signal-lead", "300", "--gpus-per-node", "4", "--cpus-per-task", "8", "--time",
+                                        "1-00:00:00", "--partition", "gpu", "--account", "proj", "--qos", "high", "--setup-file", "setup.sh",
+                                        "--sbatch-extra=--constraint=a100", "--sbatch-extra=--mem=64G"}));
+    r.gpusPerNode = 0;
+    r.tasksPerNode = 3;
+    r.fra = "/opt/fra/bin/fra";
+    const auto cpu = fra::slurmSubmitArguments(r);
+    EXPECT_NE(std::find(cpu.begin(), cpu.end(), "--tasks-per-node"), cpu.end());
+    EXPECT_EQ(cpu.back(), "/opt/fra/bin/fra");
 }
