@@ -32,7 +32,7 @@ void applyCommon(fra::FraConfig& config, const std::string& data) {
 }  // namespace
 
 void addBenchCommand(CLI::App& app, CommandAction& action) {
-    CLI::App* bench = app.add_subcommand("bench", "Benchmarks (one JSON line per result; compare against ../shared/bench)");
+    CLI::App* bench = app.add_subcommand("bench", "Benchmarks (one JSON line per result; bench/compare-cpu.sh sets them beside the Python reference)");
     bench->require_subcommand(1);
 
     auto s = std::make_shared<BenchOptions>();

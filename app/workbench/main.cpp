@@ -6,6 +6,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QIcon>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QSessionManager>
@@ -17,6 +18,9 @@ int main(int argc, char** argv) {
     QApplication::setOrganizationName("fra-workbench");
     QApplication::setApplicationName("FRA Workbench");
     QApplication::setApplicationVersion(FRA_VERSION);
+    // the desktop entry names the window (its icon and name under Wayland, grouping in task bars)
+    QGuiApplication::setDesktopFileName("fra-workbench");
+    QApplication::setWindowIcon(QIcon::fromTheme("fra-workbench"));
     QCommandLineParser parser;
     parser.setApplicationDescription("Launch and monitor FRA pre-training, inspect facial-region heatmaps, compare checkpoints.");
     parser.addHelpOption();

@@ -50,7 +50,7 @@ std::vector<fs::path> DatasetRegistry::defaultSearchPath() {
             if (colon > start) dirs.emplace_back(all.substr(start, colon - start));
         }
     }
-    dirs.push_back(ResourceLocator::executableDir().parent_path() / "lib" / "fra-workbench" / "plugins");
+    dirs.push_back(ResourceLocator::installedPluginDir());
 #ifdef FRA_BUILD_PLUGIN_DIR
     if (ResourceLocator::runningFromBuildTree()) dirs.emplace_back(FRA_BUILD_PLUGIN_DIR);
 #endif

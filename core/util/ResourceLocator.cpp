@@ -25,10 +25,27 @@ bool ResourceLocator::runningFromBuildTree() {
 #endif
 }
 
+namespace {
+#ifndef FRA_INSTALL_BINDIR
+#define FRA_INSTALL_BINDIR "bin"
+#define FRA_INSTALL_LIBDIR "lib"
+#define FRA_INSTALL_DATADIR "share"
+#endif
+fs::path installPrefix() {
+    fs::path prefix = ResourceLocator::executableDir();
+    for (const auto& part : fs::path(FRA_INSTALL_BINDIR))
+        if (!part.empty() && part != ".") prefix = prefix.parent_path();
+    return prefix;
+}
+}  // namespace
+
+fs::path ResourceLocator::installedPluginDir() { return installPrefix() / FRA_INSTALL_LIBDIR / "fra-workbench" / "plugins"; }
+fs::path ResourceLocator::installedDataDir() { return installPrefix() / FRA_INSTALL_DATADIR / "fra-workbench"; }
+
 std::vector<fs::path> ResourceLocator::searchPath() {
     std::vector<fs::path> dirs;
     if (const char* env = std::getenv("FRA_RESOURCE_DIR"); env && *env) dirs.emplace_back(env);
-    dirs.push_back(executableDir().parent_path() / "share" / "fra-workbench");
+    dirs.push_back(installedDataDir());
 #ifdef FRA_SOURCE_RESOURCE_DIR
     if (runningFromBuildTree()) dirs.emplace_back(FRA_SOURCE_RESOURCE_DIR);
 #endif

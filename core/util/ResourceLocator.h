@@ -6,13 +6,18 @@
 namespace fra {
 
 // Finds the read-only files shipped with the workbench (presets, icons): $FRA_RESOURCE_DIR,
-// then <prefix>/share/fra-workbench next to an installed binary, then the source tree of a build.
+// then <prefix>/<datadir>/fra-workbench of an installed binary (GNUInstallDirs' names), then the
+// source tree of a build.
 class ResourceLocator {
 public:
     static std::vector<std::filesystem::path> searchPath();
     // Throws FraError when `relative` exists in none of the search directories.
     static std::filesystem::path find(const std::string& relative);
     static std::filesystem::path executableDir();
+    // <prefix>/<libdir>/fra-workbench/plugins and <prefix>/<datadir>/fra-workbench of this binary,
+    // <prefix> being its folder less the install's bindir.
+    static std::filesystem::path installedPluginDir();
+    static std::filesystem::path installedDataDir();
     // True for the programs of a build tree (they may use the source tree's resources and the
     // build's plugins); an installed program never looks there.
     static bool runningFromBuildTree();

@@ -30,10 +30,29 @@ for f in usr/bin/fra usr/bin/fra-workbench usr/lib/fra-workbench/plugins/fra_dat
          usr/share/fra-workbench/presets/cpu-r18.json usr/share/fra-workbench/eval-presets/cpu-lp.json \
          usr/share/fra-workbench/scripts/fetch-samples.sh usr/share/applications/fra-workbench.desktop \
          usr/share/metainfo/io.github.fra_workbench.FraWorkbench.metainfo.xml \
-         usr/share/icons/hicolor/scalable/apps/fra-workbench.svg usr/share/man/man1/fra.1.gz; do
+         usr/share/icons/hicolor/scalable/apps/fra-workbench.svg usr/share/man/man1/fra.1.gz \
+         usr/share/bash-completion/completions/fra; do
   [ -e "$root/$f" ] || fail "missing $f"
 done
 desktop-file-validate "$root/usr/share/applications/fra-workbench.desktop" || fail "desktop entry"
+# a manual page per subcommand and for the workbench, made from each one's own --help
+for sub in pretrain resume runs remote export bench presets config heatmaps datasets finetune eval compare submit prepare samples; do
+  zcat "$root/usr/share/man/man1/fra-$sub.1.gz" | grep -q '^\.SH OPTIONS' || fail "fra-$sub(1) is missing or has no options"
+done
+zcat "$root/usr/share/man/man1/fra-submit.1.gz" | grep -q "slurm" || fail "fra-submit(1) does not list its subcommands"
+zcat "$root/usr/share/man/man1/fra-workbench.1.gz" | grep -qF '\-\-runs' || fail "fra-workbench(1) lacks the workbench's options"
+# bash completion: the subcommands, a subcommand's options and the presets, from the installed fra
+completion="$root/usr/share/bash-completion/completions/fra"
+bash -n "$completion" || fail "the bash completion does not parse"
+complete_words() {  # what completing `fra WORDS...` offers, with the completion's own fallbacks
+  bash -c '_init_completion() { cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}; words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD; }
+           _filedir() { :; }
+           source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _fra; printf "%s
+" "${COMPREPLY[@]}"' _ "$completion" "$@"
+}
+complete_words "$root/usr/bin/fra" "" | grep -qx "pretrain" || fail "completion lacks the subcommands"
+complete_words "$root/usr/bin/fra" submit "" | grep -qx "slurm" || fail "completion lacks fra submit's subcommands"
+complete_words "$root/usr/bin/fra" pretrain --st | grep -qx -- "--steps" || fail "completion lacks pretrain's options"
 appstreamcli validate --no-net --pedantic "$root/usr/share/metainfo/io.github.fra_workbench.FraWorkbench.metainfo.xml" > "$work/as.log" 2>&1 \
   || { cat "$work/as.log"; grep -q "E:" "$work/as.log" && fail "AppStream metadata"; }
 
