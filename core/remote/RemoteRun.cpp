@@ -285,17 +285,25 @@ RemoteRunEntry launchRemoteRun(const SshHost& host, const LaunchRequest& request
     return entry;
 }
 
-RemoteRunEntry followRemoteRun(const SshHost& host, const std::string& remoteRunGiven, const fs::path& cache) {
-    requireFreshCache(cache);
-    const std::string remoteRun = fromLoginFolder(remoteRunGiven);
-    const SubprocessResult r = host.run(remoteScript("test -f " + shellQuote(remoteRun + "/config.json")));
-    if (r.exitCode != 0) throw FraError("'" + remoteRun + "' on '" + host.alias + "' is not a run folder");
+namespace {
+// <cache>/remote.json for a run on `host` that is followed from now on
+RemoteRunEntry recordRemoteRun(const SshHost& host, const std::string& remoteRun, const fs::path& cache) {
     RemoteRunEntry entry;
     entry.host = host;
     entry.remoteRun = remoteRun;
     entry.created = unixNow();
     fs::create_directories(cache);
     entry.write(cache);
+    return entry;
+}
+}  // namespace
+
+RemoteRunEntry followRemoteRun(const SshHost& host, const std::string& remoteRunGiven, const fs::path& cache) {
+    requireFreshCache(cache);
+    const std::string remoteRun = fromLoginFolder(remoteRunGiven);
+    const SubprocessResult r = host.run(remoteScript("test -f " + shellQuote(remoteRun + "/config.json")));
+    if (r.exitCode != 0) throw FraError("'" + remoteRun + "' on '" + host.alias + "' is not a run folder");
+    const RemoteRunEntry entry = recordRemoteRun(host, remoteRun, cache);
     const MirrorReport first = mirrorRemoteRun(cache);
     if (!first.reached) throw FraError(first.error);
     return entry;
@@ -361,12 +369,7 @@ std::string submitRemoteSlurmJob(const SshHost& host, const LaunchRequest& reque
                                "\"$FRA\" submit slurm --config \"$cfg\" --data \"$DATA\" --out \"$RUN\"" + arguments + "\n"
                                "rc=$?; rm -f \"$cfg\"; exit $rc\n";
     // recorded first: if the link drops once sbatch has taken the job, the mirror still finds it
-    RemoteRunEntry entry;
-    entry.host = host;
-    entry.remoteRun = run;
-    entry.created = unixNow();
-    fs::create_directories(cache);
-    entry.write(cache);
+    recordRemoteRun(host, run, cache);
     SubprocessResult submitted;
     try {
         submitted = host.run(remoteScript(script), request.config.dump(2) + "\n", 180);

@@ -53,6 +53,21 @@
 
 namespace fraui {
 
+namespace {
+// The ssh host and the run for it, as the Launch view's remote target gives them.
+std::pair<fra::SshHost, fra::LaunchRequest> remoteLaunch(const QString& alias, const QString& fraCommand, const fra::FraConfig& config,
+                                                         const QString& remoteData, const QString& remoteRun) {
+    fra::SshHost host;
+    host.alias = alias.toStdString();
+    host.fraCommand = fraCommand.toStdString();
+    fra::LaunchRequest request;
+    request.config = fra::ConfigSchema::instance().toJson(config);
+    request.remoteData = remoteData.toStdString();
+    request.remoteRun = remoteRun.toStdString();
+    return {host, request};
+}
+}  // namespace
+
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
       bridge_(new TrainingBridge(this)),
@@ -260,13 +275,7 @@ MainWindow::MainWindow(QWidget* parent)
                 QThreadPool::globalInstance()->start([self, alias, fraCommand, config, remoteData, remoteRun, cache, job] {
                     QString error, jobId;
                     try {
-                        fra::SshHost host;
-                        host.alias = alias.toStdString();
-                        host.fraCommand = fraCommand.toStdString();
-                        fra::LaunchRequest request;
-                        request.config = fra::ConfigSchema::instance().toJson(config);
-                        request.remoteData = remoteData.toStdString();
-                        request.remoteRun = remoteRun.toStdString();
+                        const auto [host, request] = remoteLaunch(alias, fraCommand, config, remoteData, remoteRun);
                         jobId = QString::fromStdString(fra::submitRemoteSlurmJob(host, request, job, cache.toStdString()));
                     } catch (const std::exception& e) {
                         error = QString::fromStdString(e.what());
@@ -299,13 +308,7 @@ MainWindow::MainWindow(QWidget* parent)
                 QThreadPool::globalInstance()->start([self, alias, fraCommand, config, remoteData, remoteRun, cache] {
                     QString error;
                     try {
-                        fra::SshHost host;
-                        host.alias = alias.toStdString();
-                        host.fraCommand = fraCommand.toStdString();
-                        fra::LaunchRequest request;
-                        request.config = fra::ConfigSchema::instance().toJson(config);
-                        request.remoteData = remoteData.toStdString();
-                        request.remoteRun = remoteRun.toStdString();
+                        const auto [host, request] = remoteLaunch(alias, fraCommand, config, remoteData, remoteRun);
                         fra::launchRemoteRun(host, request, cache.toStdString());
                     } catch (const std::exception& e) {
                         error = QString::fromStdString(e.what());

@@ -111,19 +111,10 @@ private slots:
         fraui::LaunchPanel* launch = window.launchPanel();
         fillTinyRun(launch, dir.path(), "fra-badkey", "r2");
         QVERIFY(launch->canStart());
-        QString shown;
-        // the warning box: read its text and close it
-        QTimer closer;
-        connect(&closer, &QTimer::timeout, this, [&] {
-            for (QWidget* w : QApplication::topLevelWidgets())
-                if (auto* box = qobject_cast<QMessageBox*>(w); box && box->isVisible()) {
-                    shown = box->text();
-                    box->accept();
-                }
-        });
-        closer.start(50);
+        MessageBoxReader box;  // the warning box: read its text and close it
         QTest::mouseClick(launch->findChild<QPushButton*>("start"), Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!box.text().isEmpty(), 60000);
+        const QString shown = box.text();
         QVERIFY2(shown.contains("Permission denied"), qPrintable(shown));
         QVERIFY2(!shown.contains('\n'), qPrintable(shown));
         QVERIFY(!fs::exists(dir / "desk" / "fra-badkey" / "r2"));

@@ -218,18 +218,10 @@ private slots:
         fillTinySlurmRun(window.launchPanel(), dir.path(), "s4", "", 10);
         window.launchPanel()->findChild<QLineEdit*>("slurmPartition")->setText("no-such-partition");
         QVERIFY(window.launchPanel()->canStart());
-        QString shown;
-        QTimer closer;  // the warning box: read its text and close it
-        connect(&closer, &QTimer::timeout, this, [&] {
-            for (QWidget* w : QApplication::topLevelWidgets())
-                if (auto* box = qobject_cast<QMessageBox*>(w); box && box->isVisible()) {
-                    shown = box->text();
-                    box->accept();
-                }
-        });
-        closer.start(50);
+        MessageBoxReader box;  // the warning box: read its text and close it
         QTest::mouseClick(window.launchPanel()->findChild<QPushButton*>("start"), Qt::LeftButton);
-        QTRY_VERIFY_WITH_TIMEOUT(!shown.isEmpty(), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!box.text().isEmpty(), 60000);
+        const QString shown = box.text();
         QVERIFY2(shown.contains("sbatch refused the job") && shown.contains("partition"), qPrintable(shown));
         QVERIFY2(!shown.contains('\n'), qPrintable(shown));
         QVERIFY(!fs::exists(dir / "desk" / "s4"));
