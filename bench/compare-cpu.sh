@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# CPU benchmarks against the Python references of ../shared/bench, in one run on one machine:
+# CPU benchmarks against the Python reference scripts (fra_ref.py, data_ref.py, not part of this
+# repository: FRA_REFERENCE_DIR names their folder), in one run on one machine:
 # the FRA training step (fra bench step vs fra_ref.py, Debian's python3-torch = the same
 # LibTorch 1.13) and the input pipeline (fra bench data vs data_ref.py's DataLoader).
 # Runs alternate C++ / Python `repeats` times; prints every measurement as a JSON line, then
@@ -9,7 +10,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 fra=${FRA:-$here/build/app/fra/fra}
-shared=${FRA_SHARED:-$here/../shared}
+refs=${FRA_REFERENCE_DIR:-${FRA_SHARED:-$here/../shared}/bench}
 repeats=3 threads=2 do_data=1 do_step=1
 while [ $# -gt 0 ]; do
   case $1 in
@@ -30,7 +31,7 @@ field() { sed -n "s/.*\"$1\": *\([0-9.eE+-]*\).*/\1/p"; }
 if [ $do_step = 1 ]; then
   for i in $(seq "$repeats"); do
     "$fra" bench step --preset cpu-r18 --set run.threads="$threads" --iters 8 --warmup 2 | tee -a "$log"
-    (cd /tmp && "$py" "$shared/bench/fra_ref.py" --device cpu --arch resnet18 --bs 32 --res 112 --mode fra --amp none \
+    (cd /tmp && "$py" "$refs/fra_ref.py" --device cpu --arch resnet18 --bs 32 --res 112 --mode fra --amp none \
        --threads "$threads" --iters 8) | tee -a "$log"
   done
   cpp=$(grep '"bench":"step"' "$log" | field img_per_s | median)
@@ -42,7 +43,7 @@ if [ $do_data = 1 ]; then
   jpegs=/tmp/jpegs
   workers=$threads
   for i in $(seq "$repeats"); do
-    (cd /tmp && "$py" "$shared/bench/data_ref.py" 1024 --workers "$workers" --device cpu --res 112 --batch 32 --batches 20) \
+    (cd /tmp && "$py" "$refs/data_ref.py" 1024 --workers "$workers" --device cpu --res 112 --batch 32 --batches 20) \
       | grep -v '^wrote' | tee -a "$log"
     "$fra" bench data --preset cpu-r18 --data "$jpegs" --set data.workers="$workers" --set data.prefetch_batches=4 \
       --batches 20 --warmup 3 | tee -a "$log"

