@@ -177,7 +177,13 @@ TEST(HeadlessBuild, HeatmapsFinetuneEvalAndCompareGiveTheFullBuildsNumbers) {
     EXPECT_EQ(readH["region_parts"], readF["region_parts"]);
     std::ifstream tableH(h / "table" / "table.csv"), tableF(f / "table" / "table.csv");
     std::string headlessTable(std::istreambuf_iterator<char>(tableH), {});
-    for (std::size_t at; (at = headlessTable.find("\"headless\"")) != std::string::npos;) headlessTable.replace(at, 10, "\"full\"");
+    // the run's name as a whole CSV field (after a separator or a line start, before one or a line end)
+    for (std::size_t at = 0; (at = headlessTable.find("headless", at)) != std::string::npos;) {
+        const bool starts = at == 0 || headlessTable[at - 1] == ',' || headlessTable[at - 1] == '\n';
+        const char after = at + 8 < headlessTable.size() ? headlessTable[at + 8] : '\r';
+        if (starts && (after == ',' || after == '\r')) headlessTable.replace(at, 8, "full");
+        at += starts ? 4 : 8;
+    }
     EXPECT_EQ(headlessTable, std::string(std::istreambuf_iterator<char>(tableF), {}));  // the same table but for the run's name
     std::printf("fine-tuned top-1 %s (both builds), read-out NME %.6f (headless) vs %.6f (full), mean-shape NME %.6f\n",
                 ftH["metrics"]["top1"].dump().c_str(), readH["metrics"]["nme"].get<double>(), readF["metrics"]["nme"].get<double>(),

@@ -3,6 +3,8 @@
 #include "support/Process.h"
 
 #include <csignal>
+#include <cstdio>
+#include <netdb.h>
 #include <fstream>
 #include <stdexcept>
 #include <sys/stat.h>
@@ -70,6 +72,16 @@ void SlurmCluster::start() {
         throw std::runtime_error("munged did not start: " + readFile((folder_ / "munged.log").string()) + readFile((folder_ / "munged.out").string()));
 
     const std::string host = shortHostName();
+    // A job's ranks meet at the first host of its nodelist, this machine's name. Where that name
+    // does not resolve (a chroot without /etc/hosts) they meet at the loopback address instead,
+    // given to the jobs as MASTER_ADDR (sbatch passes this process's environment on).
+    addrinfo* found = nullptr;
+    if (::getaddrinfo(host.c_str(), nullptr, nullptr, &found) == 0) {
+        ::freeaddrinfo(found);
+    } else {
+        ::setenv("MASTER_ADDR", "127.0.0.1", 1);
+        std::fprintf(stderr, "SlurmCluster: '%s' does not resolve here: jobs rendezvous at MASTER_ADDR=127.0.0.1\n", host.c_str());
+    }
     const long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
     std::ofstream conf(conf_);
     conf << "ClusterName=fratest\n"
