@@ -70,6 +70,7 @@ protected:
 
 private:
     void buildMenus();
+    void connectRunsElsewhere();  // ssh hosts and Slurm clusters (MainWindowElsewhere.cpp)
     void showRuns(const QStringList& runs);
     void onTrainingFinished(const QString& runPath, const QString& state, const QString& message);
     TrainingBridge* bridge_;
