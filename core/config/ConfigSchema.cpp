@@ -120,6 +120,9 @@ ConfigSchema::ConfigSchema() {
                          {0.0, 1e6}),
         FRA_CONFIG_FIELD("run.keep_checkpoints", run.keepCheckpoints, "How many periodic checkpoints to keep", {1, 1000}),
         FRA_CONFIG_FIELD("run.probe_images", run.probeImages, "Fixed probe faces for heatmap snapshots", {0, 64}),
+        FRA_CONFIG_FIELD("run.tensorboard", run.tensorboard,
+                         "Also write the losses, region diagnostics, lr, speed and heatmap snapshots as TensorBoard event files "
+                         "in RUN/tensorboard/ (tensorboard --logdir RUNS)"),
         FRA_CONFIG_FIELD("run.distributed_timeout_s", run.distributedTimeoutSeconds,
                          "Multi-process runs: a collective waiting longer than this fails the run (a lost rank)", {5, 86400}),
         FRA_CONFIG_FIELD("run.heartbeat_s", run.heartbeatSeconds,

@@ -104,6 +104,7 @@ struct RunConfig {
     double checkpointMinutes = 10;             // also checkpoint when this long has passed since the last one (0 = never)
     int keepCheckpoints = 3;
     int probeImages = 8;
+    bool tensorboard = true;                   // also write RUN/tensorboard/ event files (scalars, heatmap images)
     int distributedTimeoutSeconds = 300;       // a collective that waits longer fails the run (lost rank)
     int slurmMaxTimeouts = 3;                  // time-limit requeues of a Slurm job (preemptions are not counted)
     double heartbeatSeconds = 10;              // heartbeat.json is rewritten this often (readers on other machines judge liveness by it)

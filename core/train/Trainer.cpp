@@ -124,6 +124,7 @@ bool Trainer::Impl::finishStep(LaunchedStep& launched, std::unique_ptr<MetricsWr
         return false;
     }
     if (metrics) metrics->append(record);
+    if (tensorboard) tensorboard->addStep(record);
     status.step = record.step;
     if (heartbeat) heartbeat->setStep(record.step);
     for (auto* o : observers) o->onStep(record);
@@ -141,6 +142,7 @@ void Trainer::Impl::trainLoop() {
               : std::make_unique<BatchLoader>(*folder, config.data, config.run.seed, step, shard, worldSize());
     BatchLoader& loader = *loaderOwner;
     std::unique_ptr<MetricsWriter> metrics = writer() ? std::make_unique<MetricsWriter>(run->metricsFile()) : nullptr;
+    if (writer() && config.run.tensorboard) tensorboard = std::make_unique<TensorBoardLog>(*run, step);
     bool stopAgreed = false;  // with several ranks a stop takes effect on all of them at the same step
     const bool asyncRead = config.run.asyncLossRead == "on" || (config.run.asyncLossRead == "auto" && device.is_cuda());
     setState(RunState::Running, "");

@@ -20,6 +20,7 @@
 #include "run/RunDirectory.h"
 #include "run/Heartbeat.h"
 #include "run/RunLock.h"
+#include "tensorboard/RunTensorBoard.h"
 #include "train/Checkpoint.h"
 #include "train/TrainStep.h"
 #include "util/AtomicFile.h"
@@ -51,6 +52,7 @@ struct Trainer::Impl {
     std::unique_ptr<RunDirectory> run;
     std::unique_ptr<RunLock> lock;
     std::unique_ptr<HeartbeatWriter> heartbeat;    // rank 0 only; destroyed before the lock is released
+    std::unique_ptr<TensorBoardLog> tensorboard;   // the writing rank, with run.tensorboard
     std::unique_ptr<ImageFolder> folder;           // data.format = folder
     std::shared_ptr<const PreparedStore> store;    // data.format = prepared
     std::unique_ptr<TensorAugmenter> deviceAugmenter;
@@ -184,6 +186,7 @@ struct Trainer::Impl {
         const std::filesystem::path file = run->heatmapPath(step);
         writeNpy(file, maps.shape, maps.data.data());
         run->appendHeatmapIndex(step, file, maps.shape);
+        if (tensorboard) tensorboard->addHeatmaps(step, unixNow(), maps.shape, maps.data.data());
         HeatmapSnapshot snap;
         snap.step = step;
         snap.probes = static_cast<int>(maps.shape[0]);
