@@ -7,6 +7,7 @@
 #include "downstream/EvalSchema.h"
 #include "downstream/FacePreprocessor.h"
 #include "downstream/Metrics.h"
+#include "downstream/SampleOutcomes.h"
 #include "model/FraModel.h"
 #include "model/ModuleState.h"
 #include "run/ProbeSet.h"
@@ -71,18 +72,14 @@ double scheduledLr(double base, double floor, std::int64_t step, std::int64_t wa
     return floor + (base - floor) * 0.5 * (1.0 + std::cos(M_PI * progress));
 }
 
-struct Predictions {
-    std::vector<int> labels, predicted;
-    std::vector<std::vector<float>> attributes, probabilities;
-    std::vector<std::vector<float>> landmarks, predictedLandmarks;
-    std::vector<std::string> subsets;
-};
+using Predictions = TestPredictions;
 
 void collect(Predictions& p, const DownstreamDataset& d, const std::vector<DownstreamSample>& split, const torch::Tensor& output,
              const LabeledBatch& batch) {
     const torch::Tensor out = output.detach().to(torch::kCPU, torch::kFloat32).contiguous();
     for (int i = 0; i < batch.size; ++i) {
         const DownstreamSample& s = split[batch.samples[i]];
+        p.samples.push_back(static_cast<std::size_t>(batch.samples[i]));
         p.subsets.push_back(s.subset);
         if (d.task == TaskKind::MultiClass) {
             p.labels.push_back(s.label);
@@ -100,21 +97,25 @@ void collect(Predictions& p, const DownstreamDataset& d, const std::vector<Downs
     }
 }
 
-json landmarkJson(const Predictions& p, const DownstreamDataset& d) {
+json landmarkJson(Predictions& p, const DownstreamDataset& d) {
     LandmarkGeometry g{d.outerEyeCorners, d.eyes};
-    std::vector<double> nme, ip;
+    std::vector<double> ip;
+    p.nme.clear();
     for (std::size_t i = 0; i < p.landmarks.size(); ++i) {
-        nme.push_back(normalisedMeanError(p.predictedLandmarks[i], p.landmarks[i], g));
+        p.nme.push_back(normalisedMeanError(p.predictedLandmarks[i], p.landmarks[i], g));
         if (!d.eyes.first.empty()) ip.push_back(normalisedMeanError(p.predictedLandmarks[i], p.landmarks[i], g, NmeNormaliser::InterPupil));
     }
-    const LandmarkMetrics m = landmarkMetrics(nme, p.subsets, 0.1);
-    json j{{"nme", m.nme}, {"fr@0.1", m.failureRate}, {"auc@0.1", m.auc}, {"faces", nme.size()}};
+    const LandmarkMetrics m = landmarkMetrics(p.nme, p.subsets, 0.1);
+    json j{{"nme", m.nme}, {"nme_normaliser", "outer eye corners"}, {"fr@0.1", m.failureRate}, {"auc@0.1", m.auc}, {"faces", p.nme.size()}};
+    const LandmarkMetrics strict = landmarkMetrics(p.nme, {}, 0.08);
+    j["fr@0.08"] = strict.failureRate;
+    j["auc@0.08"] = strict.auc;
     if (!ip.empty()) j["nme_inter_pupil"] = landmarkMetrics(ip, {}, 0.1).nme;
     for (const auto& [subset, value] : m.nmeBySubset) j["nme_" + subset] = value;
     return j;
 }
 
-json metricsJson(const Predictions& p, const DownstreamDataset& d) {
+json metricsJson(Predictions& p, const DownstreamDataset& d) {
     if (d.task == TaskKind::MultiClass) {
         const ClassificationMetrics m = classificationMetrics(p.labels, p.predicted, static_cast<int>(d.classNames.size()));
         return {{"top1", m.top1},
@@ -170,6 +171,7 @@ struct DownstreamEvaluation::Impl {
     std::ofstream log;
     json records = json::array();
     std::size_t problems = 0;
+    Predictions lastPredictions;  // of the newest test evaluation: samples.csv and the intervals
 
     void say(const std::string& text) {
         log << isoTimestamp(unixNow()) << " " << text << std::endl;
@@ -205,7 +207,9 @@ struct DownstreamEvaluation::Impl {
         }
         noteProblems(loader);
         backbone.model->train();
-        return metricsJson(p, d);
+        json metrics = metricsJson(p, d);
+        lastPredictions = std::move(p);
+        return metrics;
     }
 
     CachedSplit cache(const std::vector<DownstreamSample>& split, const std::string& name) {
@@ -346,6 +350,7 @@ json DownstreamEvaluation::Impl::linearProbe(const std::vector<DownstreamSample>
                 row += b.size;
             }
             last = metricsJson(p, d);
+            lastPredictions = std::move(p);
             r["test"] = last;
             r["primary"] = last[primaryMetric(d.task)];
         }
@@ -441,7 +446,7 @@ void prepareEvalDir(const fs::path& dir, const json& config) {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) throw FraError("cannot create evaluation folder '" + dir.string() + "': " + ec.message());
-    for (const char* stale : {"result.json", "metrics.jsonl", "log.txt", "probes", "heatmaps"}) fs::remove_all(dir / stale, ec);
+    for (const char* stale : {"result.json", "samples.csv", "metrics.jsonl", "log.txt", "probes", "heatmaps"}) fs::remove_all(dir / stale, ec);
     writeFileAtomically(dir / "config.json", config.dump(2) + "\n");
     writeStatus(dir, "running", "");
 }
@@ -497,6 +502,9 @@ json DownstreamEvaluation::run() {
     result["test_faces"] = test.size();
     result["unreadable_images"] = impl.problems;
     result["warnings"] = dataset_.warnings;
+    writeSampleOutcomes(job_.outDir / "samples.csv", impl.lastPredictions, dataset_, test);
+    result["intervals"] = metricIntervals(perSampleMetrics(impl.lastPredictions, dataset_));
+    result["samples_file"] = "samples.csv";
     result["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     writeFileAtomically(job_.outDir / "result.json", result.dump(2) + "\n");
     writeStatus(job_.outDir, "finished", "");

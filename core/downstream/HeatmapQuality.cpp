@@ -1,6 +1,7 @@
 // The unsupervised landmark-discovery read-out (runHeatmapQuality, declared in
 // DownstreamEvaluation.h): K heatmap centroids -> ridge regression -> landmarks.
 #include "downstream/DownstreamEvaluation.h"
+#include "downstream/SampleOutcomes.h"
 #include "downstream/FacePreprocessor.h"
 #include "downstream/LandmarkRegression.h"
 #include "downstream/Metrics.h"
@@ -27,6 +28,7 @@ namespace {
 struct Readout {
     std::vector<std::vector<float>> centroids, landmarks;
     std::vector<std::string> subsets;
+    std::vector<std::size_t> samples;  // index in the split
     int mapSide = 0;  // the heatmaps' width in cells
 };
 
@@ -61,7 +63,8 @@ Readout readout(const LoadedModel& loaded, const FacePreprocessor& pre, const st
             out.centroids.push_back(heatmapCentroids(maps.data.data() + i * static_cast<std::size_t>(k) * h * w, k, h, w));
         crops.clear();
     };
-    for (const auto& s : split) {
+    for (std::size_t index = 0; index < split.size(); ++index) {
+        const DownstreamSample& s = split[index];
         std::string problem;
         jpeg::RgbImage crop = pre.crop(s, &problem, normalised.data());
         if (crop.pixels.empty()) {
@@ -70,6 +73,7 @@ Readout readout(const LoadedModel& loaded, const FacePreprocessor& pre, const st
         }
         out.landmarks.push_back(normalised);
         out.subsets.push_back(s.subset);
+        out.samples.push_back(index);
         crops.push_back(std::move(crop));
         if (crops.size() == 32) flush();
     }
@@ -96,6 +100,7 @@ json runHeatmapQuality(const std::string& model, const std::string& datasetSpec,
     fs::create_directories(outDir, ec);
     if (ec) throw FraError("cannot create evaluation folder '" + outDir.string() + "': " + ec.message());
     fs::remove(outDir / "result.json", ec);
+    fs::remove(outDir / "samples.csv", ec);
     writeFileAtomically(outDir / "config.json", config.dump(2) + "\n");
     std::size_t unreadable = 0;
     const Readout train = readout(loaded, pre, d.split("train"), d.landmarkCount, temperature, unreadable);
@@ -109,9 +114,17 @@ json runHeatmapQuality(const std::string& model, const std::string& datasetSpec,
                                             [&](const std::vector<float>& p, const std::vector<float>& t) { return normalisedMeanError(p, t, g); });
     LandmarkRegression regression;
     regression.fit(train.centroids, train.landmarks, penalty);
-    std::vector<double> nme;
-    for (std::size_t i = 0; i < test.centroids.size(); ++i) nme.push_back(normalisedMeanError(regression.predict(test.centroids[i]), test.landmarks[i], g));
+    TestPredictions predictions;
+    predictions.samples = test.samples;
+    predictions.subsets = test.subsets;
+    predictions.landmarks = test.landmarks;
+    for (std::size_t i = 0; i < test.centroids.size(); ++i) {
+        predictions.predictedLandmarks.push_back(regression.predict(test.centroids[i]));
+        predictions.nme.push_back(normalisedMeanError(predictions.predictedLandmarks.back(), test.landmarks[i], g));
+    }
+    const std::vector<double>& nme = predictions.nme;
     const LandmarkMetrics m = landmarkMetrics(nme, test.subsets, 0.1);
+    const LandmarkMetrics strict = landmarkMetrics(nme, {}, 0.08);
     // The floor any read-out must beat: predicting the mean training shape for every face. Heatmaps
     // that carry no positional information (nearly uniform maps) score exactly this.
     std::vector<float> meanShape(train.landmarks[0].size(), 0.0f);
@@ -119,7 +132,8 @@ json runHeatmapQuality(const std::string& model, const std::string& datasetSpec,
         for (std::size_t j = 0; j < l.size(); ++j) meanShape[j] += l[j] / static_cast<float>(train.landmarks.size());
     std::vector<double> baseline;
     for (const auto& l : test.landmarks) baseline.push_back(normalisedMeanError(meanShape, l, g));
-    json metrics{{"nme", m.nme}, {"fr@0.1", m.failureRate}, {"auc@0.1", m.auc}, {"faces", nme.size()}, {"ridge", penalty},
+    json metrics{{"nme", m.nme}, {"nme_normaliser", "outer eye corners"}, {"fr@0.1", m.failureRate}, {"auc@0.1", m.auc},
+                 {"fr@0.08", strict.failureRate}, {"auc@0.08", strict.auc}, {"faces", nme.size()}, {"ridge", penalty},
                  {"regions", train.centroids[0].size() / 2}, {"mean_shape_nme", landmarkMetrics(baseline, {}, 0.1).nme},
                  {"centroid_spread_cells", centroidSpreadInCells(test)}};
     for (const auto& [subset, value] : m.nmeBySubset) metrics["nme_" + subset] = value;
@@ -149,6 +163,9 @@ json runHeatmapQuality(const std::string& model, const std::string& datasetSpec,
     result["test_faces"] = test.centroids.size();
     result["unreadable_images"] = unreadable;
     result["warnings"] = d.warnings;
+    writeSampleOutcomes(outDir / "samples.csv", predictions, d, d.split("test"));
+    result["intervals"] = metricIntervals(perSampleMetrics(predictions, d));
+    result["samples_file"] = "samples.csv";
     result["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     writeFileAtomically(outDir / "result.json", result.dump(2) + "\n");
     writeFileAtomically(outDir / "status.json", json{{"state", "finished"}, {"message", ""}, {"updated", unixNow()}}.dump(2) + "\n");

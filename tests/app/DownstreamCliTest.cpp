@@ -6,6 +6,7 @@
 #include "support/TestImages.h"
 
 #include <fstream>
+#include <iostream>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -84,6 +85,26 @@ TEST(DownstreamCli, DatasetsFinetuneAndCompareWriteTheirFiles) {
     const ProcessResult collected = runFra({"compare", "--results", lpDir.string(), ftDir.string(), "--out", (dir / "again").string()});
     ASSERT_EQ(collected.exitCode, 0) << collected.err;
     EXPECT_EQ(slurp(dir / "again" / "table.md"), table);
+}
+
+// Every evaluation keeps its per-sample outcomes (samples.csv), from which a user recomputes its
+// metrics and their intervals with pandas and scipy alone.
+TEST(DownstreamCli, SampleOutcomesReproduceTheReportedMetricsAndIntervals) {
+    TempDir dir;
+    const std::string colours = "folder:" + testimages::writeColourClassFolders(dir / "colours", 8, 12).string();
+    const std::string blobs = "pts:" + testimages::writeBlobLandmarkDataset(dir / "blobs").string();
+    const fs::path checker = fs::path(FRA_SOURCE_DIR) / "tests/app/check_sample_outcomes.py";
+    const auto check = [&](const fs::path& evalDir, const std::string& task) {
+        const ProcessResult r = runProcess({"/usr/bin/python3", checker.string(), evalDir.string(), task, "36", "45"});
+        EXPECT_EQ(r.exitCode, 0) << evalDir << "\n" << r.err << r.out;
+        std::cout << r.out;  // each interval beside scipy's
+    };
+    ASSERT_EQ(runFra(withSmall({"finetune", "random:resnet18", "--dataset", colours, "--protocol", "lp", "--out",
+                                (dir / "evals").string(), "--quiet"})).exitCode, 0);
+    check(dir / "evals" / "random-resnet18" / "eval" / "folder-colours-lp", "classes");
+    ASSERT_EQ(runFra(withSmall({"finetune", "random:resnet18", "--dataset", blobs, "--protocol", "ft", "--out",
+                                (dir / "evals").string(), "--quiet"})).exitCode, 0);
+    check(dir / "evals" / "random-resnet18" / "eval" / "pts-blobs-ft", "landmarks");
 }
 
 TEST(DownstreamCli, BadDatasetsAndModelsGiveOneLine) {
