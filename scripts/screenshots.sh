@@ -2,6 +2,7 @@
 # The README's screenshots from a real run: opens the run in fra-workbench under Xvfb on the
 # facial-regions view, lets it draw for 15 s, saves the main views and copies two of them:
 #   heatmaps.png -> OUT/workbench-regions.png, monitor.png -> OUT/workbench-monitor.png
+# and, where the build has the GUI tests, the dark-palette test's Monitor view -> OUT/workbench-dark.png
 #   scripts/screenshots.sh [RUN (default: the newest run under runs/ with heatmaps)] [OUT (default: docs/)]
 # Needs a built workbench (scripts/build.sh) and xvfb-run (Debian: xvfb, xauth).
 set -euo pipefail
@@ -32,4 +33,8 @@ for f in heatmaps monitor; do
 done
 cp "$shots/heatmaps.png" "$out/workbench-regions.png"
 cp "$shots/monitor.png" "$out/workbench-monitor.png"
+if [ -x "$root/build/tests/ui/test_dark_theme" ]; then
+  FRA_SCREENSHOT_DIR="$shots/themes" ctest --test-dir "$root/build" -R '^test_dark_theme$' >/dev/null
+  cp "$shots/themes/dark/monitor.png" "$out/workbench-dark.png"
+fi
 echo "screenshots.sh: $run -> $out/workbench-regions.png, $out/workbench-monitor.png"

@@ -1,6 +1,7 @@
 // fra-workbench: the Qt 6 desktop workbench.
 #include "util/FraError.h"
 #include "util/ShutdownGuard.h"
+#include "util/Translations.h"
 #include "widgets/MainWindow.h"
 
 #include <QApplication>
@@ -21,18 +22,23 @@ int main(int argc, char** argv) {
     // the desktop entry names the window (its icon and name under Wayland, grouping in task bars)
     QGuiApplication::setDesktopFileName("fra-workbench");
     QApplication::setWindowIcon(QIcon::fromTheme("fra-workbench"));
+    fraui::installTranslations();  // the user's language, when a translation is installed
     QCommandLineParser parser;
-    parser.setApplicationDescription("Launch and monitor FRA pre-training, inspect facial-region heatmaps, compare checkpoints.");
+    parser.setApplicationDescription(QCoreApplication::translate("main", "Launch and monitor FRA pre-training, inspect facial-region heatmaps, compare checkpoints."));
     parser.addHelpOption();
     parser.addVersionOption();
-    QCommandLineOption runs("runs", "Folder of runs (remembered).", "folder");
-    QCommandLineOption demo("demo", "Start the demo pre-training (cpu-r18-demo) on this folder of faces.", "faces");
-    QCommandLineOption steps("steps", "Step budget of the demo run (default 0: the preset's whole schedule).", "n", "0");
-    QCommandLineOption preset("preset", "Preset of the run --demo starts (default cpu-r18-demo).", "name", "cpu-r18-demo");
-    QCommandLineOption set("set", "Override one setting of the run --demo starts, as `fra --set` (repeatable).", "key=value");
-    QCommandLineOption screenshots("screenshots", "Save screenshots of the main views here after --quit-after.", "folder");
-    QCommandLineOption quitAfter("quit-after", "Quit after this many seconds (demos, smoke tests).", "seconds");
-    QCommandLineOption show("show", "Open this run on the facial-regions view.", "run");
+    QCommandLineOption runs("runs", QCoreApplication::translate("main", "Folder of runs (remembered)."), QCoreApplication::translate("main", "folder"));
+    QCommandLineOption demo("demo", QCoreApplication::translate("main", "Start the demo pre-training (cpu-r18-demo) on this folder of faces."),
+                            QCoreApplication::translate("main", "faces"));
+    QCommandLineOption steps("steps", QCoreApplication::translate("main", "Step budget of the demo run (default 0: the preset's whole schedule)."), "n", "0");
+    QCommandLineOption preset("preset", QCoreApplication::translate("main", "Preset of the run --demo starts (default cpu-r18-demo)."),
+                              QCoreApplication::translate("main", "name"), "cpu-r18-demo");
+    QCommandLineOption set("set", QCoreApplication::translate("main", "Override one setting of the run --demo starts, as `fra --set` (repeatable)."), "key=value");
+    QCommandLineOption screenshots("screenshots", QCoreApplication::translate("main", "Save screenshots of the main views here after --quit-after."),
+                                   QCoreApplication::translate("main", "folder"));
+    QCommandLineOption quitAfter("quit-after", QCoreApplication::translate("main", "Quit after this many seconds (demos, smoke tests)."),
+                                 QCoreApplication::translate("main", "seconds"));
+    QCommandLineOption show("show", QCoreApplication::translate("main", "Open this run on the facial-regions view."), QCoreApplication::translate("main", "run"));
     parser.addOptions({runs, demo, steps, preset, set, screenshots, quitAfter, show});
     parser.process(app);
 
@@ -44,7 +50,7 @@ int main(int argc, char** argv) {
     // a logout: checkpoint now (the session manager may end the process right after), then quit
     QObject::connect(&app, &QGuiApplication::commitDataRequest, &window, [&window](QSessionManager&) {
         fraui::ShutdownGuard::stopAllWorkers("the desktop session is ending");
-        window.shutDown("the desktop session is ending");
+        window.shutDown(QCoreApplication::translate("main", "the desktop session is ending"));
     });
 #endif
     QString runsFolder = parser.value(runs);

@@ -9,7 +9,7 @@ namespace fra {
 // `fra heatmaps` command of every build and for the workbench's heatmap view alike.
 class HeatmapRenderer {
 public:
-    // K clearly distinct RGB colours; the first ones are fixed so region k keeps its colour.
+    // K RGB colours, distinct from each other and from skin tones; region k keeps its colour whatever K is.
     static std::vector<Rgb> palette(int regions);
 
     // `maps` holds K x h x w floats (a softmax over regions per pixel); each map is bilinearly
@@ -23,8 +23,8 @@ public:
     static jpeg::RgbImage argmaxMap(const jpeg::RgbImage& rgb, const std::vector<FloatPlane>& maps, double opacity);
     // One region over a dimmed grey copy of the image.
     static jpeg::RgbImage regionPanel(const jpeg::RgbImage& rgb, const FloatPlane& map, const Rgb& colour, double opacity);
-    // One row: image | overlay | argmax | one panel per region.
-    static jpeg::RgbImage sheet(const jpeg::RgbImage& rgb, const std::vector<FloatPlane>& maps, double opacity);
+    // One row: image | overlay | argmax | one panel per region, 4 pixels of `gap` between tiles.
+    static jpeg::RgbImage sheet(const jpeg::RgbImage& rgb, const std::vector<FloatPlane>& maps, double opacity, const Rgb& gap = {255, 255, 255});
 };
 
 }  // namespace fra

@@ -25,4 +25,6 @@ expect_refusal -DFRA_WITH_NVJPEG=ON "FRA_WITH_NVJPEG needs FRA_WITH_CUDA"
 # libjpeg-turbo is needed by every build: hidden, the configure names its Debian package
 expect_refusal -DFRA_TURBOJPEG_INCLUDE_DIR=/nonexistent "libturbojpeg0-dev"
 expect_refusal -DFRA_WITH_DLIB=OFF "FRA_BUILD_TESTS needs FRA_WITH_DLIB"
+# Qt's translation tools (the workbench's translation template): hidden, the configure names their packages
+expect_refusal -DCMAKE_DISABLE_FIND_PACKAGE_Qt6LinguistTools=ON "qt6-l10n-tools"
 exit $failed

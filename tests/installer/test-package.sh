@@ -28,7 +28,8 @@ dpkg-deb -x "$deb" "$root"
 contents=$(cd "$root" && find . | sort)
 for f in usr/bin/fra usr/bin/fra-workbench usr/lib/fra-workbench/plugins/fra_dataset_rafdb.so \
          usr/share/fra-workbench/presets/cpu-r18.json usr/share/fra-workbench/eval-presets/cpu-lp.json \
-         usr/share/fra-workbench/scripts/fetch-samples.sh usr/share/applications/fra-workbench.desktop \
+         usr/share/fra-workbench/scripts/fetch-samples.sh usr/share/fra-workbench/translations/fra-workbench.ts \
+         usr/share/applications/fra-workbench.desktop \
          usr/share/metainfo/io.github.fra_workbench.FraWorkbench.metainfo.xml \
          usr/share/icons/hicolor/scalable/apps/fra-workbench.svg usr/share/man/man1/fra.1.gz \
          usr/share/bash-completion/completions/fra; do
@@ -53,6 +54,24 @@ complete_words() {  # what completing `fra WORDS...` offers, with the completion
 complete_words "$root/usr/bin/fra" "" | grep -qx "pretrain" || fail "completion lacks the subcommands"
 complete_words "$root/usr/bin/fra" submit "" | grep -qx "slurm" || fail "completion lacks fra submit's subcommands"
 complete_words "$root/usr/bin/fra" pretrain --st | grep -qx -- "--steps" || fail "completion lacks pretrain's options"
+grep -q "<project_license>GPL-3.0-or-later</project_license>" "$root/usr/share/metainfo/io.github.fra_workbench.FraWorkbench.metainfo.xml" \
+  && cmp -s "$root/usr/share/doc/fra-workbench-cpu/copyright" /usr/share/common-licenses/GPL-3 || fail "the metadata's licence and the installed COPYING disagree"
+
+# debug symbols in their own package, by build id, so a crash report's addresses can be symbolised
+ddeb=$(ls "$work"/pkg/fra-workbench-cpu-dbgsym_*.ddeb) || fail "no fra-workbench-cpu-dbgsym package"
+[ "$(dpkg-deb -f "$ddeb" Depends)" = "fra-workbench-cpu (= $(dpkg-deb -f "$deb" Version))" ] || fail "the dbgsym package must depend on its exact build"
+dpkg-deb -x "$ddeb" "$work/dbg"
+for program in fra fra-workbench; do
+  id=$(readelf -n "$root/usr/bin/$program" | awk '/Build ID/ {print $3}')
+  symbols="$work/dbg/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug"
+  [ -n "$id" ] && [ -f "$symbols" ] || fail "no debug symbols for $program (build id '$id')"
+  ! readelf -S "$root/usr/bin/$program" | grep -q '\.debug_line' || fail "the installed $program still carries its debug information"
+done
+symbols="$work/dbg/usr/lib/debug/.build-id/$(readelf -n "$root/usr/bin/fra" | awk '/Build ID/ {print substr($3, 1, 2) "/" substr($3, 3)}').debug"
+address=$(nm -C "$symbols" | awk '/ T fra::RunDirectory::open\(/ {print $1; exit}')
+addr2line -C -f -e "$symbols" "0x$address" | tee "$work/symbolised.txt" | grep -q "core/run/RunDirectory.cpp:[0-9]" \
+  || { cat "$work/symbolised.txt"; fail "an address of fra does not symbolise to a source line"; }
+
 appstreamcli validate --no-net --pedantic "$root/usr/share/metainfo/io.github.fra_workbench.FraWorkbench.metainfo.xml" > "$work/as.log" 2>&1 \
   || { cat "$work/as.log"; grep -q "E:" "$work/as.log" && fail "AppStream metadata"; }
 

@@ -35,7 +35,7 @@ QStringList EvaluationBridge::formats() const {
 }
 
 QString EvaluationBridge::evalDirFor(const QString& model, const QString& spec, const QString& protocol, const QString& fallbackRoot,
-                                     const fra::DatasetRegistry& registry) {
+                                     const fra::DatasetRegistry& registry, std::uint64_t seed) {
     try {
         std::filesystem::path root;
         const auto& format = registry.resolve(spec.toStdString(), root);
@@ -43,7 +43,7 @@ QString EvaluationBridge::evalDirFor(const QString& model, const QString& spec, 
         d.format = format.id();
         d.root = root.string();
         return QString::fromStdString(
-            fra::DownstreamEvaluation::evalDirFor(model.toStdString(), d, protocol.toStdString(), fallbackRoot.toStdString()).string());
+            fra::DownstreamEvaluation::evalDirFor(model.toStdString(), d, protocol.toStdString(), fallbackRoot.toStdString(), seed).string());
     } catch (const std::exception&) {
         return {};
     }
@@ -67,11 +67,11 @@ void EvaluationBridge::run(std::function<void(const QString&)> job, const QStrin
 
 void EvaluationBridge::start(const QString& model, const QString& spec, const fra::EvalConfig& config, const QString& fallbackRoot) {
     if (busy_) return;
-    const QString dir = evalDirFor(model, spec, QString::fromStdString(config.protocol), fallbackRoot, *registry_);
+    const QString dir = evalDirFor(model, spec, QString::fromStdString(config.protocol), fallbackRoot, *registry_, config.seed);
     run(
         [this, model, spec, config, dir](const QString&) {
             const fra::DownstreamDataset dataset = registry_->load(spec.toStdString(), config.allowMissingImages);
-            if (dir.isEmpty()) throw std::runtime_error("no evaluation folder for this model: choose an output folder");
+            if (dir.isEmpty()) throw std::runtime_error(tr("no evaluation folder for this model: choose an output folder").toStdString());
             auto evaluation = std::make_shared<fra::DownstreamEvaluation>(
                 fra::DownstreamJob{model.toStdString(), spec.toStdString(), config, dir.toStdString()}, dataset);
             evaluation->onRecord([this, dir](const nlohmann::json& r) {

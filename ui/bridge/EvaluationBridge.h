@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include "downstream/EvalConfig.h"
 
 #include <QJsonObject>
@@ -29,7 +30,7 @@ public:
     bool busy() const { return busy_; }
     // Where an evaluation of `model` on `datasetSpec` goes (throws nothing: empty on error).
     static QString evalDirFor(const QString& model, const QString& datasetSpec, const QString& protocol, const QString& fallbackRoot,
-                              const fra::DatasetRegistry& registry);
+                              const fra::DatasetRegistry& registry, std::uint64_t seed = 0);
 
 public slots:
     void start(const QString& model, const QString& datasetSpec, const fra::EvalConfig& config, const QString& fallbackRoot);

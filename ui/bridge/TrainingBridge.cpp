@@ -69,7 +69,7 @@ qint64 TrainingBridge::endStep() const { return trainer_ ? trainer_->endStep() :
 
 void TrainingBridge::launch(std::function<std::unique_ptr<fra::Trainer>()> make, const QString& runPath) {
     if (busy()) {
-        emit launchFailed(runPath, "a training is already running in this window");
+        emit launchFailed(runPath, tr("a training is already running in this window"));
         return;
     }
     if (launcher_.joinable()) launcher_.join();

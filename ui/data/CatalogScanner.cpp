@@ -34,7 +34,7 @@ void CatalogScanner::describeSlurmJobs(QVector<RunSummary>& runs) {
     for (auto& r : runs) {
         if (r.slurmJobId.isEmpty()) continue;
         if (r.remoteHost.isEmpty() && !local) {
-            r.job = r.slurmJobId + QObject::tr(": state unknown (squeue failed)");
+            r.job = tr("%1: state unknown (squeue failed)").arg(r.slurmJobId);
             continue;
         }
         std::map<std::string, fra::SlurmJobState> mirrored;
@@ -47,11 +47,15 @@ void CatalogScanner::describeSlurmJobs(QVector<RunSummary>& runs) {
         const auto found = states.find(r.slurmJobId.toStdString());
         r.slurmState = found == states.end() ? QString() : QString::fromStdString(found->second.state);
         r.slurmJobActive = found != states.end() && !found->second.finished();
-        r.job = r.slurmJobId + ": " + (found == states.end() ? QObject::tr("left the queue") : QString::fromStdString(found->second.describe()));
-        if (r.slurmRequeues > 0) r.job += QObject::tr(", requeued %1×").arg(r.slurmRequeues);
-        if (r.state == "submitted" && r.slurmJobActive) r.state = r.stateText = QStringLiteral("queued");
-        else if (r.state == "submitted")
-            r.message = QObject::tr("job %1 is no longer queued and never started the run: see its log in %2/slurm").arg(r.slurmJobId, r.path);
+        r.job = found == states.end() ? tr("%1: left the queue").arg(r.slurmJobId)
+                                      : QString("%1: %2").arg(r.slurmJobId, QString::fromStdString(found->second.describe()));
+        if (r.slurmRequeues > 0) r.job = tr("%1, requeued %2×").arg(r.job).arg(r.slurmRequeues);
+        if (r.state == "submitted" && r.slurmJobActive) {
+            r.state = QStringLiteral("queued");
+            r.stateText = tr("queued");
+        } else if (r.state == "submitted") {
+            r.message = tr("job %1 is no longer queued and never started the run: see its log in %2/slurm").arg(r.slurmJobId, r.path);
+        }
     }
 }
 
@@ -69,7 +73,8 @@ void CatalogScanner::scan(const QStringList& folders) {
         try {
             s.slurmJobId = QString::fromStdString(fra::submittedSlurmJobId(path.toStdString()));
             if (!fra::RunDirectory::looksLikeRun(path.toStdString())) {  // submitted, not started: the queue tells the rest
-                s.state = s.stateText = "submitted";
+                s.state = "submitted";
+                s.stateText = tr("submitted");
                 if (fra::RemoteRunEntry::exists(path.toStdString()))
                     s.remoteHost = QString::fromStdString(fra::RemoteRunEntry::read(path.toStdString()).host.alias);
                 out.push_back(s);
@@ -118,7 +123,8 @@ void CatalogScanner::scan(const QStringList& folders) {
             s.lastLoss = t->last;
             if (!update.records.empty()) s.step = std::max<qint64>(s.step, update.records.back().step);
         } catch (const std::exception& e) {
-            s.state = s.stateText = "unreadable";
+            s.state = "unreadable";
+            s.stateText = tr("unreadable");
             s.message = e.what();
         }
         out.push_back(s);

@@ -4,8 +4,11 @@
 #include "run/RunLiveness.h"
 #include "run/RunNotes.h"
 #include "util/RunColours.h"
+#include "util/Theme.h"
 
 #include <QBrush>
+#include <QGuiApplication>
+#include <algorithm>
 #include <cmath>
 
 namespace fraui {
@@ -51,6 +54,10 @@ void RunCatalog::apply(const QVector<RunSummary>& runs) {
         for (const auto& n : next) known = known || n.path == r.path;
         if (!known) next.push_back(r);
     }
+    // colours in row order for new runs; a vanished run frees its colour
+    for (const auto& r : runs_)
+        if (std::none_of(next.begin(), next.end(), [&](const RunSummary& n) { return n.path == r.path; })) releaseRunColour(r.path);
+    for (const auto& r : next) runColour(r.path);
     if (next.size() != runs_.size()) {
         beginResetModel();
         runs_ = next;
@@ -81,17 +88,18 @@ QVariant RunCatalog::data(const QModelIndex& index, int role) const {
     if (role == RemoteHostRole) return s->remoteHost;
     if (role == SlurmJobRole) return s->slurmJobId;
     if (role == SlurmActiveRole) return s->slurmJobActive;
-    if (role == Qt::DecorationRole && index.column() == Name) return runColour(s->name);
+    if (role == Qt::DecorationRole && index.column() == Name) return runColour(s->path);
     if (role == Qt::ToolTipRole) {
         QString tip = s->path;
-        if (s->heartbeatAge >= 0) tip += QString("\nlast heartbeat %1 ago from %2").arg(QString::fromStdString(fra::formatAge(s->heartbeatAge)), s->host);
+        if (s->heartbeatAge >= 0) tip += "\n" + tr("last heartbeat %1 ago from %2").arg(QString::fromStdString(fra::formatAge(s->heartbeatAge)), s->host);
         return s->message.isEmpty() ? tip : tip + "\n" + s->message;
     }
     if (role == Qt::ForegroundRole && index.column() == State) {
-        if (s->state == "failed" || s->state == "unreadable") return QBrush(QColor(200, 30, 30));
-        if (s->state == "running") return QBrush(QColor(20, 130, 40));
-        if (s->state == "interrupted") return QBrush(QColor(200, 120, 0));
-        if (s->state == "late") return QBrush(QColor(160, 130, 0));
+        const QColor base = QGuiApplication::palette().color(QPalette::Base);  // the view repaints on a palette change
+        if (s->state == "failed" || s->state == "unreadable") return QBrush(toneColour(Tone::Error, base));
+        if (s->state == "running") return QBrush(toneColour(Tone::Good, base));
+        if (s->state == "interrupted") return QBrush(toneColour(Tone::Warning, base));
+        if (s->state == "late") return QBrush(toneColour(Tone::Caution, base));
     }
     if (role != Qt::DisplayRole && role != Qt::EditRole) return {};
     auto number = [](double v) { return std::isnan(v) ? QVariant() : QVariant(QString::number(v, 'f', 4)); };
@@ -111,8 +119,10 @@ QVariant RunCatalog::data(const QModelIndex& index, int role) const {
 
 QVariant RunCatalog::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
-    static const char* names[] = {"Run", "State", "Preset", "Step", "Slurm job", "Best loss", "Last loss", "Tags", "Notes"};
-    return names[section];
+    static const char* names[] = {QT_TR_NOOP("Run"),       QT_TR_NOOP("State"),     QT_TR_NOOP("Preset"),
+                                  QT_TR_NOOP("Step"),      QT_TR_NOOP("Slurm job"), QT_TR_NOOP("Best loss"),
+                                  QT_TR_NOOP("Last loss"), QT_TR_NOOP("Tags"),      QT_TR_NOOP("Notes")};
+    return tr(names[section]);
 }
 
 Qt::ItemFlags RunCatalog::flags(const QModelIndex& index) const {

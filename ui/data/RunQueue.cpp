@@ -2,13 +2,15 @@
 
 #include "bridge/TrainingBridge.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QTimer>
 
 namespace fraui {
 
 QString RunQueue::Launch::describe() const {
-    return (resume ? "resume " : "new ") + QDir(runDir).dirName() + (resume ? QString() : " (" + QString::fromStdString(config.preset) + ")");
+    return resume ? QCoreApplication::translate("fraui::RunQueue", "resume %1").arg(QDir(runDir).dirName())
+                  : QCoreApplication::translate("fraui::RunQueue", "new %1 (%2)").arg(QDir(runDir).dirName(), QString::fromStdString(config.preset));
 }
 
 RunQueue::RunQueue(TrainingBridge* bridge, QObject* parent) : QObject(parent), bridge_(bridge) {

@@ -10,11 +10,17 @@ namespace fraui {
 
 const QVector<RunSeries::Metric>& RunSeries::metrics() {
     static const QVector<Metric> all = {
-        {"l_c", "Consistency L_c", true},    {"l_r", "Relation L_r", true},    {"loss", "Total loss L", true},
-        {"l_g", "Global terms L_g", true},   {"l_l", "Local terms L_l", true},
-        {"region_cos", "Region similarity (1 = identical, below 0 = separated)", false}, {"heat_entropy", "Heatmap entropy / log K", false},
-        {"region_contiguity", "Region contiguity (neighbouring cells in one region; 1/K = noise)", false},
-        {"lr", "Learning rate", false},      {"momentum", "EMA momentum", false}, {"img_per_s", "Images / s", false}};
+        {"l_c", QT_TRANSLATE_NOOP("fraui::RunSeries", "Consistency L_c"), true},
+        {"l_r", QT_TRANSLATE_NOOP("fraui::RunSeries", "Relation L_r"), true},
+        {"loss", QT_TRANSLATE_NOOP("fraui::RunSeries", "Total loss L"), true},
+        {"l_g", QT_TRANSLATE_NOOP("fraui::RunSeries", "Global terms L_g"), true},
+        {"l_l", QT_TRANSLATE_NOOP("fraui::RunSeries", "Local terms L_l"), true},
+        {"region_cos", QT_TRANSLATE_NOOP("fraui::RunSeries", "Region similarity (1 = identical, below 0 = separated)"), false},
+        {"heat_entropy", QT_TRANSLATE_NOOP("fraui::RunSeries", "Heatmap entropy / log K"), false},
+        {"region_contiguity", QT_TRANSLATE_NOOP("fraui::RunSeries", "Region contiguity (neighbouring cells in one region; 1/K = noise)"), false},
+        {"lr", QT_TRANSLATE_NOOP("fraui::RunSeries", "Learning rate"), false},
+        {"momentum", QT_TRANSLATE_NOOP("fraui::RunSeries", "EMA momentum"), false},
+        {"img_per_s", QT_TRANSLATE_NOOP("fraui::RunSeries", "Images / s"), false}};
     return all;
 }
 

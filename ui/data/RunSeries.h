@@ -17,7 +17,7 @@ class RunSeries {
 public:
     struct Metric {
         QString key;    // metrics.jsonl field
-        QString title;  // for plots
+        QString title;  // for plots (untranslated: QCoreApplication::translate("fraui::RunSeries", title))
         bool lowerIsBetter;
     };
     static const QVector<Metric>& metrics();

@@ -88,7 +88,7 @@ ShutdownGuard* ShutdownGuard::install() {
 void ShutdownGuard::onSignalReadable() {
     unsigned char sig = 0;
     if (::read(signalPipe[0], &sig, 1) != 1) return;
-    emit terminationRequested(QString("received %1").arg(signalName(sig)));
+    emit terminationRequested(tr("received %1").arg(signalName(sig)));
 }
 
 void ShutdownGuard::registerWorker(const void* owner, std::function<bool()> stopAndWait) {

@@ -1,5 +1,7 @@
 #include "widgets/ConfigForm.h"
 
+#include "util/Theme.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QEvent>
@@ -18,7 +20,7 @@ using nlohmann::json;
 namespace fraui {
 
 namespace {
-const char* const kHelpHint = "Point at or click a setting to see what it means, its key, its range and the paper's or the authors' value.";
+const char* const kHelpHint = QT_TRANSLATE_NOOP("fraui::ConfigForm", "Point at or click a setting to see what it means, its key, its range and the paper's or the authors' value.");
 
 json lookup(const json& nested, const std::string& key) {
     std::string pointer = "/" + key;
@@ -50,7 +52,8 @@ ConfigForm::ConfigForm(std::vector<fra::FieldSpec> fields, QWidget* parent)
     helpLine_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     helpLine_->setMinimumHeight(helpLine_->fontMetrics().lineSpacing() * 3);
     helpLine_->setAlignment(Qt::AlignLeft | Qt::AlignTop);
-    helpLine_->setText(kHelpHint);
+    helpLine_->setText(tr(kHelpHint));
+    tabs_->setAccessibleName(tr("Settings groups"));
     layout->addWidget(helpLine_);
 
     // The presentation table's order: group by group, the most used first; unpresented fields last.
@@ -65,25 +68,27 @@ ConfigForm::ConfigForm(std::vector<fra::FieldSpec> fields, QWidget* parent)
     for (const std::size_t i : order) {
         const auto& f = fields_[i];
         const QString key = QString::fromStdString(f.key);
-        const QString groupName = !f.group.empty() ? QString::fromStdString(f.group)
-                                  : key.contains('.')  ? key.section('.', 0, 0)
-                                                       : QString("Settings");
-        if (!groupIndex.contains(groupName)) {
+        const QString groupId = !f.group.empty() ? QString::fromStdString(f.group)
+                                : key.contains('.')  ? key.section('.', 0, 0)
+                                                     : QString("Settings");
+        const QString groupName = f.group.empty() && !key.contains('.') ? tr("Settings") : groupId;
+        if (!groupIndex.contains(groupId)) {
             auto* page = new QWidget;
             auto* pageLayout = new QVBoxLayout(page);
             auto* form = new QFormLayout;
             form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
             pageLayout->addLayout(form);
             auto* toggle = new QToolButton;
-            toggle->setObjectName("advancedToggle:" + groupName);
+            toggle->setObjectName("advancedToggle:" + groupId);
             toggle->setCheckable(true);
             toggle->setChecked(false);
             toggle->setAutoRaise(true);
             toggle->setArrowType(Qt::RightArrow);
             toggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-            toggle->setToolTip("The settings of " + groupName + " that are rarely changed");
+            toggle->setToolTip(tr("The settings of %1 that are rarely changed").arg(groupName));
+            toggle->setAccessibleName(tr("Advanced settings of %1").arg(groupName));
             auto* section = new QWidget;
-            section->setObjectName("advancedFields:" + groupName);
+            section->setObjectName("advancedFields:" + groupId);
             auto* advancedForm = new QFormLayout(section);
             advancedForm->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
             advancedForm->setContentsMargins(12, 0, 0, 0);
@@ -103,12 +108,12 @@ ConfigForm::ConfigForm(std::vector<fra::FieldSpec> fields, QWidget* parent)
             group.tab = tabs_->addTab(scroll, groupName);
             group.advancedToggle = toggle;
             group.advancedSection = section;
-            groupIndex[groupName] = static_cast<int>(groups_.size());
+            groupIndex[groupId] = static_cast<int>(groups_.size());
             groups_.push_back(group);
             mainForms.push_back(form);
             advancedForms.push_back(advancedForm);
         }
-        const int g = groupIndex.value(groupName);
+        const int g = groupIndex.value(groupId);
 
         QWidget* editor = nullptr;
         if (f.type == fra::FieldType::Bool) {
@@ -127,18 +132,21 @@ ConfigForm::ConfigForm(std::vector<fra::FieldSpec> fields, QWidget* parent)
         }
         const QString help = QString::fromStdString(f.describe());
         const QString tooltip = "<p>" + help.toHtmlEscaped() + "</p>";  // rich text: Qt wraps it
+        const QString labelText = f.label.empty() ? key : QString::fromStdString(f.label);
         editor->setObjectName(key);
         editor->setToolTip(tooltip);
+        editor->setAccessibleName(labelText);
+        editor->setAccessibleDescription(help);
         auto* issue = new QLabel;
         issue->setObjectName(key + ".issue");
-        issue->setStyleSheet("color: #c0392b;");
+        showAsError(issue, true);
         issue->setWordWrap(true);
         auto* row = new QWidget;
         auto* rowLayout = new QHBoxLayout(row);
         rowLayout->setContentsMargins(0, 0, 0, 0);
         rowLayout->addWidget(editor, 1);
         rowLayout->addWidget(issue, 1);
-        auto* label = new QLabel(f.label.empty() ? key : QString::fromStdString(f.label));
+        auto* label = new QLabel(labelText);
         label->setObjectName(key + ".label");
         label->setBuddy(editor);
         label->setToolTip(tooltip);
@@ -166,7 +174,7 @@ ConfigForm::ConfigForm(std::vector<fra::FieldSpec> fields, QWidget* parent)
 
 void ConfigForm::showHelp(const QString& key) {
     const auto it = help_.constFind(key);
-    helpLine_->setText(it != help_.constEnd() ? *it : QString(kHelpHint));
+    helpLine_->setText(it != help_.constEnd() ? *it : tr(kHelpHint));
 }
 
 QString ConfigForm::focusedKey() const {
@@ -202,11 +210,10 @@ void ConfigForm::updateIssueMarks() {
     }
     for (std::size_t g = 0; g < groups_.size(); ++g) {
         Group& group = groups_[g];
-        tabs_->setTabText(group.tab, refused[g] ? group.name + " (!)" : group.name);
-        QString text = QString("Advanced (%1)").arg(group.advancedCount);
-        if (refusedFolded[g]) text += QString(": %1 refused").arg(refusedFolded[g]);
-        group.advancedToggle->setText(text);
-        group.advancedToggle->setStyleSheet(refusedFolded[g] ? "color: #c0392b;" : "");
+        tabs_->setTabText(group.tab, refused[g] ? tr("%1 (!)", "a settings group with refused values").arg(group.name) : group.name);
+        group.advancedToggle->setText(refusedFolded[g] ? tr("Advanced (%1): %2 refused").arg(group.advancedCount).arg(refusedFolded[g])
+                                                       : tr("Advanced (%1)").arg(group.advancedCount));
+        showAsError(group.advancedToggle, refusedFolded[g] > 0);
     }
 }
 
@@ -250,7 +257,7 @@ std::vector<fra::ConfigIssue> ConfigForm::parseIssues() const {
             const std::string problem = fra::checkFieldValue(f, v);
             if (!problem.empty()) issues.push_back({f.key, problem});
         } catch (const std::exception&) {
-            issues.push_back({f.key, "expected " + fra::describeExpected(f)});
+            issues.push_back({f.key, tr("expected %1").arg(QString::fromStdString(fra::describeExpected(f))).toStdString()});
         }
     }
     return issues;

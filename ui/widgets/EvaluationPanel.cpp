@@ -14,6 +14,8 @@
 #include "downstream/EvalSchema.h"
 #include "util/AtomicFile.h"
 #include "widgets/ConfigForm.h"
+#include "util/PlotTheme.h"
+#include "util/Theme.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -64,7 +66,9 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
     model_ = new QComboBox;
     model_->setObjectName("evalModel");
     model_->setEditable(true);
-    top->addRow("Model", model_);
+    model_->setAccessibleName(tr("Model"));
+    model_->setAccessibleDescription(tr("A run, a checkpoint or a random initialisation (random:resnet18)"));
+    top->addRow(tr("Model"), model_);
     auto* datasetRow = new QHBoxLayout;
     format_ = new QComboBox;
     format_->setObjectName("evalFormat");
@@ -72,11 +76,15 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
     folder_ = new QComboBox;
     folder_->setObjectName("evalFolder");
     folder_->setEditable(true);
+    format_->setAccessibleName(tr("Dataset format"));
+    folder_->setAccessibleName(tr("Dataset folder"));
     auto* browse = new QPushButton("…");
+    browse->setToolTip(tr("Choose the dataset folder"));
+    browse->setAccessibleName(tr("Browse for the dataset folder"));
     datasetRow->addWidget(format_);
     datasetRow->addWidget(folder_, 1);
     datasetRow->addWidget(browse);
-    top->addRow("Dataset", datasetRow);
+    top->addRow(tr("Dataset"), datasetRow);
     datasetInfo_ = new QLabel;
     datasetInfo_->setObjectName("datasetInfo");
     datasetInfo_->setWordWrap(true);
@@ -84,21 +92,26 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
     protocol_ = new QComboBox;
     protocol_->setObjectName("evalProtocol");
     protocol_->addItems({"lp", "ft", "heatmap-regression"});
-    protocol_->setToolTip("lp: linear probe (frozen backbone); ft: fine-tuning; heatmap-regression: landmarks from the K heatmap centroids");
-    top->addRow("Protocol", protocol_);
+    protocol_->setToolTip(tr("lp: linear probe (frozen backbone); ft: fine-tuning; heatmap-regression: landmarks from the K heatmap centroids"));
+    protocol_->setAccessibleName(tr("Protocol"));
+    top->addRow(tr("Protocol"), protocol_);
     preset_ = new QComboBox;
     preset_->addItems({"cpu-lp", "cpu-ft", "paper-lp", "paper-ft"});
-    top->addRow("Recipe", preset_);
+    preset_->setAccessibleName(tr("Recipe"));
+    top->addRow(tr("Recipe"), preset_);
     out_ = new QLineEdit;
-    out_->setPlaceholderText("for models outside a run folder (random init, loose checkpoints)");
-    top->addRow("Output folder", out_);
+    out_->setPlaceholderText(tr("for models outside a run folder (random init, loose checkpoints)"));
+    out_->setAccessibleName(tr("Output folder"));
+    top->addRow(tr("Output folder"), out_);
     launchLayout->addLayout(top);
     form_ = new ConfigForm(evalFields());
     launchLayout->addWidget(form_, 1);
     auto* buttons = new QHBoxLayout;
-    start_ = new QPushButton("Evaluate");
+    start_ = new QPushButton(tr("Evaluate"));
     start_->setObjectName("evaluate");
-    stop_ = new QPushButton("Stop");
+    start_->setAccessibleName(tr("Evaluate"));
+    stop_ = new QPushButton(tr("Stop"));
+    stop_->setAccessibleName(tr("Stop the evaluation"));
     stop_->setEnabled(false);
     buttons->addWidget(start_);
     buttons->addWidget(stop_);
@@ -106,37 +119,46 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
     launchLayout->addLayout(buttons);
     curves_ = new QCustomPlot;
     curves_->setObjectName("evalCurves");
+    curves_->setAccessibleName(tr("Evaluation curves"));
+    curves_->setAccessibleDescription(tr("Training loss and test metric of the running evaluation against epoch"));
     curves_->setMinimumHeight(180);
-    curves_->xAxis->setLabel("epoch");
+    curves_->xAxis->setLabel(tr("epoch"));
     useIntegerTicks(curves_->xAxis);
-    curves_->yAxis->setLabel("train loss");
+    curves_->yAxis->setLabel(tr("train loss"));
     curves_->yAxis2->setVisible(true);
-    curves_->yAxis2->setLabel("test metric");
-    curves_->addGraph(curves_->xAxis, curves_->yAxis)->setName("train loss");
-    curves_->addGraph(curves_->xAxis, curves_->yAxis2)->setName("test");
-    curves_->graph(1)->setPen(QPen(QColor(214, 39, 40), 2));
+    curves_->yAxis2->setLabel(tr("test metric"));
+    curves_->addGraph(curves_->xAxis, curves_->yAxis)->setName(tr("train loss"));
+    curves_->addGraph(curves_->xAxis, curves_->yAxis2)->setName(tr("test"));
+    followPalette(curves_, [this](const QPalette& palette) {
+        curves_->graph(0)->setPen(QPen(readableOn(QColor(31, 119, 180), palette.color(QPalette::Base), 3), 2));
+        curves_->graph(1)->setPen(QPen(readableOn(QColor(214, 39, 40), palette.color(QPalette::Base), 3), 2));
+    });
     curves_->graph(1)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
     curves_->legend->setVisible(true);
     launchLayout->addWidget(curves_);
     log_ = new QPlainTextEdit;
     log_->setReadOnly(true);
     log_->setMaximumHeight(90);
+    log_->setAccessibleName(tr("Evaluation log"));
     launchLayout->addWidget(log_);
     split->addWidget(launch);
 
     // middle: the pre-trained model's facial regions over this dataset's test faces
     auto* regions = new QWidget;
     auto* regionsLayout = new QVBoxLayout(regions);
-    auto* showFaces = new QPushButton("Facial regions on test faces");
-    showFaces->setToolTip("Heatmaps of the selected FRA run over 8 test faces of the dataset");
+    auto* showFaces = new QPushButton(tr("Facial regions on test faces"));
+    showFaces->setToolTip(tr("Heatmaps of the selected FRA run over 8 test faces of the dataset"));
+    showFaces->setAccessibleName(showFaces->text());
     regionsLayout->addWidget(showFaces);
-    ftRegions_ = new QPushButton("Regions during fine-tuning");
+    ftRegions_ = new QPushButton(tr("Regions during fine-tuning"));
     ftRegions_->setObjectName("ftRegions");
-    ftRegions_->setToolTip("In the Facial regions view: the K heatmaps of fixed test faces after every epoch of this fine-tuning "
-                           "(the pre-trained region heads over the fine-tuned backbone), against epoch 0 (the pre-trained checkpoint)");
+    ftRegions_->setToolTip(tr("In the Facial regions view: the K heatmaps of fixed test faces after every epoch of this fine-tuning "
+                              "(the pre-trained region heads over the fine-tuned backbone), against epoch 0 (the pre-trained checkpoint)"));
+    ftRegions_->setAccessibleName(ftRegions_->text());
     ftRegions_->setEnabled(false);
     regionsLayout->addWidget(ftRegions_);
     connect(ftRegions_, &QPushButton::clicked, this, [this] { emit fineTuningRegionsRequested(currentDir_); });
+    faces_->setAccessibleName(tr("Facial regions on the dataset's test faces"));
     auto* scroll = new QScrollArea;
     scroll->setWidget(faces_);
     scroll->setWidgetResizable(true);
@@ -147,61 +169,74 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
             [this](const QString& tag, const QVector<float>& maps, int n, int k, int h, int w, qint64 step) {
                 if (tag != "evaluation-faces") return;
                 faces_->showMaps(property("evaluation-faces").value<QVector<QImage>>(), maps, n, k, h, w,
-                                 QString("%1 on %2 (checkpoint step %3)").arg(QFileInfo(model_->currentText()).fileName(), datasetSpec()).arg(step));
+                                 tr("%1 on %2 (checkpoint step %3)").arg(QFileInfo(model_->currentText()).fileName(), datasetSpec()).arg(step));
             });
     connect(inference_, &HeatmapInference::failed, this, [this](const QString& tag, const QString& message) {
-        if (tag == "evaluation-faces") log_->appendPlainText("facial regions: " + message);
+        if (tag == "evaluation-faces") log_->appendPlainText(tr("facial regions: %1").arg(message));
     });
 
     // right: comparison
     auto* compare = new QWidget;
     auto* compareLayout = new QVBoxLayout(compare);
     auto* compareBar = new QHBoxLayout;
-    compareBar->addWidget(new QLabel("Baseline"));
+    compareBar->addWidget(new QLabel(tr("Baseline")));
     baseline_ = new QComboBox;
     baseline_->setObjectName("baseline");
+    baseline_->setAccessibleName(tr("Baseline"));
+    baseline_->setAccessibleDescription(tr("The row the other rows of the comparison are coloured against"));
     compareBar->addWidget(baseline_, 1);
-    auto* refresh = new QPushButton("Refresh");
-    auto* exportButton = new QPushButton("Export…");
+    auto* refresh = new QPushButton(tr("Refresh"));
+    refresh->setAccessibleName(tr("Refresh the comparison"));
+    auto* exportButton = new QPushButton(tr("Export…"));
+    exportButton->setAccessibleName(tr("Export the comparison"));
+    exportButton->setToolTip(tr("The comparison as Markdown, CSV and JSON, and the bar chart as PNG"));
     compareBar->addWidget(refresh);
     compareBar->addWidget(exportButton);
     compareLayout->addLayout(compareBar);
     table_ = new QTableWidget;
     table_->setObjectName("comparison");
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table_->setAccessibleName(tr("Comparison"));
+    table_->setAccessibleDescription(tr("Every evaluation of the selected runs, one row per model, one column per dataset and metric"));
     compareLayout->addWidget(table_, 1);
+    onPaletteChange(table_, [this] { showTable(); });
     auto* barRow = new QHBoxLayout;
-    barRow->addWidget(new QLabel("Bar chart of"));
+    barRow->addWidget(new QLabel(tr("Bar chart of")));
     barColumn_ = new QComboBox;
+    barColumn_->setAccessibleName(tr("Bar chart of"));
     barRow->addWidget(barColumn_, 1);
     compareLayout->addLayout(barRow);
     bars_ = new QCustomPlot;
     bars_->setObjectName("bars");
+    bars_->setAccessibleName(tr("Bar chart"));
     bars_->setMinimumHeight(200);
+    followPalette(bars_);
     compareLayout->addWidget(bars_, 1);
     split->addWidget(compare);
 
     connect(browse, &QPushButton::clicked, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, "Dataset folder", folder_->currentText());
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Dataset folder"), folder_->currentText());
         if (!dir.isEmpty()) setDataset(format_->currentText(), dir);
     });
     auto describe = [this] {
         try {
             const fra::DownstreamDataset d = bridge_->registry().load(datasetSpec().toStdString(), true);
-            QString info = QString("%1, %2 outputs").arg(fra::toString(d.task)).arg(d.outputs());
-            for (const auto& [name, samples] : d.splits) info += QString(", %1 %2").arg(samples.size()).arg(QString::fromStdString(name));
+            QStringList parts{tr("%1, %2 outputs").arg(fra::toString(d.task)).arg(d.outputs())};
+            for (const auto& [name, samples] : d.splits) parts << tr("%1 %2", "images in a split").arg(samples.size()).arg(QString::fromStdString(name));
+            const QString info = parts.join(", ");
             if (d.missingImages > 0) {  // an evaluation stops on this unless allow_missing_images is set
-                datasetInfo_->setStyleSheet("color: #c0392b;");
-                datasetInfo_->setText(info + QString("; %1 of %2 listed images are missing, first %3 (set allow_missing_images to leave them out)")
+                showAsError(datasetInfo_, true);
+                datasetInfo_->setText(tr("%1; %2 of %3 listed images are missing, first %4 (set allow_missing_images to leave them out)")
+                                                 .arg(info)
                                                  .arg(d.missingImages)
                                                  .arg(d.listedImages)
                                                  .arg(QString::fromStdString(d.firstMissingImage)));
                 return;
             }
-            datasetInfo_->setStyleSheet("");
-            datasetInfo_->setText(info + (d.warnings.empty() ? "" : "; " + QString::fromStdString(d.warnings.front())));
+            showAsError(datasetInfo_, false);
+            datasetInfo_->setText(d.warnings.empty() ? info : tr("%1; %2").arg(info, QString::fromStdString(d.warnings.front())));
         } catch (const std::exception& e) {
-            datasetInfo_->setStyleSheet("color: #c0392b;");
+            showAsError(datasetInfo_, true);
             datasetInfo_->setText(e.what());
         }
     };
@@ -219,7 +254,7 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
     connect(baseline_, qOverload<int>(&QComboBox::currentIndexChanged), this, &EvaluationPanel::showTable);
     connect(barColumn_, qOverload<int>(&QComboBox::currentIndexChanged), this, &EvaluationPanel::showBars);
     connect(exportButton, &QPushButton::clicked, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, "Export the comparison to");
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Export the comparison to"));
         if (dir.isEmpty()) return;
         const auto t = fra::ComparisonTable::fromResults(results_);
         fra::writeFileAtomically((dir + "/comparison.md").toStdString(), t.markdown());
@@ -248,14 +283,14 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
     connect(bridge_, &EvaluationBridge::finished, this, [this](const QString& dir, const QJsonObject& result) {
         start_->setEnabled(true);
         stop_->setEnabled(false);
-        log_->appendPlainText(QString("finished: %1 = %2  (%3)").arg(result["primary_metric"].toString()).arg(result["primary"].toDouble()).arg(dir));
+        log_->appendPlainText(tr("finished: %1 = %2  (%3)").arg(result["primary_metric"].toString()).arg(result["primary"].toDouble()).arg(dir));
         refreshComparison();
     });
     connect(bridge_, &EvaluationBridge::failed, this, [this](const QString&, const QString& message) {
         start_->setEnabled(true);
         stop_->setEnabled(false);
-        log_->appendPlainText("failed: " + message);
-        auto* box = new QMessageBox(QMessageBox::Critical, "Evaluation failed", message, QMessageBox::Ok, this);
+        log_->appendPlainText(tr("failed: %1").arg(message));
+        auto* box = new QMessageBox(QMessageBox::Critical, tr("Evaluation failed"), message, QMessageBox::Ok, this);
         box->setObjectName("evaluationFailed");
         box->setAttribute(Qt::WA_DeleteOnClose);
         box->open();  // window-modal, not a nested event loop: training and plots keep updating
@@ -285,7 +320,7 @@ void EvaluationPanel::showDatasetHeatmaps() {
         setProperty("evaluation-faces", QVariant::fromValue(images));
         inference_->compute(model_->currentText(), images, "evaluation-faces");
     } catch (const std::exception& e) {
-        log_->appendPlainText(QString("facial regions: %1").arg(e.what()));
+        log_->appendPlainText(tr("facial regions: %1").arg(e.what()));
     }
 }
 
@@ -372,6 +407,8 @@ void EvaluationPanel::showTable() {
     for (const auto& r : t.rows()) rowNames << QString::fromStdString(r.model);
     table_->setVerticalHeaderLabels(rowNames);
     const int base = baseline_->currentIndex();
+    const QPalette palette = table_->palette();
+    const QColor reference = readableOn(mix(palette.color(QPalette::Text), palette.color(QPalette::Base), 0.45), palette.color(QPalette::Base));  // greyed, still readable
     for (std::size_t c = 0; c < t.columns().size(); ++c) {
         const auto best = t.best(c);
         for (std::size_t r = 0; r < t.rows().size(); ++r) {
@@ -385,11 +422,11 @@ void EvaluationPanel::showTable() {
                 f.setBold(true);
                 item->setFont(f);
             }
-            if (t.rows()[r].reference) item->setForeground(QColor(120, 120, 120));
+            if (t.rows()[r].reference) item->setForeground(reference);
             else if (base >= 0 && base < static_cast<int>(t.rows().size()) && static_cast<int>(r) != base && t.rows()[base].values[c]) {
                 const double b = *t.rows()[base].values[c];
                 const bool better = t.columns()[c].higherIsBetter ? *v > b : *v < b;
-                if (*v != b) item->setBackground(better ? QColor(210, 240, 210) : QColor(245, 215, 215));
+                if (*v != b) item->setBackground(better ? QColor(44, 160, 44, 55) : QColor(214, 39, 40, 55));  // tints light and dark bases alike
             }
             table_->setItem(static_cast<int>(r), static_cast<int>(c), item);
         }

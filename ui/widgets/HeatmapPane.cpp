@@ -5,6 +5,7 @@
 #include "run/ProbeSet.h"
 #include "run/RunDirectory.h"
 #include "util/QtImage.h"
+#include "util/Theme.h"
 
 #include <QFileInfo>
 #include <QDialog>
@@ -13,6 +14,7 @@
 #include <QHBoxLayout>
 #include <QScreen>
 #include <QLabel>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <cmath>
@@ -27,6 +29,7 @@ constexpr int kColumns = 4;
 HeatmapPane::HeatmapPane(QWidget* parent) : QWidget(parent), grid_(new QGridLayout), title_(new QLabel), legend_(new QWidget) {
     auto* layout = new QVBoxLayout(this);
     title_->setObjectName("paneTitle");
+    setAccessibleName(tr("Facial-region heatmaps"));
     legend_->setObjectName("regionLegend");
     legend_->setLayout(new QGridLayout);  // rows of 8: a legend of K = 16 or 32 regions wraps instead of widening the pane
     legend_->layout()->setContentsMargins(0, 0, 0, 0);
@@ -35,6 +38,7 @@ HeatmapPane::HeatmapPane(QWidget* parent) : QWidget(parent), grid_(new QGridLayo
     layout->addWidget(legend_);
     layout->addLayout(grid_);
     layout->addStretch();
+    onPaletteChange(this, [this] { render(); });
 }
 
 int HeatmapPane::fittingTileSide() const {
@@ -46,11 +50,28 @@ int HeatmapPane::fittingTileSide() const {
     // the space on screen: a scroll area's viewport (the pane itself grows with its tiles)
     const QSize space = parentWidget() ? parentWidget()->size() : size();
     const int width = space.width() - 24 - spacing * (columns - 1);
-    const int height = space.height() - title_->sizeHint().height() - (legend_->isVisible() ? legend_->sizeHint().height() : 0) - 24 -
+    const int height = space.height() - title_->sizeHint().height() - (!legend_->isHidden() ? legend_->sizeHint().height() : 0) - 24 -
                        spacing * (rows - 1);
     // a panel sheet is K + 1 faces wide: it fits the width only
     const int side = mode_ == HeatmapMode::Panels ? width / std::max(1, k_ + 1) : std::min(width / columns, height / rows);
     return std::clamp(side, kMinTile, kMaxTile);
+}
+
+bool HeatmapPane::event(QEvent* event) {
+    // on another screen, or a new scale: the tiles at its device pixel ratio
+    bool newRatio = event->type() == QEvent::ScreenChangeInternal;
+#if QT_VERSION >= QT_VERSION_CHECK(6, 6, 0)
+    newRatio = newRatio || event->type() == QEvent::DevicePixelRatioChange;
+#endif
+    if (newRatio) QTimer::singleShot(0, this, [this] { render(); });
+    return QWidget::event(event);
+}
+
+QPixmap HeatmapPane::sharpPixmap(int index, int side, HeatmapMode mode) const {
+    const qreal ratio = devicePixelRatioF();
+    QPixmap pixmap = QPixmap::fromImage(renderFace(index, qRound(side * ratio), mode));
+    pixmap.setDevicePixelRatio(ratio);
+    return pixmap;
 }
 
 void HeatmapPane::resizeEvent(QResizeEvent* event) {
@@ -82,16 +103,18 @@ void HeatmapPane::showEnlarged(int index) {
     auto* dialog = new QDialog(this);
     dialog->setObjectName("enlargedFace");
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setWindowTitle(QString("Face %1 — %2").arg(index + 1).arg(caption_));
+    dialog->setWindowTitle(tr("Face %1 — %2").arg(index + 1).arg(caption_));
     auto* layout = new QVBoxLayout(dialog);
     auto* whole = new QLabel;
     whole->setObjectName("enlargedOverlay");
-    whole->setPixmap(QPixmap::fromImage(renderFace(index, 420, mode_ == HeatmapMode::Panels ? HeatmapMode::Overlay : mode_)));
+    whole->setAccessibleName(tr("Face %1 with its regions").arg(index + 1));
+    whole->setPixmap(sharpPixmap(index, 420, mode_ == HeatmapMode::Panels ? HeatmapMode::Overlay : mode_));
     whole->setAlignment(Qt::AlignCenter);
     auto* panels = new QLabel;
     panels->setObjectName("enlargedPanels");
+    panels->setAccessibleName(tr("Face %1, one panel per region").arg(index + 1));
     const int screenWidth = screen() ? screen()->availableGeometry().width() : 1600;
-    panels->setPixmap(QPixmap::fromImage(renderFace(index, std::clamp((screenWidth - 80) / std::max(1, k_ + 1), 96, 320), HeatmapMode::Panels)));
+    panels->setPixmap(sharpPixmap(index, std::clamp((screenWidth - 80) / std::max(1, k_ + 1), 96, 320), HeatmapMode::Panels));
     layout->addWidget(whole);
     layout->addWidget(panels);
     dialog->show();
@@ -104,7 +127,7 @@ void HeatmapPane::updateLegend() {
         delete item;
     }
     legend_->setVisible(mode_ == HeatmapMode::Argmax && k_ > 0);
-    if (!legend_->isVisible()) return;
+    if (legend_->isHidden()) return;  // isVisible() is false while the view is on another tab
     const auto colours = fra::HeatmapRenderer::palette(k_);
     auto* grid = static_cast<QGridLayout*>(layout);
     constexpr int perRow = 8;
@@ -112,8 +135,8 @@ void HeatmapPane::updateLegend() {
         // the swatch carries the colour, the name stays in the palette's text colour: pale region
         // colours (yellow, mint) written on the window background could not be read
         const fra::Rgb c = colours[static_cast<std::size_t>(k)];
-        auto* chip = new QLabel(QString("<span style=\"color: rgb(%1,%2,%3); font-size: large;\">■</span> region %4")
-                                    .arg(c[0]).arg(c[1]).arg(c[2]).arg(k + 1));
+        auto* chip = new QLabel(QString("<span style=\"color: rgb(%1,%2,%3); font-size: large;\">■</span> %4")
+                                    .arg(c[0]).arg(c[1]).arg(c[2]).arg(tr("region %1").arg(k + 1).toHtmlEscaped()));
         chip->setTextFormat(Qt::RichText);
         chip->setObjectName(QString("legend%1").arg(k));
         grid->addWidget(chip, k / perRow, k % perRow);
@@ -128,7 +151,7 @@ void HeatmapPane::setRun(const QString& runPath) {
         const auto run = fra::RunDirectory::open(runPath.toStdString());
         for (const auto& image : fra::ProbeSet::load(run).images) faces_.push_back(toQImage(image));
     } catch (const std::exception& e) {
-        caption_ = QString("cannot read the probes: %1").arg(e.what());
+        caption_ = tr("cannot read the probes: %1").arg(e.what());
     }
     steps_.clear();
     reloadSnapshots();
@@ -156,21 +179,21 @@ void HeatmapPane::showStep(qint64 step) {
     if (index < 0) return;
     try {
         const fra::NpyArray a = fra::readNpy(files_[index].toStdString());
-        if (a.shape.size() != 4) throw std::runtime_error("expected a 4-d array");
+        if (a.shape.size() != 4) throw std::runtime_error(tr("expected a 4-d array").toStdString());
         n_ = int(a.shape[0]);
         const int k = int(a.shape[1]);
         h_ = int(a.shape[2]);
         w_ = int(a.shape[3]);
         maps_ = QVector<float>(a.data.begin(), a.data.end());
         step_ = steps_[index];
-        caption_ = QString("%1 — step %2").arg(QFileInfo(run_).fileName()).arg(step_);
+        caption_ = tr("%1 — step %2").arg(QFileInfo(run_).fileName()).arg(step_);
         if (k != k_) {
             k_ = k;
             visible_ = QVector<bool>(k_, true);
             emit regionsChanged(k_);
         }
     } catch (const std::exception& e) {
-        caption_ = QString("cannot read %1: %2").arg(files_[index], e.what());
+        caption_ = tr("cannot read %1: %2").arg(files_[index], e.what());
     }
     render();
 }
@@ -232,7 +255,11 @@ QImage HeatmapPane::renderFace(int i, int side, HeatmapMode mode) const {
     switch (mode) {
     case HeatmapMode::Overlay: return toQImage(fra::HeatmapRenderer::overlay(face, maps, opacity_, std::vector<bool>(visible_.begin(), visible_.end())));
     case HeatmapMode::Argmax: return toQImage(fra::HeatmapRenderer::argmaxMap(face, maps, opacity_));
-    case HeatmapMode::Panels: return toQImage(fra::HeatmapRenderer::sheet(face, maps, opacity_));
+    case HeatmapMode::Panels: {
+        const QColor gap = palette().color(QPalette::Window);  // the pane's background between the panels
+        return toQImage(fra::HeatmapRenderer::sheet(face, maps, opacity_,
+                                                    {static_cast<std::uint8_t>(gap.red()), static_cast<std::uint8_t>(gap.green()), static_cast<std::uint8_t>(gap.blue())}));
+    }
     }
     return {};
 }
@@ -245,7 +272,8 @@ void HeatmapPane::render() {
     while (tiles_.size() < faces_.size()) {
         auto* tile = new QLabel;
         tile->setObjectName(QString("face%1").arg(tiles_.size()));
-        tile->setToolTip("Double-click: this face enlarged, with one panel per region");
+        tile->setToolTip(tr("Double-click: this face enlarged, with one panel per region"));
+        tile->setAccessibleName(tr("Face %1").arg(tiles_.size() + 1));
         tile->installEventFilter(this);
         tiles_.push_back(tile);
     }
@@ -254,7 +282,7 @@ void HeatmapPane::render() {
         grid_->removeWidget(tiles_[i]);
         tiles_[i]->setVisible(i < faces_.size());
         if (i >= faces_.size()) continue;
-        tiles_[i]->setPixmap(QPixmap::fromImage(renderFace(i)));
+        tiles_[i]->setPixmap(sharpPixmap(i, tileSide_, mode_));
         grid_->addWidget(tiles_[i], i / columns, i % columns);
     }
 }

@@ -45,6 +45,7 @@ public:
     QString caption() const;
 
 protected:
+    bool event(QEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
     bool eventFilter(QObject* watched, QEvent* event) override;
 
@@ -54,6 +55,8 @@ signals:
 
 private:
     void render();
+    // face `index` rendered at `side` logical pixels times the screen's device pixel ratio
+    QPixmap sharpPixmap(int index, int side, HeatmapMode mode) const;
     int fittingTileSide() const;
     void refit();
     void updateLegend();

@@ -23,42 +23,53 @@ HeatmapPanel::HeatmapPanel(HeatmapInference* inference, QWidget* parent)
     : QWidget(parent), inference_(inference), primary_(new HeatmapPane), secondary_(new HeatmapPane) {
     auto* layout = new QVBoxLayout(this);
     auto* bar = new QHBoxLayout;
-    bar->addWidget(new QLabel("Step"));
+    bar->addWidget(new QLabel(tr("Step")));
     stepSlider_ = new QSlider(Qt::Horizontal);
     stepSlider_->setObjectName("stepSlider");
+    stepSlider_->setAccessibleName(tr("Snapshot"));
+    stepSlider_->setAccessibleDescription(tr("Moves through the run's heatmap snapshots, oldest to newest"));
     stepSlider_->setMinimumWidth(220);
     bar->addWidget(stepSlider_, 1);
     stepBox_ = new QSpinBox;
     stepBox_->setObjectName("stepBox");
     stepBox_->setRange(0, std::numeric_limits<int>::max());
-    stepBox_->setToolTip("Exact step: shows the newest snapshot at or before it");
+    stepBox_->setToolTip(tr("Exact step: shows the newest snapshot at or before it"));
+    stepBox_->setAccessibleName(tr("Step"));
     bar->addWidget(stepBox_);
-    bar->addWidget(new QLabel("Opacity"));
+    bar->addWidget(new QLabel(tr("Opacity")));
     opacity_ = new QSlider(Qt::Horizontal);
     opacity_->setObjectName("opacity");
+    opacity_->setAccessibleName(tr("Opacity"));
+    opacity_->setAccessibleDescription(tr("How strongly the heatmaps cover the faces"));
     opacity_->setRange(0, 100);
     opacity_->setValue(55);
     opacity_->setMaximumWidth(120);
     bar->addWidget(opacity_);
-    bar->addWidget(new QLabel("Contrast"));
+    bar->addWidget(new QLabel(tr("Contrast")));
     contrast_ = new QSlider(Qt::Horizontal);
     contrast_->setObjectName("contrast");
+    contrast_->setAccessibleName(tr("Contrast"));
     contrast_->setRange(0, 100);  // power 1 .. 100, logarithmic
     contrast_->setValue(0);
     contrast_->setMaximumWidth(100);
-    contrast_->setToolTip("Display only: sharpens the soft heatmaps (weights raised to a power p and renormalised, i.e. softmax "
-                          "of the cosines at temperature t_h / p); it opens at p = 10, L_r's student assignment (t_h 1 / 0.1)");
+    contrast_->setToolTip(tr("Display only: sharpens the soft heatmaps (weights raised to a power p and renormalised, i.e. softmax "
+                             "of the cosines at temperature t_h / p); it opens at p = 10, L_r's student assignment (t_h 1 / 0.1)"));
+    contrast_->setAccessibleDescription(tr("Display only: sharpens the soft heatmaps"));
     bar->addWidget(contrast_);
     mode_ = new QComboBox;
     mode_->setObjectName("mode");
-    mode_->addItems({"Overlay", "Argmax regions", "Panel per region"});
+    mode_->addItems({tr("Overlay"), tr("Argmax regions"), tr("Panel per region")});
+    mode_->setAccessibleName(tr("Display"));
+    mode_->setAccessibleDescription(tr("Overlay, arg-max regions or one panel per region"));
     bar->addWidget(mode_);
     compare_ = new QComboBox;
     compare_->setObjectName("compare");
-    compare_->addItems({"No comparison", "Compare two steps", "Compare with another run", "Compare with a checkpoint…"});
+    compare_->addItems({tr("No comparison"), tr("Compare two steps"), tr("Compare with another run"), tr("Compare with a checkpoint…")});
+    compare_->setAccessibleName(tr("Comparison"));
     bar->addWidget(compare_);
-    auto* open = new QPushButton("Open images…");
-    open->setToolTip("Heatmaps of any face images under this run's newest checkpoint");
+    auto* open = new QPushButton(tr("Open images…"));
+    open->setToolTip(tr("Heatmaps of any face images under this run's newest checkpoint"));
+    open->setAccessibleName(tr("Open images"));
     bar->addWidget(open);
     layout->addLayout(bar);
 
@@ -66,7 +77,11 @@ HeatmapPanel::HeatmapPanel(HeatmapInference* inference, QWidget* parent)
     regions_ = new QListWidget;
     regions_->setObjectName("regions");
     regions_->setMaximumWidth(150);
-    regions_->setToolTip("Show or hide each facial region");
+    regions_->setToolTip(tr("Show or hide each facial region"));
+    regions_->setAccessibleName(tr("Regions"));
+    regions_->setAccessibleDescription(tr("Show or hide each facial region"));
+    primary_->setAccessibleName(tr("Facial-region heatmaps"));
+    secondary_->setAccessibleName(tr("Facial-region heatmaps to compare"));
     body->addWidget(regions_);
     auto* panes = new QHBoxLayout;
     auto* left = new QScrollArea;
@@ -76,6 +91,7 @@ HeatmapPanel::HeatmapPanel(HeatmapInference* inference, QWidget* parent)
     auto* rightBox = new QVBoxLayout;
     secondSlider_ = new QSlider(Qt::Horizontal);
     secondSlider_->setObjectName("secondSlider");
+    secondSlider_->setAccessibleName(tr("Snapshot to compare"));
     rightBox->addWidget(secondSlider_);
     auto* right = new QScrollArea;
     right->setWidget(secondary_);
@@ -105,8 +121,8 @@ HeatmapPanel::HeatmapPanel(HeatmapInference* inference, QWidget* parent)
         const double power = std::pow(100.0, v / 100.0);
         primary_->setContrast(power);
         secondary_->setContrast(power);
-        contrast_->setToolTip(QString("Display only: weights raised to the power %1 and renormalised (softmax of the cosines at "
-                                      "temperature t_h / %1; 10 = L_r's student assignment)").arg(power, 0, 'f', 1));
+        contrast_->setToolTip(tr("Display only: weights raised to the power %1 and renormalised (softmax of the cosines at "
+                                 "temperature t_h / %1; 10 = L_r's student assignment)").arg(power, 0, 'f', 1));
     });
     // The heatmaps (t_h = 1) are soft: their colour mix reads as one wash even when the regions have
     // separated. Open at the assignment L_r trains, softmax(cosine / 0.1): power 10 = slider 50.
@@ -123,12 +139,12 @@ HeatmapPanel::HeatmapPanel(HeatmapInference* inference, QWidget* parent)
         secondSlider_->setVisible(c == 1 || c == 2);
         if (c == 1) setCompareRun(primary_->run());
         if (c == 3) {
-            const QString file = QFileDialog::getOpenFileName(this, "Checkpoint to compare", primary_->run() + "/checkpoints", "Checkpoints (*.pt)");
+            const QString file = QFileDialog::getOpenFileName(this, tr("Checkpoint to compare"), primary_->run() + "/checkpoints", tr("Checkpoints (*.pt)"));
             if (!file.isEmpty()) compareCheckpoint(file);
         }
     });
     connect(open, &QPushButton::clicked, this, [this] {
-        const QStringList files = QFileDialog::getOpenFileNames(this, "Face images", QString(), "Images (*.jpg *.jpeg *.png *.bmp *.webp)");
+        const QStringList files = QFileDialog::getOpenFileNames(this, tr("Face images"), QString(), tr("Images (*.jpg *.jpeg *.png *.bmp *.webp)"));
         if (!files.isEmpty()) openImages(files);
     });
     connect(primary_, &HeatmapPane::regionsChanged, this, &HeatmapPanel::rebuildRegions);
@@ -143,11 +159,11 @@ HeatmapPanel::HeatmapPanel(HeatmapInference* inference, QWidget* parent)
                 if (!tag.startsWith("heatmap-panel:")) return;
                 const QVector<QImage> images = property(tag.toUtf8().constData()).value<QVector<QImage>>();
                 HeatmapPane* pane = tag.endsWith(":second") ? secondary_ : primary_;
-                pane->showMaps(images, maps, n, k, h, w, QString("%1 — checkpoint step %2").arg(property("source").toString()).arg(step));
+                pane->showMaps(images, maps, n, k, h, w, tr("%1 — checkpoint step %2").arg(property("source").toString()).arg(step));
                 status_->clear();
             });
     connect(inference_, &HeatmapInference::failed, this, [this](const QString& tag, const QString& message) {
-        if (tag.startsWith("heatmap-panel:")) status_->setText("Heatmaps failed: " + message);
+        if (tag.startsWith("heatmap-panel:")) status_->setText(tr("Heatmaps failed: %1").arg(message));
     });
 }
 
@@ -157,7 +173,7 @@ void HeatmapPanel::rebuildRegions(int k) {
     for (int i = 0; i < k; ++i) {
         QPixmap swatch(14, 14);
         swatch.fill(regionColour(i, k));
-        auto* item = new QListWidgetItem(QIcon(swatch), QString("Region %1").arg(i + 1));
+        auto* item = new QListWidgetItem(QIcon(swatch), tr("Region %1").arg(i + 1));
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(Qt::Checked);
         regions_->addItem(item);
@@ -174,7 +190,7 @@ void HeatmapPanel::showEvaluation(const QString& evalDir) {
     setRun(evalDir);
     if (compare_->currentIndex() == 1) setCompareRun(evalDir);
     else compare_->setCurrentIndex(1);  // compares two steps of the shown folder, the second from its first
-    status_->setText("Fine-tuning: step = epoch; right: epoch 0, the pre-trained region heads before fine-tuning");
+    status_->setText(tr("Fine-tuning: step = epoch; right: epoch 0, the pre-trained region heads before fine-tuning"));
 }
 
 void HeatmapPanel::setCompareRun(const QString& runPath) {
@@ -220,7 +236,7 @@ void HeatmapPanel::openImages(const QStringList& files) {
     for (const auto& f : files) {
         QImage image(f);
         if (image.isNull()) {
-            status_->setText("Cannot read " + f);
+            status_->setText(tr("Cannot read %1").arg(f));
             return;
         }
         const int side = std::min(image.width(), image.height());
@@ -228,14 +244,14 @@ void HeatmapPanel::openImages(const QStringList& files) {
     }
     setProperty("heatmap-panel:primary", QVariant::fromValue(images));
     setProperty("source", QFileInfo(primary_->run()).fileName());
-    status_->setText("Computing heatmaps…");
+    status_->setText(tr("Computing heatmaps…"));
     inference_->compute(primary_->run(), images, "heatmap-panel:primary");
 }
 
 void HeatmapPanel::compareCheckpoint(const QString& checkpoint) {
     setProperty("heatmap-panel:second", QVariant::fromValue(primary_->faces()));
     setProperty("source", QFileInfo(checkpoint).fileName());
-    status_->setText("Computing heatmaps…");
+    status_->setText(tr("Computing heatmaps…"));
     inference_->compute(checkpoint, primary_->faces(), "heatmap-panel:second");
 }
 

@@ -5,6 +5,7 @@
 #include "remote/RemoteRun.h"
 #include "data/RunQueue.h"
 #include "widgets/ConfigForm.h"
+#include "util/Theme.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -63,9 +64,10 @@ LaunchPanel::LaunchPanel(RunQueue* queue, QWidget* parent) : QWidget(parent), qu
             preset_->setItemData(preset_->count() - 1, QString::fromStdString(p.description), Qt::ToolTipRole);
         }
     } catch (const std::exception& e) {
-        preset_->addItem(QString("(no presets: %1)").arg(e.what()));
+        preset_->addItem(tr("(no presets: %1)").arg(e.what()));
     }
-    top->addRow("Preset", preset_);
+    preset_->setAccessibleName(tr("Preset"));
+    top->addRow(tr("Preset"), preset_);
     target_ = new QComboBox;
     target_->setObjectName("target");
     target_->setEditable(true);
@@ -74,22 +76,27 @@ LaunchPanel::LaunchPanel(RunQueue* queue, QWidget* parent) : QWidget(parent), qu
     for (const auto& host : fra::sshConfigHosts()) target_->addItem(QString::fromStdString(host));
     target_->setToolTip(tr("This machine; a batch job on the Slurm cluster this machine submits to (sbatch); or an ssh host alias "
                            "from your ssh config: the run trains there, detached from the connection, and is mirrored here"));
-    top->addRow("Train on", target_);
+    target_->setAccessibleName(tr("Train on"));
+    target_->setAccessibleDescription(tr("This machine, the Slurm cluster, or an ssh host alias"));
+    top->addRow(tr("Train on"), target_);
     remoteRow_ = new QWidget;
     auto* remoteLayout = new QHBoxLayout(remoteRow_);
     remoteLayout->setContentsMargins(0, 0, 0, 0);
     remoteFolder_ = new QLineEdit(QSettings().value("remoteRunsFolder", "runs").toString());
     remoteFolder_->setObjectName("remoteRunsFolder");
-    remoteFolder_->setToolTip("Folder of runs on the host (relative to the login folder, or absolute)");
+    remoteFolder_->setToolTip(tr("Folder of runs on the host (relative to the login folder, or absolute)"));
+    remoteFolder_->setAccessibleName(tr("runs folder there"));
     remoteFra_ = new QLineEdit(QSettings().value("remoteFra", "fra").toString());
     remoteFra_->setObjectName("remoteFra");
-    remoteFra_->setToolTip("The fra command on the host: a name on its PATH, or a path");
-    remoteLayout->addWidget(new QLabel("runs folder there"));
+    remoteFra_->setToolTip(tr("The fra command on the host: a name on its PATH, or a path"));
+    remoteFra_->setAccessibleName(tr("fra there"));
+    remoteLayout->addWidget(new QLabel(tr("runs folder there")));
     remoteLayout->addWidget(remoteFolder_, 2);
-    remoteLayout->addWidget(new QLabel("fra there"));
+    remoteLayout->addWidget(new QLabel(tr("fra there")));
     remoteLayout->addWidget(remoteFra_, 1);
     remoteSlurm_ = new QCheckBox(tr("as a Slurm job (sbatch there)"));
     remoteSlurm_->setObjectName("remoteSlurm");
+    remoteSlurm_->setAccessibleName(remoteSlurm_->text());
     remoteSlurm_->setToolTip(tr("The host is a Slurm login node: submit the run there with `fra submit slurm` instead of training on the host"));
     remoteLayout->addWidget(remoteSlurm_);
     top->addRow("", remoteRow_);
@@ -100,17 +107,21 @@ LaunchPanel::LaunchPanel(RunQueue* queue, QWidget* parent) : QWidget(parent), qu
     data_->setObjectName("dataFolder");
     data_->setEditable(true);
     data_->addItems(QSettings().value("recentDataFolders").toStringList());
-    auto* browse = new QPushButton("Browse…");
+    data_->setAccessibleName(tr("Face images"));
+    data_->setAccessibleDescription(tr("The folder of face images the run trains on"));
+    auto* browse = new QPushButton(tr("Browse…"));
+    browse->setAccessibleName(tr("Browse for the face images"));
     dataRow->addWidget(data_, 1);
     dataRow->addWidget(browse);
     dataIssue_ = new QLabel;
     dataIssue_->setObjectName("dataFolder.issue");
-    dataIssue_->setStyleSheet("color: #c0392b;");
+    showAsError(dataIssue_, true);
     dataRow->addWidget(dataIssue_, 1);
-    top->addRow("Face images", dataRow);
+    top->addRow(tr("Face images"), dataRow);
     name_ = new QLineEdit;
     name_->setObjectName("runName");
-    top->addRow("Run name", name_);
+    name_->setAccessibleName(tr("Run name"));
+    top->addRow(tr("Run name"), name_);
     layout->addLayout(top);
 
     form_ = new ConfigForm(trainingFields());
@@ -120,25 +131,30 @@ LaunchPanel::LaunchPanel(RunQueue* queue, QWidget* parent) : QWidget(parent), qu
     summary_->setObjectName("launchSummary");
     layout->addWidget(summary_);
     auto* buttons = new QHBoxLayout;
-    start_ = new QPushButton("Start");
+    start_ = new QPushButton(tr("Start"));
     start_->setObjectName("start");
-    start_->setToolTip("Start the run (queued if another one is training) — Ctrl+R");
-    pause_ = new QPushButton("Pause");
+    start_->setToolTip(tr("Start the run (queued if another one is training) — Ctrl+R"));
+    start_->setAccessibleName(tr("Start"));
+    pause_ = new QPushButton(tr("Pause"));
     pause_->setObjectName("pause");
-    stop_ = new QPushButton("Stop");
+    pause_->setAccessibleName(tr("Pause or resume"));
+    stop_ = new QPushButton(tr("Stop"));
     stop_->setObjectName("stop");
-    stop_->setToolTip("Stop after the current step, with a checkpoint (resumable)");
-    auto* resumeRun = new QPushButton("Resume a run…");
-    resumeRun->setToolTip("Continue a stopped or interrupted run from its newest checkpoint");
+    stop_->setToolTip(tr("Stop after the current step, with a checkpoint (resumable)"));
+    stop_->setAccessibleName(tr("Stop"));
+    auto* resumeRun = new QPushButton(tr("Resume a run…"));
+    resumeRun->setToolTip(tr("Continue a stopped or interrupted run from its newest checkpoint"));
+    resumeRun->setAccessibleName(tr("Resume a run"));
     buttons->addWidget(start_);
     buttons->addWidget(pause_);
     buttons->addWidget(stop_);
     buttons->addWidget(resumeRun);
     buttons->addStretch();
     layout->addLayout(buttons);
-    layout->addWidget(new QLabel("Queued runs"));
+    layout->addWidget(new QLabel(tr("Queued runs")));
     queueList_ = new QListWidget;
     queueList_->setObjectName("queue");
+    queueList_->setAccessibleName(tr("Queued runs"));
     queueList_->setMaximumHeight(80);
     layout->addWidget(queueList_);
 
@@ -154,7 +170,7 @@ LaunchPanel::LaunchPanel(RunQueue* queue, QWidget* parent) : QWidget(parent), qu
     connect(data_, &QComboBox::currentTextChanged, this, &LaunchPanel::validate);
     connect(name_, &QLineEdit::textEdited, this, &LaunchPanel::validate);
     connect(browse, &QPushButton::clicked, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, "Folder of face images", data_->currentText());
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder of face images"), data_->currentText());
         if (!dir.isEmpty()) setDataFolder(dir);
     });
     connect(start_, &QPushButton::clicked, this, &LaunchPanel::start);
@@ -201,6 +217,9 @@ QWidget* LaunchPanel::buildSlurmRow() {
         widget->setAccessibleName(label);
         ++i;
     }
+    slurmSetup_->setAccessibleName(tr("setup file"));
+    slurmExtra_->setAccessibleName(tr("sbatch options"));
+    slurmFra_->setAccessibleName(tr("fra on the nodes"));
     grid->addWidget(new QLabel(tr("setup file")), 2, 0);
     grid->addWidget(slurmSetup_, 2, 1, 1, 3);
     grid->addWidget(new QLabel(tr("sbatch options")), 2, 4);
@@ -327,16 +346,16 @@ void LaunchPanel::validate() {
     QString dataProblem;
     const QString folder = data_->currentText().trimmed();
     remoteRow_->setVisible(remote());
-    if (folder.isEmpty()) dataProblem = remote() ? "give the faces' folder or store on the host" : "choose a folder of face images";
-    else if (!remote() && !QDir(folder).exists()) dataProblem = "folder does not exist";
+    if (folder.isEmpty()) dataProblem = remote() ? tr("give the faces' folder or store on the host") : tr("choose a folder of face images");
+    else if (!remote() && !QDir(folder).exists()) dataProblem = tr("folder does not exist");
     data_->setProperty("issue", dataProblem);
     dataIssue_->setText(dataProblem);
     QString nameProblem;
     const QString target = remote() ? cacheFolder() : QDir(runsFolder_).filePath(name_->text().trimmed());
-    if (name_->text().trimmed().isEmpty()) nameProblem = "give the run a name";
-    else if (QDir(target).exists() && !QDir(target).isEmpty()) nameProblem = "a run of that name exists";
-    else if (remote() && target_->currentText().trimmed().startsWith('-')) nameProblem = "not an ssh host alias";
-    else if (remote() && remoteFra_->text().trimmed().isEmpty()) nameProblem = "name the fra command on the host";
+    if (name_->text().trimmed().isEmpty()) nameProblem = tr("give the run a name");
+    else if (QDir(target).exists() && !QDir(target).isEmpty()) nameProblem = tr("a run of that name exists");
+    else if (remote() && target_->currentText().trimmed().startsWith('-')) nameProblem = tr("not an ssh host alias");
+    else if (remote() && remoteFra_->text().trimmed().isEmpty()) nameProblem = tr("name the fra command on the host");
     slurmRow_->setVisible(slurm() || slurmThere());
     slurmFra_->setVisible(!slurmThere());  // on a login node: the fra there
     slurmFraLabel_->setVisible(!slurmThere());
@@ -361,14 +380,15 @@ void LaunchPanel::validate() {
         }
     }
     valid_ = issues.empty() && dataProblem.isEmpty() && nameProblem.isEmpty() && !runsFolder_.isEmpty();
-    const QString destination = remote() ? QString("%1:%2 (mirrored in %3)").arg(target_->currentText().trimmed(), remoteRun(), target) : target;
+    const QString destination = remote() ? tr("%1:%2 (mirrored in %3)").arg(target_->currentText().trimmed(), remoteRun(), target) : target;
+    const int problems = static_cast<int>(issues.size()) + !dataProblem.isEmpty() + !nameProblem.isEmpty();
     summary_->setText(valid_ ? (slurm() ? tr("Slurm job → %1").arg(target)
                                 : slurmThere() ? tr("Slurm job on %1").arg(destination)
-                                               : QString("Run → %1").arg(destination))
-                             : QString("%1 problem(s) to fix%2").arg(issues.size() + !dataProblem.isEmpty() + !nameProblem.isEmpty())
-                                   .arg(nameProblem.isEmpty() ? "" : ": " + nameProblem));
+                                               : tr("Run → %1").arg(destination))
+                      : nameProblem.isEmpty() ? tr("%n problem(s) to fix", nullptr, problems)
+                                              : tr("%n problem(s) to fix: %1", nullptr, problems).arg(nameProblem));
     start_->setEnabled(valid_);
-    start_->setText(slurm() || slurmThere() ? tr("Submit") : trainingState_ == "running" || trainingState_ == "paused" || trainingState_ == "starting" ? "Queue" : "Start");
+    start_->setText(slurm() || slurmThere() ? tr("Submit") : trainingState_ == "running" || trainingState_ == "paused" || trainingState_ == "starting" ? tr("Queue") : tr("Start"));
 }
 
 bool LaunchPanel::canStart() const { return valid_; }
@@ -408,9 +428,9 @@ void LaunchPanel::setTrainingState(const QString& state) {
     trainingState_ = state;
     const bool active = state == "running" || state == "paused" || state == "starting";
     pause_->setEnabled(active && state != "starting");
-    pause_->setText(state == "paused" ? "Resume" : "Pause");
+    pause_->setText(state == "paused" ? tr("Resume") : tr("Pause"));
     stop_->setEnabled(active);
-    start_->setText(slurm() || slurmThere() ? tr("Submit") : active ? "Queue" : "Start");
+    start_->setText(slurm() || slurmThere() ? tr("Submit") : active ? tr("Queue") : tr("Start"));
 }
 
 }  // namespace fraui

@@ -63,7 +63,7 @@ MainWindow::MainWindow(QWidget* parent)
       mirror_(new RemoteMirror),
       inference_(new HeatmapInference(this)),
       evaluations_(new EvaluationBridge(this)) {
-    setWindowTitle("FRA Workbench");
+    setWindowTitle(tr("FRA Workbench"));
     follower_->moveToThread(&followerThread_);
     connect(&followerThread_, &QThread::finished, follower_, &QObject::deleteLater);
     followerThread_.start();
@@ -88,11 +88,11 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(catalog_, &RunCatalog::scanRequested, mirror_, &RemoteMirror::setFolders, Qt::QueuedConnection);
     connect(mirror_, &RemoteMirror::mirrored, this, [this](const QString& path, bool reached, const QString& error) {
-        if (!reached) statusBar()->showMessage(QDir(path).dirName() + ": " + error + " (retrying)", 15000);
+        if (!reached) statusBar()->showMessage(tr("%1: %2 (retrying)").arg(QDir(path).dirName(), error), 15000);
     });
 
     browser_ = new RunBrowser(catalog_);
-    auto* dock = new QDockWidget("Runs", this);
+    auto* dock = new QDockWidget(tr("Runs"), this);
     dock->setObjectName("runsDock");
     dock->setWidget(browser_);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
@@ -105,18 +105,21 @@ MainWindow::MainWindow(QWidget* parent)
     log_ = new QPlainTextEdit;
     log_->setReadOnly(true);
     log_->setMaximumBlockCount(5000);
-    tabs_->addTab(launch_, "Launch");
-    tabs_->addTab(plots_, "Monitor");
-    tabs_->addTab(heatmaps_, "Facial regions");
-    tabs_->addTab(evaluation_, "Evaluate && compare");
-    tabs_->addTab(log_, "Log");
+    log_->setAccessibleName(tr("Log"));
+    log_->setAccessibleDescription(tr("What the trainings and the workbench report, newest last"));
+    tabs_->setAccessibleName(tr("Views"));
+    tabs_->addTab(launch_, tr("Launch"));
+    tabs_->addTab(plots_, tr("Monitor"));
+    tabs_->addTab(heatmaps_, tr("Facial regions"));
+    tabs_->addTab(evaluation_, tr("Evaluate && compare"));
+    tabs_->addTab(log_, tr("Log"));
     setCentralWidget(tabs_);
 
     const int threads = static_cast<int>(std::thread::hardware_concurrency());
-    device_ = new QLabel(QString("CPU, %1 threads").arg(threads));
+    device_ = new QLabel(tr("CPU, %1 threads").arg(threads));
     device_->setObjectName("deviceLabel");
-    queueLabel_ = new QLabel("queue: empty");
-    stateLabel_ = new QLabel("idle");
+    queueLabel_ = new QLabel(tr("queue: empty"));
+    stateLabel_ = new QLabel(tr("idle"));
     stateLabel_->setObjectName("stateLabel");
     progressLabel_ = new QLabel;
     progressLabel_->setObjectName("progressLabel");
@@ -127,7 +130,7 @@ MainWindow::MainWindow(QWidget* parent)
 
     connect(browser_, &RunBrowser::selectionChanged, this, &MainWindow::showRuns);
     connect(browser_, &RunBrowser::openFolderRequested, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, "Folder of runs (or a run)");
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder of runs (or a run)"));
         if (dir.isEmpty()) return;
         catalog_->addFolder(dir);
         QSettings().setValue("extraFolders", catalog_->folders().mid(1));
@@ -143,8 +146,8 @@ MainWindow::MainWindow(QWidget* parent)
             const fra::LivenessVerdict v = fra::judgeLiveness(root, fra::RunDirectory::open(root).readStatus(), livenessPolicy());
             const QString age = QString::fromStdString(fra::formatAge(v.heartbeatAge));
             if (v.live()) {
-                QMessageBox::warning(this, "Resume run",
-                                     QString("%1 is %2 (pid %3, last heartbeat %4 ago): stop it there first.")
+                QMessageBox::warning(this, tr("Resume run"),
+                                     tr("%1 is %2 (pid %3, last heartbeat %4 ago): stop it there first.")
                                          .arg(QDir(path).dirName(), QString::fromStdString(v.describe()))
                                          .arg(v.pid)
                                          .arg(age));
@@ -152,9 +155,9 @@ MainWindow::MainWindow(QWidget* parent)
             }
             if (v.liveness == fra::Liveness::Interrupted && !v.provablyGone) {
                 const auto answer = QMessageBox::question(
-                    this, "Resume run",
-                    QString("%1 was trained on %2 (pid %3); its last heartbeat is %4 old. That machine may only be cut off "
-                            "from this one and still training it. Resume here anyway?")
+                    this, tr("Resume run"),
+                    tr("%1 was trained on %2 (pid %3); its last heartbeat is %4 old. That machine may only be cut off "
+                       "from this one and still training it. Resume here anyway?")
                         .arg(QDir(path).dirName(), QString::fromStdString(v.host))
                         .arg(v.pid)
                         .arg(age));
@@ -162,11 +165,11 @@ MainWindow::MainWindow(QWidget* parent)
                 l.force = true;
             }
         } catch (const std::exception& e) {
-            QMessageBox::warning(this, "Resume run", QString::fromStdString(e.what()));
+            QMessageBox::warning(this, tr("Resume run"), QString::fromStdString(e.what()));
             return;
         }
         bool ok = false;
-        const qint64 steps = QInputDialog::getInt(this, "Resume run", "Step budget (0 keeps the run's own)", 0, 0, 1 << 30, 100, &ok);
+        const qint64 steps = QInputDialog::getInt(this, tr("Resume run"), tr("Step budget (0 keeps the run's own)"), 0, 0, 1 << 30, 100, &ok);
         if (!ok) return;
         l.maxSteps = steps;
         queue_->enqueue(l);
@@ -174,14 +177,14 @@ MainWindow::MainWindow(QWidget* parent)
     connect(browser_, &RunBrowser::resumeRequested, this, resume);
     connectRunsElsewhere();  // ssh hosts and Slurm clusters
     connect(launch_, &LaunchPanel::resumeRunRequested, this, [this, resume] {
-        const QString dir = QFileDialog::getExistingDirectory(this, "Run to resume", launch_->runsFolder());
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Run to resume"), launch_->runsFolder());
         if (!dir.isEmpty()) resume(dir);
     });
     connect(launch_, &LaunchPanel::pauseRequested, bridge_, &TrainingBridge::pause);
     connect(launch_, &LaunchPanel::resumeRequested, bridge_, &TrainingBridge::resume);
     connect(launch_, &LaunchPanel::stopRequested, bridge_, &TrainingBridge::stop);
     connect(queue_, &RunQueue::changed, this, [this] {
-        queueLabel_->setText(queue_->pending().isEmpty() ? "queue: empty" : QString("queue: %1 waiting").arg(queue_->pending().size()));
+        queueLabel_->setText(queue_->pending().isEmpty() ? tr("queue: empty") : tr("queue: %1 waiting").arg(queue_->pending().size()));
     });
     connect(bridge_, &TrainingBridge::started, this, [this](const QString& path) {
         catalog_->refresh();
@@ -192,11 +195,11 @@ MainWindow::MainWindow(QWidget* parent)
         tabs_->setCurrentWidget(openRegionsOnStart_ ? static_cast<QWidget*>(heatmaps_) : plots_);  // the demo opens where regions appear
         openRegionsOnStart_ = false;
         progress_ = std::make_unique<fra::ProgressEstimate>(bridge_->endStep());
-        progressLabel_->setText("waiting for the first steps…");
+        progressLabel_->setText(tr("waiting for the first steps…"));
         connect(catalog_, &RunCatalog::refreshed, this, [this, path] { browser_->select(path); }, Qt::SingleShotConnection);
     });
     connect(bridge_, &TrainingBridge::stateChanged, this, [this](const QString& path, const QString& state, const QString&) {
-        stateLabel_->setText(QString("%1: %2").arg(QDir(path).dirName(), state));
+        stateLabel_->setText(tr("%1: %2", "run: state").arg(QDir(path).dirName(), state));
         launch_->setTrainingState(state);
     });
     connect(bridge_, &TrainingBridge::logLine, this, [this](const QString& path, const QString& level, const QString& message) {
@@ -204,19 +207,19 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(bridge_, &TrainingBridge::launchFailed, this, [this](const QString& path, const QString& message) {
         launch_->setTrainingState("idle");
-        QMessageBox::critical(this, "The run could not start", QString("%1\n\n%2").arg(path, message));
+        QMessageBox::critical(this, tr("The run could not start"), QString("%1\n\n%2").arg(path, message));
     });
     connect(bridge_, &TrainingBridge::finished, this, &MainWindow::onTrainingFinished);
     // steps/s and the time left, from a moving window of step times
     connect(bridge_, &TrainingBridge::stepRecorded, this, [this](const QString&, const fra::StepRecord& r) {
         if (!progress_) return;
         progress_->record(r.step, r.time);
-        QString text = QString("step %1/%2").arg(r.step).arg(progress_->endStep());
-        if (progress_->ready())
-            text += QString(" · %1 steps/s · about %2 left")
-                        .arg(progress_->stepsPerSecond(), 0, 'f', 2)
-                        .arg(QString::fromStdString(fra::humanDuration(progress_->secondsLeft())));
-        progressLabel_->setText(text);
+        progressLabel_->setText(progress_->ready() ? tr("step %1/%2 · %3 steps/s · about %4 left")
+                                                         .arg(r.step)
+                                                         .arg(progress_->endStep())
+                                                         .arg(progress_->stepsPerSecond(), 0, 'f', 2)
+                                                         .arg(QString::fromStdString(fra::humanDuration(progress_->secondsLeft())))
+                                                   : tr("step %1/%2").arg(r.step).arg(progress_->endStep()));
     });
     connect(follower_, &RunFollower::recordsAppended, plots_, &PlotPanel::appendRecords, Qt::QueuedConnection);
     // a fine-tuning's region snapshots arrive with its per-epoch records
@@ -262,16 +265,16 @@ MainWindow::~MainWindow() {
 }
 
 void MainWindow::buildMenus() {
-    QMenu* file = menuBar()->addMenu("&File");
-    file->addAction("Open runs folder…", QKeySequence::Open, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, "Runs folder", launch_->runsFolder());
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("Open runs folder…"), QKeySequence::Open, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Runs folder"), launch_->runsFolder());
         if (!dir.isEmpty()) setRunsFolder(dir);
     });
-    file->addAction("Export plots…", QKeySequence(Qt::CTRL | Qt::Key_E), this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, "Export plots to");
+    file->addAction(tr("Export plots…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Export plots to"));
         if (!dir.isEmpty()) plots_->exportAll(dir);
     });
-    file->addAction("Fetch the real-face sample pool", this, [this] {
+    file->addAction(tr("Fetch the real-face sample pool"), this, [this] {
         // `fra samples fetch` next to this program (installed) or in the build tree
         const QString here = QCoreApplication::applicationDirPath();
         QString fra = here + "/fra";
@@ -280,69 +283,68 @@ void MainWindow::buildMenus() {
         process->setProcessChannelMode(QProcess::MergedChannels);
         connect(process, &QProcess::readyRead, this, [this, process] { log_->appendPlainText(QString::fromUtf8(process->readAll()).trimmed()); });
         connect(process, &QProcess::finished, this, [this, process](int code) {
-            log_->appendPlainText(code == 0 ? "sample pool ready" : QString("sample pool fetch failed (exit %1)").arg(code));
-            if (code != 0) QMessageBox::warning(this, "Sample pool", "Fetching the sample pool failed; see the Log tab.");
+            log_->appendPlainText(code == 0 ? tr("sample pool ready") : tr("sample pool fetch failed (exit %1)").arg(code));
+            if (code != 0) QMessageBox::warning(this, tr("Sample pool"), tr("Fetching the sample pool failed; see the Log tab."));
             process->deleteLater();
         });
         tabs_->setCurrentWidget(log_);
-        log_->appendPlainText("fetching the sample pool: " + fra + " samples fetch");
+        log_->appendPlainText(tr("fetching the sample pool: %1").arg(fra + " samples fetch"));
         process->start(fra, {"samples", "fetch"});
     });
     file->addSeparator();
-    file->addAction("Quit", QKeySequence::Quit, this, &QWidget::close);
-    QMenu* run = menuBar()->addMenu("&Run");
-    run->addAction("Start", QKeySequence(Qt::CTRL | Qt::Key_R), launch_, &LaunchPanel::start);
-    run->addAction("Pause / resume", QKeySequence(Qt::CTRL | Qt::Key_P), this, [this] {
+    file->addAction(tr("Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QMenu* run = menuBar()->addMenu(tr("&Run"));
+    run->addAction(tr("Start"), QKeySequence(Qt::CTRL | Qt::Key_R), launch_, &LaunchPanel::start);
+    run->addAction(tr("Pause / resume"), QKeySequence(Qt::CTRL | Qt::Key_P), this, [this] {
         if (bridge_->state() == "paused") bridge_->resume();
         else bridge_->pause();
     });
-    run->addAction("Stop (with a checkpoint)", QKeySequence(Qt::CTRL | Qt::Key_Period), bridge_, &TrainingBridge::stop);
-    QMenu* view = menuBar()->addMenu("&View");
+    run->addAction(tr("Stop (with a checkpoint)"), QKeySequence(Qt::CTRL | Qt::Key_Period), bridge_, &TrainingBridge::stop);
+    QMenu* view = menuBar()->addMenu(tr("&View"));
     for (int i = 0; i < tabs_->count(); ++i)
         view->addAction(tabs_->tabText(i).replace("&&", "&"), QKeySequence(Qt::CTRL | (Qt::Key_1 + i)), this, [this, i] { tabs_->setCurrentIndex(i); });
     view->addSeparator();
-    view->addAction("Refresh now", QKeySequence::Refresh, this, [this] {
+    view->addAction(tr("Refresh now"), QKeySequence::Refresh, this, [this] {
         catalog_->refresh();
         QMetaObject::invokeMethod(follower_, &RunFollower::pollNow, Qt::QueuedConnection);
     });
-    view->addAction("Refresh interval…", this, [this] {
+    view->addAction(tr("Refresh interval…"), this, [this] {
         bool ok = false;
-        const int ms = QInputDialog::getInt(this, "Refresh interval", "Milliseconds between reads of the run folders",
+        const int ms = QInputDialog::getInt(this, tr("Refresh interval"), tr("Milliseconds between reads of the run folders"),
                                             QSettings().value("refreshMs", 250).toInt(), 50, 60000, 50, &ok);
         if (!ok) return;
         QSettings().setValue("refreshMs", ms);
         QMetaObject::invokeMethod(follower_, [f = follower_, ms] { f->setInterval(ms); }, Qt::QueuedConnection);
         catalog_->setRefreshInterval(ms * 8);
     });
-    view->addAction("Mirror interval…", this, [this] {
+    view->addAction(tr("Mirror interval…"), this, [this] {
         bool ok = false;
-        const int seconds = QInputDialog::getInt(this, "Mirror interval", "Seconds between copies of runs on other machines",
+        const int seconds = QInputDialog::getInt(this, tr("Mirror interval"), tr("Seconds between copies of runs on other machines"),
                                                  remoteMirrorIntervalMs() / 1000, 1, 3600, 1, &ok);
         if (!ok) return;
         QSettings().setValue("remote/mirrorMs", seconds * 1000);
         QMetaObject::invokeMethod(mirror_, [m = mirror_, seconds] { m->setInterval(seconds * 1000); }, Qt::QueuedConnection);
     });
-    view->addAction("Heartbeat threshold…", this, [this] {
+    view->addAction(tr("Heartbeat threshold…"), this, [this] {
         bool ok = false;
-        const int seconds = QInputDialog::getInt(this, "Heartbeat threshold",
-                                                 "Seconds without a heartbeat before a run on another machine reads as interrupted",
+        const int seconds = QInputDialog::getInt(this, tr("Heartbeat threshold"),
+                                                 tr("Seconds without a heartbeat before a run on another machine reads as interrupted"),
                                                  static_cast<int>(livenessPolicy().staleAfterSeconds), 10, 7 * 86400, 30, &ok);
         if (!ok) return;
         setStaleAfterSeconds(seconds);
         catalog_->refresh();
     });
-    QMenu* help = menuBar()->addMenu("&Help");
-    help->addAction("Keyboard shortcuts", this, [this] {
-        QMessageBox::information(this, "Keyboard shortcuts",
-                                 "Ctrl+O  open a runs folder\nCtrl+R  start the run in the form\nCtrl+P  pause / resume\n"
-                                 "Ctrl+.  stop with a checkpoint\nCtrl+E  export the plots\nCtrl+1..5  switch views\nF5  refresh\n"
-                                 "Plots: drag to pan, wheel to zoom, double-click to follow the data again");
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("Keyboard shortcuts"), this, [this] {
+        QMessageBox::information(this, tr("Keyboard shortcuts"),
+                                 tr("Ctrl+O  open a runs folder\nCtrl+R  start the run in the form\nCtrl+P  pause / resume\n"
+                                    "Ctrl+.  stop with a checkpoint\nCtrl+E  export the plots\nCtrl+1..5  switch views\nF5  refresh\n"
+                                    "Plots: drag to pan, wheel to zoom, double-click to follow the data again"));
     });
-    help->addAction("About FRA Workbench", this, [this] {
-        QMessageBox::about(this, "About FRA Workbench",
-                           "FRA Workbench " + QApplication::applicationVersion() +
-                               "\nFacial Region Awareness pre-training (Gao & Patras, CVPR 2024)\n\nThis build:\n" +
-                               QString::fromStdString(fra::buildCapabilitiesText()));
+    help->addAction(tr("About FRA Workbench"), this, [this] {
+        QMessageBox::about(this, tr("About FRA Workbench"),
+                           tr("FRA Workbench %1\nFacial Region Awareness pre-training (Gao & Patras, CVPR 2024)\n\nThis build:\n%2")
+                               .arg(QApplication::applicationVersion(), QString::fromStdString(fra::buildCapabilitiesText())));
     });
 }
 
@@ -375,10 +377,10 @@ void MainWindow::onTrainingFinished(const QString& runPath, const QString& state
     progressLabel_->clear();
     catalog_->refresh();
     launch_->setTrainingState("idle");
-    stateLabel_->setText(QString("%1: %2").arg(QDir(runPath).dirName(), state));
+    stateLabel_->setText(tr("%1: %2", "run: state").arg(QDir(runPath).dirName(), state));
     if (state != "failed") return;
-    QMessageBox box(QMessageBox::Critical, "Training failed", QString("%1 failed:\n\n%2").arg(QDir(runPath).dirName(), message), QMessageBox::Ok, this);
-    QPushButton* log = box.addButton("Open run.log", QMessageBox::ActionRole);
+    QMessageBox box(QMessageBox::Critical, tr("Training failed"), tr("%1 failed:\n\n%2").arg(QDir(runPath).dirName(), message), QMessageBox::Ok, this);
+    QPushButton* log = box.addButton(tr("Open run.log"), QMessageBox::ActionRole);
     box.exec();
     if (box.clickedButton() == log) QDesktopServices::openUrl(QUrl::fromLocalFile(runPath + "/run.log"));
 }
@@ -420,7 +422,7 @@ void MainWindow::saveScreenshots(const QString& folder) {
 
 void MainWindow::shutDown(const QString& reason) {
     if (shuttingDown_) {
-        log_->appendPlainText(QString("[workbench] %1 again: still stopping the training (SIGKILL ends at once, losing the steps since the last checkpoint)").arg(reason));
+        log_->appendPlainText(tr("[workbench] %1 again: still stopping the training (SIGKILL ends at once, losing the steps since the last checkpoint)").arg(reason));
         return;
     }
     shuttingDown_ = true;
@@ -430,9 +432,9 @@ void MainWindow::shutDown(const QString& reason) {
         QApplication::quit();
         return;
     }
-    log_->appendPlainText(QString("[workbench] %1: stopping the training after this step, with a checkpoint, then quitting").arg(reason));
+    log_->appendPlainText(tr("[workbench] %1: stopping the training after this step, with a checkpoint, then quitting").arg(reason));
     std::fprintf(stderr, "fra-workbench: %s: stopping the training after this step, with a checkpoint\n", qPrintable(reason));
-    stateLabel_->setText("stopping to quit…");
+    stateLabel_->setText(tr("stopping to quit…"));
     connect(bridge_, &TrainingBridge::finished, qApp, &QApplication::quit, Qt::QueuedConnection);
     connect(bridge_, &TrainingBridge::launchFailed, qApp, &QApplication::quit, Qt::QueuedConnection);
     bridge_->stop();
@@ -440,8 +442,8 @@ void MainWindow::shutDown(const QString& reason) {
 
 void MainWindow::closeEvent(QCloseEvent* event) {
     if (bridge_->busy() && !shuttingDown_) {
-        const auto answer = QMessageBox::question(this, "A run is training",
-                                                  "Stop it (with a checkpoint, resumable later) and quit?");
+        const auto answer = QMessageBox::question(this, tr("A run is training"),
+                                                  tr("Stop it (with a checkpoint, resumable later) and quit?"));
         if (answer != QMessageBox::Yes) {
             event->ignore();
             return;

@@ -39,16 +39,16 @@ std::pair<fra::SshHost, fra::LaunchRequest> remoteLaunch(const QString& alias, c
 void MainWindow::connectRunsElsewhere() {
     // steering a run on another machine: ssh runs off the GUI thread, the answer comes back queued
     connect(browser_, &RunBrowser::remoteCommandRequested, this, [this](const QString& path, const QString& command) {
-        statusBar()->showMessage(QDir(path).dirName() + ": sending " + command + "…");
+        statusBar()->showMessage(tr("%1: sending %2…").arg(QDir(path).dirName(), command));
         QPointer<MainWindow> self(this);
         QThreadPool::globalInstance()->start([self, path, command] {
             QString result;
             bool ok = true;
             try {
-                if (command == "fetch") result = "fetched " + QString::fromStdString(fra::fetchRemoteCheckpoint(path.toStdString()).string());
+                if (command == "fetch") result = tr("fetched %1").arg(QString::fromStdString(fra::fetchRemoteCheckpoint(path.toStdString()).string()));
                 else {
                     fra::signalRemoteRun(path.toStdString(), command.toStdString());
-                    result = command == "TERM" ? "asked to stop after its current step" : command == "TSTP" ? "asked to pause" : "asked to continue";
+                    result = command == "TERM" ? tr("asked to stop after its current step") : command == "TSTP" ? tr("asked to pause") : tr("asked to continue");
                 }
             } catch (const std::exception& e) {
                 ok = false;
@@ -56,8 +56,8 @@ void MainWindow::connectRunsElsewhere() {
             }
             QMetaObject::invokeMethod(qApp, [self, path, ok, result] {
                 if (!self) return;
-                self->statusBar()->showMessage(QDir(path).dirName() + ": " + result, 15000);
-                if (!ok) QMessageBox::warning(self, "Run on another machine", result);
+                self->statusBar()->showMessage(tr("%1: %2", "run: message").arg(QDir(path).dirName(), result), 15000);
+                if (!ok) QMessageBox::warning(self, tr("Run on another machine"), result);
             }, Qt::QueuedConnection);
         });
     });
@@ -86,7 +86,7 @@ void MainWindow::connectRunsElsewhere() {
             QMetaObject::invokeMethod(qApp, [self, path, ok, result] {
                 if (!self) return;
                 self->stopping_.remove(path);
-                self->statusBar()->showMessage(QDir(path).dirName() + ": " + result, 15000);
+                self->statusBar()->showMessage(tr("%1: %2", "run: message").arg(QDir(path).dirName(), result), 15000);
                 if (!ok) QMessageBox::warning(self, tr("Stop Slurm job"), result);
                 self->catalog_->refresh();
             }, Qt::QueuedConnection);
@@ -150,7 +150,7 @@ void MainWindow::connectRunsElsewhere() {
     connect(launch_, &LaunchPanel::remoteLaunchRequested, this,
             [this](const QString& alias, const QString& fraCommand, const fra::FraConfig& config, const QString& remoteData,
                    const QString& remoteRun, const QString& cache) {
-                statusBar()->showMessage(QString("starting %1 on %2…").arg(remoteRun, alias));
+                statusBar()->showMessage(tr("starting %1 on %2…").arg(remoteRun, alias));
                 QPointer<MainWindow> self(this);
                 QThreadPool::globalInstance()->start([self, alias, fraCommand, config, remoteData, remoteRun, cache] {
                     QString error;
@@ -164,13 +164,13 @@ void MainWindow::connectRunsElsewhere() {
                         if (!self) return;
                         if (!error.isEmpty()) {
                             self->statusBar()->showMessage(error, 15000);
-                            QMessageBox::warning(self, "Train on " + alias, error);
+                            QMessageBox::warning(self, tr("Train on %1").arg(alias), error);
                             return;
                         }
                         const QString folder = QFileInfo(cache).absolutePath();
                         self->catalog_->addFolder(folder);
                         QSettings().setValue("extraFolders", self->catalog_->folders().mid(1));
-                        self->statusBar()->showMessage(QString("%1 trains on %2; mirrored in %3").arg(remoteRun, alias, cache), 15000);
+                        self->statusBar()->showMessage(tr("%1 trains on %2; mirrored in %3").arg(remoteRun, alias, cache), 15000);
                         emit self->remoteRunLaunched(cache);
                     }, Qt::QueuedConnection);
                 });

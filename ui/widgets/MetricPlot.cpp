@@ -4,7 +4,9 @@
 
 #include "data/CurveMath.h"
 #include "util/IntegerTicker.h"
+#include "util/PlotTheme.h"
 #include "util/RunColours.h"
+#include "util/Theme.h"
 
 #include <QDir>
 #include <QFile>
@@ -20,9 +22,11 @@ MetricPlot::MetricPlot(QString key, const QString& title, QWidget* parent) : QWi
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(plot_);
     plot_->setObjectName("plot_" + key_);
+    plot_->setAccessibleName(title);
+    plot_->setAccessibleDescription(tr("%1 of the selected runs; drag to pan, wheel to zoom, double-click to follow the data").arg(title));
     plot_->plotLayout()->insertRow(0);
     plot_->plotLayout()->addElement(0, 0, new QCPTextElement(plot_, title, QFont("sans", 9, QFont::Bold)));
-    plot_->xAxis->setLabel("step");
+    plot_->xAxis->setLabel(tr("step"));
     useIntegerTicks(plot_->xAxis);
     plot_->yAxis->setNumberFormat("g");
     plot_->yAxis->setNumberPrecision(8);  // momentum moves in the 6th digit
@@ -33,15 +37,20 @@ MetricPlot::MetricPlot(QString key, const QString& title, QWidget* parent) : QWi
         auto* zero = new QCPItemStraightLine(plot_);
         zero->point1->setCoords(0, 0);
         zero->point2->setCoords(1, 0);
-        zero->setPen(QPen(QColor(200, 60, 60), 1, Qt::DashLine));
         auto* label = new QCPItemText(plot_);
         label->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
         label->position->setTypeY(QCPItemPosition::ptPlotCoords);
         label->position->setCoords(0.99, 0);
         label->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
-        label->setText("below 0: regions separated");
-        label->setColor(QColor(200, 60, 60));
+        label->setText(tr("below 0: regions separated"));
         label->setFont(QFont("sans", 8));
+        followPalette(plot_, [zero, label](const QPalette& palette) {
+            const QColor red = toneColour(Tone::Error, palette.color(QPalette::Base));
+            zero->setPen(QPen(red, 1, Qt::DashLine));
+            label->setColor(red);
+        });
+    } else {
+        followPalette(plot_);
     }
     connect(plot_, &QCustomPlot::mouseRelease, this, [this] {
         follow_ = false;
@@ -77,7 +86,7 @@ void MetricPlot::setOptions(const PlotOptions& options) {
     if (options.showRaw != options_.showRaw) graphsStale_ = true;
     if (options.x != options_.x) {
         follow_ = true;  // a new axis: show everything
-        plot_->xAxis->setLabel(options.x == PlotX::Step ? "step" : options.x == PlotX::Epoch ? "epoch" : "minutes since the first step");
+        plot_->xAxis->setLabel(options.x == PlotX::Step ? tr("step") : options.x == PlotX::Epoch ? tr("epoch") : tr("minutes since the first step"));
         if (options.x == PlotX::Minutes) {
             plot_->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
             plot_->xAxis->setNumberFormat("g");
@@ -97,14 +106,14 @@ void MetricPlot::resetView() { follow_ = true; }
 void MetricPlot::rebuildGraphs() {
     plot_->clearGraphs();
     for (const auto& [path, series] : runs_) {
-        const QColor colour = runColour(QDir(path).dirName());
+        const QColor colour = runColour(path);
         QColor faded = colour;
         faded.setAlpha(60);
         QCPGraph* raw = plot_->addGraph();
         raw->setPen(QPen(faded, 1));
         raw->setVisible(options_.showRaw);
         raw->setProperty("run", path);
-        raw->setName(QDir(path).dirName() + " (raw)");
+        raw->setName(tr("%1 (raw)").arg(QDir(path).dirName()));
         QCPGraph* smooth = plot_->addGraph();
         smooth->setPen(QPen(colour, 2));
         smooth->setProperty("run", path);

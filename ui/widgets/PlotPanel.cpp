@@ -2,6 +2,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
@@ -18,39 +19,47 @@ namespace fraui {
 PlotPanel::PlotPanel(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     auto* bar = new QHBoxLayout;
-    bar->addWidget(new QLabel("Smoothing"));
+    bar->addWidget(new QLabel(tr("Smoothing")));
     smoothing_ = new QSlider(Qt::Horizontal);
     smoothing_->setObjectName("smoothing");
+    smoothing_->setAccessibleName(tr("Smoothing"));
+    smoothing_->setAccessibleDescription(tr("Weight of the moving average drawn over each curve"));
     smoothing_->setRange(0, 99);
     smoothing_->setValue(static_cast<int>(options_.smoothing * 100));
     smoothing_->setMaximumWidth(180);
     smoothingValue_ = new QLabel(QString::number(options_.smoothing, 'f', 2));
     bar->addWidget(smoothing_);
     bar->addWidget(smoothingValue_);
-    logY_ = new QCheckBox("log y");
+    logY_ = new QCheckBox(tr("log y"));
     logY_->setObjectName("logY");
-    fromZero_ = new QCheckBox("y from zero");
-    raw_ = new QCheckBox("raw");
+    logY_->setAccessibleName(tr("Logarithmic y axis"));
+    fromZero_ = new QCheckBox(tr("y from zero"));
+    fromZero_->setAccessibleName(tr("y axis from zero"));
+    raw_ = new QCheckBox(tr("raw"));
+    raw_->setAccessibleName(tr("Raw curves"));
+    raw_->setAccessibleDescription(tr("The unsmoothed values, faded, under the smoothed curves"));
     raw_->setChecked(true);
     xAxis_ = new QComboBox;
     xAxis_->setObjectName("xAxis");
-    xAxis_->addItems({"step", "epoch", "minutes"});
-    xAxis_->setToolTip("x axis of every plot: optimiser step, epoch (with its fraction), or wall-clock minutes since the first step");
-    bar->addWidget(new QLabel("x:"));
+    xAxis_->addItems({tr("step"), tr("epoch"), tr("minutes")});
+    xAxis_->setToolTip(tr("x axis of every plot: optimiser step, epoch (with its fraction), or wall-clock minutes since the first step"));
+    xAxis_->setAccessibleName(tr("x axis"));
+    bar->addWidget(new QLabel(tr("x:")));
     bar->addWidget(xAxis_);
     bar->addWidget(logY_);
     bar->addWidget(fromZero_);
     bar->addWidget(raw_);
     bar->addStretch();
-    auto* exportButton = new QPushButton("Export…");
-    exportButton->setToolTip("PNG and SVG of every plot, and one CSV of every visible run (Ctrl+E)");
+    auto* exportButton = new QPushButton(tr("Export…"));
+    exportButton->setToolTip(tr("PNG and SVG of every plot, and one CSV of every visible run (Ctrl+E)"));
+    exportButton->setAccessibleName(tr("Export the plots"));
     bar->addWidget(exportButton);
     layout->addLayout(bar);
 
     auto* grid = new QGridLayout;
     int i = 0;
     for (const auto& m : RunSeries::metrics()) {
-        auto* plot = new MetricPlot(m.key, m.title);
+        auto* plot = new MetricPlot(m.key, QCoreApplication::translate("fraui::RunSeries", m.title.toUtf8().constData()));
         plots_.push_back(plot);
         grid->addWidget(plot, i / 2, i % 2);  // L_c and L_r first: they are what FRA is about
         connect(plot, &MetricPlot::viewChanged, this, &PlotPanel::scheduleRedraw);
@@ -80,7 +89,7 @@ PlotPanel::PlotPanel(QWidget* parent) : QWidget(parent) {
     connect(raw_, &QCheckBox::toggled, this, update);
     connect(xAxis_, &QComboBox::currentIndexChanged, this, update);
     connect(exportButton, &QPushButton::clicked, this, [this] {
-        const QString folder = QFileDialog::getExistingDirectory(this, "Export plots to");
+        const QString folder = QFileDialog::getExistingDirectory(this, tr("Export plots to"));
         if (!folder.isEmpty()) exportAll(folder);
     });
     for (auto* p : plots_) p->setOptions(options_);

@@ -20,11 +20,13 @@ RunBrowser::RunBrowser(RunCatalog* catalog, QWidget* parent) : QWidget(parent), 
     auto* layout = new QVBoxLayout(this);
     auto* bar = new QHBoxLayout;
     filter_ = new QLineEdit;
-    filter_->setPlaceholderText("Filter runs (name, preset, state, tags, notes)");
+    filter_->setPlaceholderText(tr("Filter runs (name, preset, state, tags, notes)"));
+    filter_->setAccessibleName(tr("Filter runs"));
     filter_->setClearButtonEnabled(true);
     bar->addWidget(filter_, 1);
-    auto* open = new QPushButton("Open folder…");
-    open->setToolTip("Watch another folder of runs (Ctrl+O)");
+    auto* open = new QPushButton(tr("Open folder…"));
+    open->setToolTip(tr("Watch another folder of runs (Ctrl+O)"));
+    open->setAccessibleName(tr("Open a folder of runs"));
     bar->addWidget(open);
     layout->addLayout(bar);
     proxy_ = new QSortFilterProxyModel(this);
@@ -33,6 +35,8 @@ RunBrowser::RunBrowser(RunCatalog* catalog, QWidget* parent) : QWidget(parent), 
     proxy_->setFilterKeyColumn(-1);
     view_ = new QTableView;
     view_->setObjectName("runTable");
+    view_->setAccessibleName(tr("Runs"));
+    view_->setAccessibleDescription(tr("Every run of the watched folders; selected runs are shown in the other views. Tags and notes are editable."));
     view_->setModel(proxy_);
     view_->setSortingEnabled(true);
     view_->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -60,17 +64,17 @@ RunBrowser::RunBrowser(RunCatalog* catalog, QWidget* parent) : QWidget(parent), 
         const bool live = index.data(RunCatalog::LiveRole).toBool();
         QMenu menu;
         const QString host = index.data(RunCatalog::RemoteHostRole).toString();
-        QAction* resume = menu.addAction(live ? "Resume (it is training now)"
-                                         : host.isEmpty() ? "Resume from its newest checkpoint"
-                                                          : QString("Resume (a mirror: resume it on %1)").arg(host),
+        QAction* resume = menu.addAction(live ? tr("Resume (it is training now)")
+                                         : host.isEmpty() ? tr("Resume from its newest checkpoint")
+                                                          : tr("Resume (a mirror: resume it on %1)").arg(host),
                                          this, [this, path] { emit resumeRequested(path); });
         resume->setEnabled(!live && host.isEmpty());
         if (!host.isEmpty()) {
             menu.addSeparator();
-            const std::pair<QString, QString> commands[] = {{QString("Stop on %1 (with a checkpoint)").arg(host), "TERM"},
-                                                            {QString("Pause on %1").arg(host), "TSTP"},
-                                                            {QString("Continue on %1").arg(host), "CONT"},
-                                                            {QString("Fetch the newest checkpoint from %1").arg(host), "fetch"}};
+            const std::pair<QString, QString> commands[] = {{tr("Stop on %1 (with a checkpoint)").arg(host), "TERM"},
+                                                            {tr("Pause on %1").arg(host), "TSTP"},
+                                                            {tr("Continue on %1").arg(host), "CONT"},
+                                                            {tr("Fetch the newest checkpoint from %1").arg(host), "fetch"}};
             for (const auto& [text, command] : commands) {
                 QAction* a = menu.addAction(text, this, [this, path, command = command] { emit remoteCommandRequested(path, command); });
                 a->setEnabled(command == "fetch" || live);
@@ -83,7 +87,7 @@ RunBrowser::RunBrowser(RunCatalog* catalog, QWidget* parent) : QWidget(parent), 
                                            [this, path, job] { emit slurmStopRequested(path, job); });
             stop->setEnabled(index.data(RunCatalog::SlurmActiveRole).toBool());
         }
-        menu.addAction("Open the run folder", [path] { QDesktopServices::openUrl(QUrl::fromLocalFile(path)); });
+        menu.addAction(tr("Open the run folder"), [path] { QDesktopServices::openUrl(QUrl::fromLocalFile(path)); });
         menu.exec(view_->viewport()->mapToGlobal(pos));
     });
 }
