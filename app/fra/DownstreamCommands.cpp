@@ -55,7 +55,7 @@ std::string summary(const json& result) {
 // Runs one evaluation, printing its epochs; Ctrl-C stops it.
 json runEvaluation(const std::string& model, const std::string& spec, const fra::DownstreamDataset& dataset, const fra::EvalConfig& config,
                    const fs::path& outRoot, bool quiet) {
-    fra::DownstreamJob job{model, spec, config, fra::DownstreamEvaluation::evalDirFor(model, dataset, config.protocol, outRoot)};
+    fra::DownstreamJob job{model, spec, config, fra::DownstreamEvaluation::evalDirFor(model, dataset, config.protocol, outRoot, config.seed)};
     fra::DownstreamEvaluation evaluation(job, dataset);
     if (!quiet) {
         evaluation.onLog([](const std::string& line) { std::cerr << line << std::endl; });
@@ -169,7 +169,7 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
             const fra::DownstreamDataset dataset = registry.load(ro->dataset, config.allowMissingImages);
             std::string protocol = "heatmap-regression";
             if (ro->temperature > 0) protocol += "-t" + json(ro->temperature).dump();  // its own folder beside the default read-out
-            const fs::path dir = fra::DownstreamEvaluation::evalDirFor(ro->model, dataset, protocol, ro->out);
+            const fs::path dir = fra::DownstreamEvaluation::evalDirFor(ro->model, dataset, protocol, ro->out, config.seed);
             const json result = fra::runHeatmapQuality(ro->model, ro->dataset, dataset, config, dir, ro->ridge, ro->temperature);
             std::cout << summary(result) << "\n  -> " << dir.string() << std::endl;
             return 0;
@@ -178,18 +178,21 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
 
     struct CompareOptions {
         std::vector<std::string> models, datasets, results, protocols{"lp"};
+        std::vector<std::uint64_t> seeds;
         std::string out;
         bool heatmapQuality = false, rerun = false, quiet = false;
         EvalOptions eval;
     };
     auto co = std::make_shared<CompareOptions>();
-    CLI::App* compare = app.add_subcommand("compare", "Compare checkpoints on downstream datasets: one table (Markdown, CSV, JSON)");
+    CLI::App* compare = app.add_subcommand("compare", "Compare checkpoints on downstream datasets: one table with intervals and paired tests (Markdown, CSV, JSON, LaTeX)");
     compare->add_option("--models", co->models, "Run folders, checkpoints or random:<arch>");
     compare->add_option("--datasets", co->datasets, "FORMAT:PATH of each dataset");
     compare->add_option("--protocols", co->protocols, "lp and/or ft")->check(CLI::IsMember({"lp", "ft"}))->capture_default_str();
+    compare->add_option("--seeds", co->seeds,
+                        "Evaluation seeds (each its own folder, -seed<N>): the table gives their mean, standard deviation and t interval");
     compare->add_flag("--heatmap-quality", co->heatmapQuality, "Also the heatmap read-out on each landmark dataset (FRA models)");
     compare->add_option("--results", co->results, "Existing evaluation folders (with result.json) to include");
-    compare->add_option("--out", co->out, "Folder for table.md, table.csv, table.json (and evaluations of models outside runs)")->required();
+    compare->add_option("--out", co->out, "Folder for table.md, table.csv, table.json, table.tex (and evaluations of models outside runs)")->required();
     compare->add_flag("--rerun", co->rerun, "Evaluate again even where a finished result exists");
     compare->add_flag("--quiet,-q", co->quiet, "Print only the table");
     co->eval.addTo(*compare);
@@ -198,26 +201,24 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
             if (co->results.empty() && (co->models.empty() || co->datasets.empty()))
                 throw fra::FraError("give --models and --datasets, or --results");
             std::vector<json> results;
-            for (const auto& dir : co->results) {
-                try {
-                    results.push_back(json::parse(fra::readWholeFile(fs::path(dir) / "result.json")));
-                } catch (const json::exception& e) {
-                    throw fra::FraError(dir + "/result.json: " + e.what());
-                }
-            }
+            for (const auto& dir : co->results) results.push_back(fra::readEvaluationResult(dir));
             const fra::DatasetRegistry registry;
             for (const auto& spec : co->datasets) {
                 const fra::DownstreamDataset dataset = registry.load(spec, co->eval.build().allowMissingImages);
                 for (const auto& model : co->models) {
                     for (const auto& protocol : co->protocols) {
-                        const fra::EvalConfig config = co->eval.build(protocol);
-                        const fs::path dir = fra::DownstreamEvaluation::evalDirFor(model, dataset, protocol, co->out);
-                        if (!co->rerun && fs::exists(dir / "result.json")) {
-                            results.push_back(json::parse(fra::readWholeFile(dir / "result.json")));
-                            if (!co->quiet) std::cerr << "reusing " << dir.string() << "\n";
-                            continue;
+                        fra::EvalConfig config = co->eval.build(protocol);
+                        const std::vector<std::uint64_t> seeds = co->seeds.empty() ? std::vector<std::uint64_t>{config.seed} : co->seeds;
+                        for (const std::uint64_t seed : seeds) {
+                            config.seed = seed;
+                            const fs::path dir = fra::DownstreamEvaluation::evalDirFor(model, dataset, protocol, co->out, seed);
+                            if (!co->rerun && fs::exists(dir / "result.json")) {
+                                results.push_back(fra::readEvaluationResult(dir.string()));
+                                if (!co->quiet) std::cerr << "reusing " << dir.string() << "\n";
+                                continue;
+                            }
+                            results.push_back(runEvaluation(model, spec, dataset, config, co->out, co->quiet));
                         }
-                        results.push_back(runEvaluation(model, spec, dataset, config, co->out, co->quiet));
                     }
                     const bool isFra = model.rfind("random:", 0) != 0;
                     if (co->heatmapQuality && isFra && dataset.task == fra::TaskKind::Landmarks) {
@@ -235,6 +236,7 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
             fra::writeFileAtomically(fs::path(co->out) / "table.md", table.markdown());
             fra::writeFileAtomically(fs::path(co->out) / "table.csv", table.csv());
             fra::writeFileAtomically(fs::path(co->out) / "table.json", table.json().dump(2) + "\n");
+            fra::writeFileAtomically(fs::path(co->out) / "table.tex", table.latex());
             std::cout << table.markdown();
             return 0;
         };

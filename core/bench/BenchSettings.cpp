@@ -4,7 +4,11 @@ namespace fra {
 
 nlohmann::json trainingBenchSettings(const FraConfig& config) {
     return {{"impl", "fra-cpp"},
+            {"preset", config.preset},
             {"arch", config.model.arch},
+            {"regions", config.model.numRegions},
+            {"output_stride", config.model.outputStride},
+            {"query_init", config.model.queryInit},
             {"device", config.run.device},
             {"precision", config.run.precision},
             {"channels_last", config.run.channelsLast},

@@ -16,7 +16,7 @@ nlohmann::json runDataBenchmark(const FraConfig& config, int batches, int warmup
     std::int64_t images = 0;
     for (int i = 0; i < batches; ++i) images += loader.next()->size;
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return {{"bench", "data"},          {"impl", "fra-cpp"},
+    return {{"bench", "data"},          {"impl", "fra-cpp"}, {"preset", config.preset},
             {"workers", config.data.workers}, {"res", config.data.imageSize},
             {"bs", config.data.batchSize}, {"batches", batches},
             {"img_per_s", images / elapsed}, {"skipped", loader.skippedTotal()}};

@@ -116,6 +116,7 @@ const std::vector<FieldPresentation>& trainingPresentation() {
         {"run.async_loss_read", "Read losses one step late", "Run", true, ""},
         {"run.threads", "Compute threads", "Run", true, ""},
         {"run.keep_checkpoints", "Periodic checkpoints kept", "Run", true, ""},
+        {"run.milestone_every", "Milestone checkpoints every", "Run", true, ""},
         {"run.tensorboard", "TensorBoard event files", "Run", true, ""},
         {"run.distributed_timeout_s", "Multi-process timeout (seconds)", "Run", true, ""},
         {"run.heartbeat_s", "Heartbeat every (seconds)", "Run", true, ""},

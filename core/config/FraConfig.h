@@ -103,6 +103,7 @@ struct RunConfig {
     int checkpointEvery = 500;
     double checkpointMinutes = 10;             // also checkpoint when this long has passed since the last one (0 = never)
     int keepCheckpoints = 3;
+    double milestoneEvery = 0;                 // milestone checkpoints, never pruned: >= 1 steps, (0, 1) that fraction of the schedule, 0 none (the presets: 0.1)
     int probeImages = 8;
     bool tensorboard = true;                   // also write RUN/tensorboard/ event files (scalars, heatmap images)
     int distributedTimeoutSeconds = 300;       // a collective that waits longer fails the run (lost rank)

@@ -7,8 +7,13 @@
 namespace fra {
 
 // One table of checkpoints x (dataset, protocol, metric) built from evaluation results
-// (result.json), with the best value per column marked and the paper's reported numbers as
-// reference rows where the dataset matches one of the paper's benchmarks.
+// (result.json, with "folder" naming the evaluation folder where the caller knows it), with the
+// paper's reported numbers as reference rows where the dataset matches one of its benchmarks.
+// Every value carries its uncertainty: the 95 % bootstrap interval over test samples of one
+// evaluation (result.json's "intervals"), or with several evaluation seeds of a model their mean,
+// standard deviation and the t interval over the seeds. Each column's best row is tested against
+// every other row on the same test samples (samples.csv): the exact McNemar test for two
+// single-seed top-1 classifiers, else the paired bootstrap of the per-sample difference.
 class ComparisonTable {
 public:
     struct Column {
@@ -20,26 +25,49 @@ public:
         bool higherIsBetter = true;
         bool percent = true;   // shown x100
     };
+    struct Cell {
+        double value = 0;                  // the evaluation's value, or the mean over seeds
+        std::optional<double> low, high;   // 95 % interval
+        std::string interval;              // how it was made: "BCa over 120 test samples", "t over 3 seeds", ...
+        int seeds = 1;
+        std::optional<double> seedStd;     // standard deviation over seeds (seeds > 1)
+        std::optional<double> pValue;      // paired test against the column's comparison row (not on that row)
+        std::string test;                  // "McNemar (exact)", "paired bootstrap", or why there is none
+        bool significant() const { return pValue && *pValue < 0.05; }
+    };
     struct Row {
         std::string model;
         bool reference = false;
         std::vector<std::optional<double>> values;  // one per column
+        std::vector<std::optional<Cell>> cells;     // one per column (no statistics on reference rows)
     };
 
-    static ComparisonTable fromResults(const std::vector<nlohmann::json>& results);
+    // Tests every row against `against` (a model name) where it has a value in the column, else
+    // against the column's best.
+    static ComparisonTable fromResults(const std::vector<nlohmann::json>& results, const std::string& against = "");
 
     const std::vector<Column>& columns() const { return columns_; }
     const std::vector<Row>& rows() const { return rows_; }
     // Index of the best non-reference row of a column, if any row has a value.
     std::optional<std::size_t> best(std::size_t column) const;
+    // The row each value of a column was tested against.
+    std::optional<std::size_t> comparedWith(std::size_t column) const { return comparedWith_.at(column); }
 
+    // value [low, high]; the best bold; † after a value that differs from its comparison row at
+    // p < 0.05; a legend below.
     std::string markdown() const;
-    std::string csv() const;
+    std::string csv() const;  // per column: value, low, high, seeds, seed sd, p, the test
+    std::string latex() const;  // a booktabs tabular, the same marks
     nlohmann::json json() const;
 
 private:
     std::vector<Column> columns_;
     std::vector<Row> rows_;
+    std::vector<std::optional<std::size_t>> comparedWith_;
 };
+
+// A result.json read from its evaluation folder, with "folder" set (FraError naming the file when
+// it cannot be read).
+nlohmann::json readEvaluationResult(const std::string& folder);
 
 }  // namespace fra

@@ -425,8 +425,9 @@ std::string DownstreamEvaluation::modelName(const std::string& model) {
 }
 
 fs::path DownstreamEvaluation::evalDirFor(const std::string& model, const DownstreamDataset& d, const std::string& protocol,
-                                          const fs::path& fallbackRoot) {
-    const std::string leaf = d.format + "-" + fs::path(d.root).lexically_normal().filename().string() + "-" + protocol;
+                                          const fs::path& fallbackRoot, std::uint64_t seed) {
+    const std::string leaf = d.format + "-" + fs::path(d.root).lexically_normal().filename().string() + "-" + protocol +
+                             (seed != 0 ? "-seed" + std::to_string(seed) : "");
     if (!isRandom(model)) {
         fs::path p = fs::path(model).lexically_normal();
         if (fs::is_directory(p) && RunDirectory::looksLikeRun(p)) return p / "eval" / leaf;
@@ -509,6 +510,7 @@ json DownstreamEvaluation::run() {
     writeFileAtomically(job_.outDir / "result.json", result.dump(2) + "\n");
     writeStatus(job_.outDir, "finished", "");
     impl.say("finished: " + result["primary_metric"].get<std::string>() + " = " + result["primary"].dump());
+    result["folder"] = job_.outDir.string();
     return result;
 }
 

@@ -34,10 +34,11 @@ public:
     nlohmann::json run();  // blocks; returns result.json's content; throws FraError on failure
     void requestStop() { stop_ = true; }
 
-    // <run>/eval/<format>-<dataset folder>-<protocol> for a model inside a run folder, else
-    // <fallbackRoot>/<model name>/eval/... ("random-resnet18", a checkpoint's stem).
+    // <run>/eval/<format>-<dataset folder>-<protocol>[-seed<N>] for a model inside a run folder,
+    // else <fallbackRoot>/<model name>/eval/... ("random-resnet18", a checkpoint's stem); the
+    // evaluation seed is named where it is not 0, so several seeds keep their own folders.
     static std::filesystem::path evalDirFor(const std::string& model, const DownstreamDataset& dataset, const std::string& protocol,
-                                            const std::filesystem::path& fallbackRoot);
+                                            const std::filesystem::path& fallbackRoot, std::uint64_t seed = 0);
     static std::string modelName(const std::string& model);
 
     struct Impl;

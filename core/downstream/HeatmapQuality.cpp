@@ -169,6 +169,7 @@ json runHeatmapQuality(const std::string& model, const std::string& datasetSpec,
     result["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     writeFileAtomically(outDir / "result.json", result.dump(2) + "\n");
     writeFileAtomically(outDir / "status.json", json{{"state", "finished"}, {"message", ""}, {"updated", unixNow()}}.dump(2) + "\n");
+    result["folder"] = outDir.string();
     return result;
 }
 

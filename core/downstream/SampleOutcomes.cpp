@@ -2,8 +2,13 @@
 
 #include "util/AtomicFile.h"
 #include "util/Csv.h"
+#include "util/FraError.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cerrno>
+#include <cstdlib>
+#include <fstream>
 #include <sstream>
 
 namespace fra {
@@ -109,6 +114,70 @@ void writeSampleOutcomes(const std::filesystem::path& file, const TestPrediction
         csv += csvRecord(row);
     }
     writeFileAtomically(file, csv);
+}
+
+std::optional<SampleValues> readSampleValues(const std::filesystem::path& evalFolder, const std::string& metric) {
+    const std::filesystem::path file = evalFolder / "samples.csv";
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::string column = metric, subset;
+    double aucThreshold = 0;
+    if (metric == "top1" || metric == "mean_accuracy") column = "correct";
+    else if (metric.rfind("nme_", 0) == 0 && metric != "nme_inter_pupil") {
+        column = "nme";  // nme_<subset>: the faces of one subset (300W's common, challenge)
+        subset = metric.substr(4);
+    }
+    else if (metric.rfind("fr@", 0) == 0) column = "failed@" + metric.substr(3);
+    else if (metric.rfind("auc@", 0) == 0) {
+        column = "nme";
+        aucThreshold = std::strtod(metric.c_str() + 4, nullptr);
+        if (!(aucThreshold > 0)) return std::nullopt;
+    } else if (metric != "nme") {
+        return std::nullopt;
+    }
+    SampleValues out;
+    std::vector<std::string> header;
+    int indexColumn = -1, imageColumn = -1, valueColumn = -1, subsetColumn = -1;
+    std::string line, record;
+    int lineNumber = 0, recordLine = 0;
+    const auto where = [&] { return file.string() + ":" + std::to_string(recordLine); };
+    while (std::getline(in, line)) {
+        ++lineNumber;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (record.empty()) recordLine = lineNumber;
+        record += record.empty() ? line : "\n" + line;
+        bool complete = true;
+        std::vector<std::string> fields = splitCsvRecord(record, ',', complete);
+        if (!complete) continue;
+        record.clear();
+        if (header.empty()) {
+            header = fields;
+            for (int i = 0; i < static_cast<int>(header.size()); ++i) {
+                if (header[i] == "sample") indexColumn = i;
+                if (header[i] == "image") imageColumn = i;
+                if (header[i] == column) valueColumn = i;
+                if (header[i] == "subset") subsetColumn = i;
+            }
+            if (indexColumn < 0 || imageColumn < 0) throw FraError(where() + ": no 'sample' and 'image' columns");
+            if (valueColumn < 0 || (!subset.empty() && subsetColumn < 0)) return std::nullopt;
+            continue;
+        }
+        if (fields.size() != header.size())
+            throw FraError(where() + ": " + std::to_string(fields.size()) + " fields where the header has " + std::to_string(header.size()));
+        if (!subset.empty() && fields[subsetColumn] != subset) continue;
+        const std::string& text = fields[valueColumn];
+        char* end = nullptr;
+        errno = 0;
+        const double v = std::strtod(text.c_str(), &end);
+        if (text.empty() || end != text.c_str() + text.size() || errno != 0 || !std::isfinite(v))
+            throw FraError(where() + ": column '" + column + "' holds '" + text + "', not a number");
+        out.keys.push_back(fields[indexColumn] + "|" + fields[imageColumn]);
+        out.values.push_back(aucThreshold > 0 ? std::max(0.0, aucThreshold - v) / aucThreshold : v);
+    }
+    if (!record.empty()) throw FraError(file.string() + ":" + std::to_string(recordLine) + ": a quoted field is never closed");
+    if (header.empty()) throw FraError(file.string() + ": empty");
+    if (out.values.empty()) return std::nullopt;
+    return out;
 }
 
 }  // namespace fra

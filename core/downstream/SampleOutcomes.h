@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,5 +45,16 @@ nlohmann::json metricIntervals(const std::vector<PerSampleMetric>& metrics, cons
 //   landmarks:   nme, failed@0.08, failed@0.1, then pred_x0, pred_y0, ..., true_x0, true_y0, ... ([0, 1] crop coordinates)
 void writeSampleOutcomes(const std::filesystem::path& file, const TestPredictions& p, const DownstreamDataset& d,
                          const std::vector<DownstreamSample>& test);
+
+// One metric's per-sample values read back from an evaluation folder's samples.csv (top1 and
+// mean_accuracy: `correct`; nme; fr@T: `failed@T`; auc@T: from nme), keyed by the sample's index
+// in the test split together with its image, so two evaluations pair only on the same samples.
+// nullopt when the folder has no samples.csv or the metric has no per-sample form; throws FraError
+// naming the file and line for a malformed file.
+struct SampleValues {
+    std::vector<std::string> keys;  // "index|image", in file order
+    std::vector<double> values;
+};
+std::optional<SampleValues> readSampleValues(const std::filesystem::path& evalFolder, const std::string& metric);
 
 }  // namespace fra

@@ -1,5 +1,7 @@
 #include "run/RunDirectory.h"
 
+#include <cmath>
+
 #include "util/AtomicFile.h"
 #include "util/FraError.h"
 #include "util/JsonNumbers.h"
@@ -155,12 +157,20 @@ std::optional<CheckpointFile> RunDirectory::latestCheckpoint() const {
     return all.back();
 }
 
-void RunDirectory::pruneCheckpoints(int keep) const {
-    auto all = checkpoints();
-    for (std::size_t i = 0; i + static_cast<std::size_t>(keep) < all.size(); ++i) {
+void RunDirectory::pruneCheckpoints(int keep, std::int64_t milestoneInterval) const {
+    std::vector<CheckpointFile> periodic;
+    for (auto& c : checkpoints())
+        if (milestoneInterval <= 0 || c.step % milestoneInterval != 0) periodic.push_back(std::move(c));
+    for (std::size_t i = 0; i + static_cast<std::size_t>(keep) < periodic.size(); ++i) {
         std::error_code ec;
-        fs::remove(all[i].path, ec);
+        fs::remove(periodic[i].path, ec);
     }
+}
+
+std::int64_t milestoneInterval(double milestoneEvery, std::int64_t totalSteps) {
+    if (!(milestoneEvery > 0)) return 0;
+    if (milestoneEvery >= 1) return static_cast<std::int64_t>(std::llround(milestoneEvery));
+    return std::max<std::int64_t>(1, std::llround(milestoneEvery * static_cast<double>(totalSteps)));
 }
 
 fs::path RunDirectory::heatmapPath(std::int64_t step) const {

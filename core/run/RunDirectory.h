@@ -64,8 +64,9 @@ public:
     std::filesystem::path checkpointPath(std::int64_t step) const;
     std::vector<CheckpointFile> checkpoints() const;  // sorted by step
     std::optional<CheckpointFile> latestCheckpoint() const;
-    // Deletes all but the newest `keep` checkpoints.
-    void pruneCheckpoints(int keep) const;
+    // Deletes all but the newest `keep` periodic checkpoints; milestones (steps that are multiples
+    // of `milestoneInterval`, when it is > 0) are never deleted.
+    void pruneCheckpoints(int keep, std::int64_t milestoneInterval = 0) const;
 
     std::filesystem::path heatmapPath(std::int64_t step) const;
     void appendHeatmapIndex(std::int64_t step, const std::filesystem::path& file, const std::vector<std::int64_t>& shape) const;
@@ -77,6 +78,10 @@ private:
     explicit RunDirectory(std::filesystem::path root) : root_(std::move(root)) {}
     std::filesystem::path root_;
 };
+
+// run.milestone_every as a step interval: >= 1 is steps, a value in (0, 1) that fraction of the
+// schedule (at least one step), 0 none.
+std::int64_t milestoneInterval(double milestoneEvery, std::int64_t totalSteps);
 
 double unixNow();
 std::string isoTimestamp(double unixSeconds);

@@ -172,7 +172,8 @@ void Trainer::Impl::trainLoop() {
         const bool snapshotDue = config.run.heatmapEvery > 0 && step % config.run.heatmapEvery == 0;
         // by steps, or by time (a crash loses minutes, not hours); only the writing rank decides on time,
         // the others write nothing either way
-        const bool dueBySteps = config.run.checkpointEvery > 0 && step % config.run.checkpointEvery == 0;
+        const std::int64_t milestones = milestoneInterval(config.run.milestoneEvery, schedule->totalSteps());
+        const bool dueBySteps = (config.run.checkpointEvery > 0 && step % config.run.checkpointEvery == 0) || (milestones > 0 && step % milestones == 0);
         const bool dueByTime = config.run.checkpointMinutes > 0 && writer() &&
                                std::chrono::steady_clock::now() - lastCheckpointTime >=
                                    std::chrono::duration<double>(60.0 * config.run.checkpointMinutes);

@@ -167,7 +167,7 @@ struct Trainer::Impl {
         ts.trainingSeconds = trainingSeconds;
         const std::filesystem::path file = run->checkpointPath(step);
         Checkpoint::save(file, *stepper->model(), stepper->optimizer(), ts);
-        run->pruneCheckpoints(config.run.keepCheckpoints);
+        run->pruneCheckpoints(config.run.keepCheckpoints, milestoneInterval(config.run.milestoneEvery, schedule->totalSteps()));
         lastCheckpointStep = step;
         lastCheckpointTime = std::chrono::steady_clock::now();
         status.checkpointStep = step;

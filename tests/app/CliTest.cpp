@@ -4,6 +4,7 @@
 #include "support/TestImages.h"
 #include "support/TinyConfig.h"
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <fstream>
@@ -185,4 +186,19 @@ TEST(Cli, UsageErrorsExitWithTwoForEveryCommand) {
     EXPECT_EQ(runFra({"resume", "a", "b"}).exitCode, 2);  // one argument too many
     EXPECT_EQ(runFra({"pretrain", "--help"}).exitCode, 0);
     EXPECT_EQ(runFra({"--version"}).exitCode, 0);
+}
+
+// run.milestone_every keeps checkpoints along the run that run.keep_checkpoints would delete.
+TEST(Cli, MilestoneCheckpointsSurvivePruning) {
+    TempDir dir;
+    testimages::writeFolder(dir / "faces", 12, 48);
+    std::vector<std::string> args = {"pretrain", "--data", (dir / "faces").string(), "--out", (dir / "run").string(), "--steps", "12", "--quiet"};
+    for (const auto& a : tinyTrainingArgs()) args.push_back(a);
+    for (const char* s : {"run.checkpoint_every=2", "run.keep_checkpoints=1", "run.milestone_every=5"}) args.insert(args.end(), {"--set", s});
+    const ProcessResult r = runFra(args);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    std::vector<std::string> left;
+    for (const auto& e : fs::directory_iterator(dir / "run" / "checkpoints")) left.push_back(e.path().filename().string());
+    std::sort(left.begin(), left.end());
+    EXPECT_EQ(left, (std::vector<std::string>{"ckpt_0000000005.pt", "ckpt_0000000010.pt", "ckpt_0000000012.pt"}));
 }

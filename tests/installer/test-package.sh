@@ -3,7 +3,7 @@
 # files alone work: fra --help, presets, plugin discovery, a tiny pre-training, heatmaps, the
 # workbench's start-up (offscreen), the desktop entry and AppStream metadata, and that running
 # them writes nothing into the install prefix.
-#   tests/installer/test-package.sh BUILD_DIR
+#   tests/installer/test-package.sh BUILD_DIR [dbgsym]   (dbgsym: the build has line tables; check the -dbgsym package)
 set -euo pipefail
 build=$1
 work=$(mktemp -d)
@@ -58,19 +58,21 @@ grep -q "<project_license>GPL-3.0-or-later</project_license>" "$root/usr/share/m
   && cmp -s "$root/usr/share/doc/fra-workbench-cpu/copyright" /usr/share/common-licenses/GPL-3 || fail "the metadata's licence and the installed COPYING disagree"
 
 # debug symbols in their own package, by build id, so a crash report's addresses can be symbolised
-ddeb=$(ls "$work"/pkg/fra-workbench-cpu-dbgsym_*.ddeb) || fail "no fra-workbench-cpu-dbgsym package"
-[ "$(dpkg-deb -f "$ddeb" Depends)" = "fra-workbench-cpu (= $(dpkg-deb -f "$deb" Version))" ] || fail "the dbgsym package must depend on its exact build"
-dpkg-deb -x "$ddeb" "$work/dbg"
-for program in fra fra-workbench; do
-  id=$(readelf -n "$root/usr/bin/$program" | awk '/Build ID/ {print $3}')
-  symbols="$work/dbg/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug"
-  [ -n "$id" ] && [ -f "$symbols" ] || fail "no debug symbols for $program (build id '$id')"
-  ! readelf -S "$root/usr/bin/$program" | grep -q '\.debug_line' || fail "the installed $program still carries its debug information"
-done
-symbols="$work/dbg/usr/lib/debug/.build-id/$(readelf -n "$root/usr/bin/fra" | awk '/Build ID/ {print substr($3, 1, 2) "/" substr($3, 3)}').debug"
-address=$(nm -C "$symbols" | awk '/ T fra::RunDirectory::open\(/ {print $1; exit}')
-addr2line -C -f -e "$symbols" "0x$address" | tee "$work/symbolised.txt" | grep -q "core/run/RunDirectory.cpp:[0-9]" \
-  || { cat "$work/symbolised.txt"; fail "an address of fra does not symbolise to a source line"; }
+if [ "${2:-}" = dbgsym ]; then
+  ddeb=$(ls "$work"/pkg/fra-workbench-cpu-dbgsym_*.ddeb) || fail "no fra-workbench-cpu-dbgsym package"
+  [ "$(dpkg-deb -f "$ddeb" Depends)" = "fra-workbench-cpu (= $(dpkg-deb -f "$deb" Version))" ] || fail "the dbgsym package must depend on its exact build"
+  dpkg-deb -x "$ddeb" "$work/dbg"
+  for program in fra fra-workbench; do
+    id=$(readelf -n "$root/usr/bin/$program" | awk '/Build ID/ {print $3}')
+    symbols="$work/dbg/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug"
+    [ -n "$id" ] && [ -f "$symbols" ] || fail "no debug symbols for $program (build id '$id')"
+    ! readelf -S "$root/usr/bin/$program" | grep -q '\.debug_line' || fail "the installed $program still carries its debug information"
+  done
+  symbols="$work/dbg/usr/lib/debug/.build-id/$(readelf -n "$root/usr/bin/fra" | awk '/Build ID/ {print substr($3, 1, 2) "/" substr($3, 3)}').debug"
+  address=$(nm -C "$symbols" | awk '/ T fra::RunDirectory::open\(/ {print $1; exit}')
+  addr2line -C -f -e "$symbols" "0x$address" | tee "$work/symbolised.txt" | grep -q "core/run/RunDirectory.cpp:[0-9]" \
+    || { cat "$work/symbolised.txt"; fail "an address of fra does not symbolise to a source line"; }
+fi
 
 appstreamcli validate --no-net --pedantic "$root/usr/share/metainfo/io.github.fra_workbench.FraWorkbench.metainfo.xml" > "$work/as.log" 2>&1 \
   || { cat "$work/as.log"; grep -q "E:" "$work/as.log" && fail "AppStream metadata"; }

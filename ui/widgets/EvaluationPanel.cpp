@@ -100,6 +100,7 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
     preset_->setAccessibleName(tr("Recipe"));
     top->addRow(tr("Recipe"), preset_);
     out_ = new QLineEdit;
+    out_->setObjectName("evalOut");
     out_->setPlaceholderText(tr("for models outside a run folder (random init, loose checkpoints)"));
     out_->setAccessibleName(tr("Output folder"));
     top->addRow(tr("Output folder"), out_);
@@ -183,7 +184,7 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
     baseline_ = new QComboBox;
     baseline_->setObjectName("baseline");
     baseline_->setAccessibleName(tr("Baseline"));
-    baseline_->setAccessibleDescription(tr("The row the other rows of the comparison are coloured against"));
+    baseline_->setAccessibleDescription(tr("The row the other rows of the comparison are tested against: a paired test on the same test samples; a tint marks a difference at p < 0.05"));
     compareBar->addWidget(baseline_, 1);
     auto* refresh = new QPushButton(tr("Refresh"));
     refresh->setAccessibleName(tr("Refresh the comparison"));
@@ -260,6 +261,7 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
         fra::writeFileAtomically((dir + "/comparison.md").toStdString(), t.markdown());
         fra::writeFileAtomically((dir + "/comparison.csv").toStdString(), t.csv());
         fra::writeFileAtomically((dir + "/comparison.json").toStdString(), t.json().dump(2));
+        fra::writeFileAtomically((dir + "/comparison.tex").toStdString(), t.latex());
         bars_->savePng(dir + "/comparison-bars.png", 900, 500);
     });
     connect(bridge_, &EvaluationBridge::started, this, [this](const QString& dir) {
@@ -380,7 +382,7 @@ void EvaluationPanel::refreshComparison() {
         QDirIterator it(dir, {"result.json"}, QDir::Files, QDirIterator::Subdirectories);
         while (it.hasNext()) {
             try {
-                results_.push_back(json::parse(fra::readWholeFile(it.next().toStdString())));
+                results_.push_back(fra::readEvaluationResult(QFileInfo(it.next()).absolutePath().toStdString()));
             } catch (const std::exception&) {
             }
         }
@@ -394,8 +396,18 @@ void EvaluationPanel::refreshComparison() {
     showTable();
 }
 
+namespace {
+QString intervalText(const fra::ComparisonTable::Cell& cell, bool percent) {
+    if (!cell.low || !cell.high) return {};
+    const double scale = percent ? 100 : 1;
+    const int digits = percent ? 2 : 3;
+    return QStringLiteral(" [%1, %2]").arg(*cell.low * scale, 0, 'f', digits).arg(*cell.high * scale, 0, 'f', digits);
+}
+}  // namespace
+
 void EvaluationPanel::showTable() {
-    const auto t = fra::ComparisonTable::fromResults(results_);
+    const QString baseline = baseline_->currentText();
+    const auto t = fra::ComparisonTable::fromResults(results_, baseline.toStdString());
     table_->clear();
     table_->setRowCount(static_cast<int>(t.rows().size()));
     table_->setColumnCount(static_cast<int>(t.columns().size()));
@@ -406,27 +418,47 @@ void EvaluationPanel::showTable() {
     QStringList rowNames;
     for (const auto& r : t.rows()) rowNames << QString::fromStdString(r.model);
     table_->setVerticalHeaderLabels(rowNames);
-    const int base = baseline_->currentIndex();
     const QPalette palette = table_->palette();
     const QColor reference = readableOn(mix(palette.color(QPalette::Text), palette.color(QPalette::Base), 0.45), palette.color(QPalette::Base));  // greyed, still readable
     for (std::size_t c = 0; c < t.columns().size(); ++c) {
         const auto best = t.best(c);
+        const auto against = t.comparedWith(c);
+        const bool percent = t.columns()[c].percent;
         for (std::size_t r = 0; r < t.rows().size(); ++r) {
             const auto& v = t.rows()[r].values[c];
             if (!v) continue;
-            const double shown = t.columns()[c].percent ? 100 * *v : *v;
-            auto* item = new QTableWidgetItem(QString::number(shown, 'f', t.columns()[c].percent ? 2 : 3));
+            const auto& cell = t.rows()[r].cells[c];
+            QString text = QString::number(percent ? 100 * *v : *v, 'f', percent ? 2 : 3);
+            QString tip;
+            if (cell) {
+                if (cell->seeds > 1) text += QStringLiteral(" ×%1").arg(cell->seeds);
+                text += intervalText(*cell, percent);
+                if (cell->significant()) text += QStringLiteral(" †");
+                tip = tr("95 % interval: %1").arg(QString::fromStdString(cell->interval));
+                if (cell->seedStd) tip += "\n" + tr("standard deviation over %1 seeds: %2").arg(cell->seeds).arg((percent ? 100 : 1) * *cell->seedStd);
+                if (against && *against != r)
+                    tip += "\n" + (cell->pValue ? tr("against %1: p = %2 (%3), %4")
+                                                       .arg(QString::fromStdString(t.rows()[*against].model))
+                                                       .arg(*cell->pValue, 0, 'g', 3)
+                                                       .arg(QString::fromStdString(cell->test))
+                                                       .arg(cell->significant() ? tr("a difference at p < 0.05")
+                                                                                : tr("the data cannot tell them apart"))
+                                                 : tr("against %1: no test, %2")
+                                                       .arg(QString::fromStdString(t.rows()[*against].model), QString::fromStdString(cell->test)));
+            }
+            auto* item = new QTableWidgetItem(text);
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            item->setToolTip(tip);
             if (best && *best == r) {
                 QFont f = item->font();
                 f.setBold(true);
                 item->setFont(f);
             }
             if (t.rows()[r].reference) item->setForeground(reference);
-            else if (base >= 0 && base < static_cast<int>(t.rows().size()) && static_cast<int>(r) != base && t.rows()[base].values[c]) {
-                const double b = *t.rows()[base].values[c];
+            else if (against && *against != r && cell && cell->significant()) {
+                const double b = *t.rows()[*against].values[c];
                 const bool better = t.columns()[c].higherIsBetter ? *v > b : *v < b;
-                if (*v != b) item->setBackground(better ? QColor(44, 160, 44, 55) : QColor(214, 39, 40, 55));  // tints light and dark bases alike
+                item->setBackground(better ? QColor(44, 160, 44, 55) : QColor(214, 39, 40, 55));  // tints light and dark bases alike
             }
             table_->setItem(static_cast<int>(r), static_cast<int>(c), item);
         }
@@ -442,23 +474,32 @@ void EvaluationPanel::showTable() {
 
 void EvaluationPanel::showBars(int column) {
     bars_->clearPlottables();
-    const auto t = fra::ComparisonTable::fromResults(results_);
+    const auto t = fra::ComparisonTable::fromResults(results_, baseline_->currentText().toStdString());
     if (column < 0 || column >= static_cast<int>(t.columns().size())) {
         bars_->replot();
         return;
     }
     auto* bars = new QCPBars(bars_->xAxis, bars_->yAxis);
     bars->setBrush(QColor(31, 119, 180, 170));
-    QVector<double> ticks, values;
+    auto* errors = new QCPErrorBars(bars_->xAxis, bars_->yAxis);
+    errors->setName(tr("95 % interval"));
+    errors->setPen(QPen(bars_->xAxis->basePen().color(), 1.5));
+    const double scale = t.columns()[column].percent ? 100 : 1;
+    QVector<double> ticks, values, below, above;
     QVector<QString> labels;
     for (std::size_t r = 0; r < t.rows().size(); ++r) {
         const auto& v = t.rows()[r].values[column];
         if (!v) continue;
+        const auto& cell = t.rows()[r].cells[column];
         ticks << ticks.size() + 1;
-        values << (t.columns()[column].percent ? 100 * *v : *v);
-        labels << QString::fromStdString(t.rows()[r].model).left(28);
+        values << scale * *v;
+        below << (cell && cell->low ? scale * (*v - *cell->low) : 0);
+        above << (cell && cell->high ? scale * (*cell->high - *v) : 0);
+        labels << QString::fromStdString(t.rows()[r].model).left(28) + (cell && cell->significant() ? QStringLiteral(" †") : QString());
     }
     bars->setData(ticks, values);
+    errors->setDataPlottable(bars);
+    errors->setData(below, above);
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
     ticker->addTicks(ticks, labels);
     bars_->xAxis->setTicker(ticker);
@@ -466,7 +507,9 @@ void EvaluationPanel::showBars(int column) {
     bars_->yAxis->setLabel(QString::fromStdString(t.columns()[column].metric));
     bars_->rescaleAxes();
     bars_->xAxis->setRange(0, ticks.size() + 1);
-    bars_->yAxis->setRangeLower(0);
+    double top = 0;
+    for (int i = 0; i < values.size(); ++i) top = std::max(top, values[i] + above[i]);
+    bars_->yAxis->setRange(0, top > 0 ? top * 1.08 : 1);
     bars_->replot();
 }
 

@@ -1,5 +1,8 @@
 #include "downstream/ComparisonTable.h"
+#include "stats/Bootstrap.h"
+#include "support/TempDir.h"
 
+#include <fstream>
 #include <gtest/gtest.h>
 
 using nlohmann::json;
@@ -53,7 +56,8 @@ TEST(ComparisonTable, BestPerColumnFollowsTheMetricsDirection) {
     EXPECT_NE(md.find("| fra | 80.00 | **4.00** |"), std::string::npos) << md;
     EXPECT_NE(md.find("*89.95*"), std::string::npos) << md;
     const std::string csv = t.csv();
-    EXPECT_NE(csv.find("\r\nbyol,0,0.85,0.045,0.02,0.02,0.4\r\n"), std::string::npos) << csv;  // RFC 4180: quoted only where needed, CRLF
+    EXPECT_NE(csv.find("\r\nbyol,0,0.85,,,1,,"), std::string::npos) << csv;  // RFC 4180: quoted only where needed, CRLF
+    EXPECT_NE(csv.find(",rafdb-RAF-DB/ft/top1 low,rafdb-RAF-DB/ft/top1 high,"), std::string::npos) << csv;
     EXPECT_NE(csv.find("\r\n\"FRA (paper: R50, VGGFace2, fine-tuned)\",1,"), std::string::npos) << csv;  // a comma in the name: quoted
     const json j = t.json();
     EXPECT_EQ(j["columns"][0]["best"], "byol");
@@ -64,4 +68,85 @@ TEST(ComparisonTable, NoReferenceRowsForDatasetsThePaperDidNotUse) {
     const auto t = fra::ComparisonTable::fromResults({result("a", "folder", "/p/johns-identity", "lp", {{"top1", 0.5}}, "top1")});
     ASSERT_EQ(t.rows().size(), 1u);
     EXPECT_FALSE(t.rows()[0].reference);
+}
+
+namespace {
+// An evaluation folder with samples.csv: `correct` per test sample (the same images everywhere).
+json classifierResult(const TempDir& dir, const std::string& name, const std::string& model, const std::vector<int>& correct,
+                      std::uint64_t seed = 0) {
+    const auto folder = dir / name;
+    std::filesystem::create_directories(folder);
+    std::ofstream csv(folder / "samples.csv", std::ios::binary);
+    csv << "sample,image,where,subset,label,label_name,predicted,predicted_name,correct\r\n";
+    double top1 = 0;
+    for (std::size_t i = 0; i < correct.size(); ++i) {
+        csv << i << ",img" << i << ".png,labels.csv:" << i + 2 << ",,0,a," << (correct[i] ? 0 : 1) << ",," << correct[i] << "\r\n";
+        top1 += correct[i] / double(correct.size());
+    }
+    json r = result(model, "folder", "/d/faces", "lp", {{"top1", top1}}, "top1");
+    r["folder"] = folder.string();
+    r["eval"] = {{"seed", seed}};
+    return r;
+}
+}  // namespace
+
+TEST(ComparisonTable, PairedTestsOnTheSameTestSamplesMarkOnlyWhatTheDataCanTell) {
+    TempDir dir;
+    std::vector<int> strong(60, 1), close(60, 1), weak(60, 0);
+    for (int i = 0; i < 6; ++i) strong[i] = 0;   // 54 / 60
+    for (int i = 0; i < 9; ++i) close[i] = 0;    // 51 / 60: 3 discordant pairs, nothing to tell
+    for (int i = 0; i < 20; ++i) weak[i] = 1;    // 20 / 60
+    const auto t = fra::ComparisonTable::fromResults({classifierResult(dir, "a", "strong", strong), classifierResult(dir, "b", "close", close),
+                                                      classifierResult(dir, "c", "weak", weak)});
+    ASSERT_EQ(t.rows().size(), 3u);
+    EXPECT_EQ(t.rows()[*t.best(0)].model, "strong");
+    const auto& closeCell = *t.rows()[1].cells[0];
+    const auto& weakCell = *t.rows()[2].cells[0];
+    std::vector<bool> a(strong.begin(), strong.end()), b(close.begin(), close.end()), c(weak.begin(), weak.end());
+    EXPECT_EQ(closeCell.test, "McNemar (exact)");
+    EXPECT_DOUBLE_EQ(*closeCell.pValue, fra::mcnemarExact(a, b).pValue);
+    EXPECT_FALSE(closeCell.significant());
+    EXPECT_DOUBLE_EQ(*weakCell.pValue, fra::mcnemarExact(a, c).pValue);
+    EXPECT_TRUE(weakCell.significant());
+    // the interval comes from the samples when result.json has none
+    ASSERT_TRUE(closeCell.low && closeCell.high);
+    EXPECT_LT(*closeCell.low, 0.85);
+    EXPECT_GT(*closeCell.high, 0.85);
+    const std::string md = t.markdown();
+    EXPECT_NE(md.find("| weak | 33.33 ["), std::string::npos) << md;
+    EXPECT_NE(md.find("] \u2020 |"), std::string::npos) << md;
+    EXPECT_EQ(md.find("| close | 85.00 [") == std::string::npos, false) << md;
+    EXPECT_NE(md.find("without \u2020 the data cannot tell"), std::string::npos) << md;
+    // against a chosen row instead of the best (the workbench's baseline)
+    const auto vsWeak = fra::ComparisonTable::fromResults({classifierResult(dir, "a", "strong", strong), classifierResult(dir, "b", "close", close),
+                                                           classifierResult(dir, "c", "weak", weak)},
+                                                          "weak");
+    EXPECT_EQ(*vsWeak.comparedWith(0), 2u);
+    EXPECT_DOUBLE_EQ(*vsWeak.rows()[0].cells[0]->pValue, fra::mcnemarExact(c, a).pValue);
+    EXPECT_FALSE(vsWeak.rows()[2].cells[0]->pValue);
+    const std::string tex = t.latex();
+    EXPECT_NE(tex.find("\\textbf{90.00}"), std::string::npos) << tex;
+    EXPECT_NE(tex.find("33.33$^\\dagger$"), std::string::npos) << tex;
+    EXPECT_NE(tex.find("\\toprule"), std::string::npos) << tex;
+}
+
+TEST(ComparisonTable, SeveralSeedsGiveMeanSpreadAndATIntervalAndDifferentSamplesNoTest) {
+    TempDir dir;
+    std::vector<int> s0(40, 1), s1(40, 1), s2(40, 1);
+    for (int i = 0; i < 4; ++i) s0[i] = 0;  // 0.9
+    for (int i = 0; i < 8; ++i) s1[i] = 0;  // 0.8
+    for (int i = 0; i < 6; ++i) s2[i] = 0;  // 0.85
+    auto other = classifierResult(dir, "o", "other", std::vector<int>(40, 0));
+    std::ofstream(std::filesystem::path(other["folder"].get<std::string>()) / "samples.csv", std::ios::app) << "40,extra.png,x,,0,a,1,,0\r\n";
+    const auto t = fra::ComparisonTable::fromResults({classifierResult(dir, "s0", "m", s0, 0), classifierResult(dir, "s1", "m", s1, 1),
+                                                      classifierResult(dir, "s2", "m", s2, 2), other});
+    ASSERT_EQ(t.rows().size(), 2u);
+    const auto& cell = *t.rows()[0].cells[0];
+    EXPECT_EQ(cell.seeds, 3);
+    EXPECT_NEAR(cell.value, 0.85, 1e-12);
+    EXPECT_NEAR(*cell.seedStd, 0.05, 1e-12);
+    EXPECT_NEAR(*cell.high - cell.value, 4.303 * 0.05 / std::sqrt(3.0), 1e-9);  // t(0.975, 2 df)
+    EXPECT_EQ(cell.interval, "t over 3 seeds");
+    EXPECT_EQ(t.rows()[1].cells[0]->test, "none (different test samples)");
+    EXPECT_FALSE(t.rows()[1].cells[0]->pValue);
 }

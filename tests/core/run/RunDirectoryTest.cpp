@@ -63,6 +63,20 @@ TEST(RunDirectory, CheckpointsSortAndPrune) {
     EXPECT_EQ(left[1].step, 100);
 }
 
+TEST(RunDirectory, PruningNeverTouchesMilestones) {
+    TempDir dir;
+    const auto run = fra::RunDirectory::create(dir / "run", {});
+    for (int step = 100; step <= 700; step += 100) std::ofstream(run.checkpointPath(step)) << "x";
+    run.pruneCheckpoints(1, 300);
+    std::vector<std::int64_t> left;
+    for (const auto& c : run.checkpoints()) left.push_back(c.step);
+    EXPECT_EQ(left, (std::vector<std::int64_t>{300, 600, 700}));  // the milestones and the newest periodic one
+    EXPECT_EQ(fra::milestoneInterval(0.1, 1000), 100);
+    EXPECT_EQ(fra::milestoneInterval(0.1, 4), 1);
+    EXPECT_EQ(fra::milestoneInterval(250, 1000), 250);
+    EXPECT_EQ(fra::milestoneInterval(0, 1000), 0);
+}
+
 TEST(RunDirectory, HeatmapIndexTruncatesAfterAStep) {
     TempDir dir;
     const auto run = fra::RunDirectory::create(dir / "run", {});
