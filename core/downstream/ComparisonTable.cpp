@@ -110,6 +110,8 @@ std::optional<SampleValues> pairingValues(const std::vector<Evaluation>& evaluat
 ComparisonTable::Cell summarise(const std::vector<Evaluation>& evaluations, const std::string& metric) {
     ComparisonTable::Cell cell;
     cell.seeds = static_cast<int>(evaluations.size());
+    for (const auto& e : evaluations)
+        if (!e.folder.empty()) cell.folders.push_back(e.folder);
     if (evaluations.size() == 1) {
         const Evaluation& e = evaluations[0];
         cell.value = e.value;

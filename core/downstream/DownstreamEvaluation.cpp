@@ -19,6 +19,7 @@
 #include "util/FraError.h"
 #include "util/SeedSequence.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -111,7 +112,10 @@ json landmarkJson(Predictions& p, const DownstreamDataset& d) {
     j["fr@0.08"] = strict.failureRate;
     j["auc@0.08"] = strict.auc;
     if (!ip.empty()) j["nme_inter_pupil"] = landmarkMetrics(ip, {}, 0.1).nme;
-    for (const auto& [subset, value] : m.nmeBySubset) j["nme_" + subset] = value;
+    for (const auto& [subset, value] : m.nmeBySubset) {
+        j["nme_" + subset] = value;
+        j["faces_" + subset] = std::count(p.subsets.begin(), p.subsets.end(), subset);
+    }
     return j;
 }
 

@@ -12,6 +12,7 @@
 #include "util/AtomicFile.h"
 #include "util/FraError.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -136,7 +137,10 @@ json runHeatmapQuality(const std::string& model, const std::string& datasetSpec,
                  {"fr@0.08", strict.failureRate}, {"auc@0.08", strict.auc}, {"faces", nme.size()}, {"ridge", penalty},
                  {"regions", train.centroids[0].size() / 2}, {"mean_shape_nme", landmarkMetrics(baseline, {}, 0.1).nme},
                  {"centroid_spread_cells", centroidSpreadInCells(test)}};
-    for (const auto& [subset, value] : m.nmeBySubset) metrics["nme_" + subset] = value;
+    for (const auto& [subset, value] : m.nmeBySubset) {
+        metrics["nme_" + subset] = value;
+        metrics["faces_" + subset] = std::count(test.subsets.begin(), test.subsets.end(), subset);
+    }
     json regionParts = json::array();
     const auto consistency = regionPartConsistency(test.centroids, test.landmarks, facialPartOfLandmarks(d.landmarkCount));
     if (!consistency.empty()) {

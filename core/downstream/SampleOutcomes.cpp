@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace fra {
@@ -49,6 +50,10 @@ std::vector<PerSampleMetric> perSampleMetrics(const TestPredictions& p, const Do
         out.push_back(std::move(accuracy));
     } else {
         out.push_back({"nme", p.nme});
+        std::map<std::string, std::vector<double>> bySubset;  // 300W: common, challenge
+        for (std::size_t i = 0; i < p.nme.size() && i < p.subsets.size(); ++i)
+            if (!p.subsets[i].empty()) bySubset[p.subsets[i]].push_back(p.nme[i]);
+        for (auto& [subset, values] : bySubset) out.push_back({"nme_" + subset, std::move(values)});
         for (const double t : kLandmarkThresholds) {
             PerSampleMetric failed{thresholdName("fr", t), {}}, area{thresholdName("auc", t), {}};
             for (const double e : p.nme) {

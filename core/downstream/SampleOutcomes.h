@@ -25,9 +25,9 @@ struct TestPredictions {
 inline constexpr double kLandmarkThresholds[] = {0.08, 0.10};
 
 // Every metric of an evaluation that is a mean over test samples, with each sample's value:
-// top1 (1 = right), mean_accuracy (the sample's share of attributes right), nme, fr@T (1 = NME
-// above T) and auc@T (max(0, T - NME) / T: the area under the cumulative error curve up to T is
-// their mean).
+// top1 (1 = right), mean_accuracy (the sample's share of attributes right), nme (and nme_<subset>
+// over a subset's faces, as 300W's common and challenge), fr@T (1 = NME above T) and auc@T
+// (max(0, T - NME) / T: the area under the cumulative error curve up to T is their mean).
 struct PerSampleMetric {
     std::string name;
     std::vector<double> values;

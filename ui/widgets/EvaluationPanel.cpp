@@ -10,13 +10,16 @@
 #include "widgets/HeatmapPane.h"
 #include "data/RunCatalog.h"
 #include "downstream/ComparisonTable.h"
+#include "downstream/SampleOutcomes.h"
 #include "downstream/DatasetRegistry.h"
 #include "downstream/EvalSchema.h"
 #include "util/AtomicFile.h"
 #include "widgets/ConfigForm.h"
 #include "util/PlotTheme.h"
+#include "util/RunColours.h"
 #include "util/Theme.h"
 
+#include <cmath>
 #include <QComboBox>
 #include <QDir>
 #include <QDirIterator>
@@ -190,7 +193,7 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
     refresh->setAccessibleName(tr("Refresh the comparison"));
     auto* exportButton = new QPushButton(tr("Export…"));
     exportButton->setAccessibleName(tr("Export the comparison"));
-    exportButton->setToolTip(tr("The comparison as Markdown, CSV and JSON, and the bar chart as PNG"));
+    exportButton->setToolTip(tr("The comparison as Markdown, CSV, JSON and LaTeX, and the bar chart as PNG"));
     compareBar->addWidget(refresh);
     compareBar->addWidget(exportButton);
     compareLayout->addLayout(compareBar);
@@ -212,7 +215,23 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
     bars_->setAccessibleName(tr("Bar chart"));
     bars_->setMinimumHeight(200);
     followPalette(bars_);
-    compareLayout->addWidget(bars_, 1);
+    ced_ = new QCustomPlot;
+    ced_->setObjectName("ced");
+    ced_->setAccessibleName(tr("Cumulative error curve"));
+    ced_->setAccessibleDescription(tr("For a landmark column: the share of test faces whose NME is at most x, one curve per model"));
+    ced_->setMinimumHeight(200);
+    ced_->xAxis->setLabel(tr("NME (outer eye corners)"));
+    ced_->yAxis->setLabel(tr("share of test faces"));
+    ced_->legend->setVisible(true);
+    QSharedPointer<QCPAxisTickerFixed> nmeTicks(new QCPAxisTickerFixed);
+    nmeTicks->setTickStep(0.05);
+    ced_->xAxis->setTicker(nmeTicks);
+    followPalette(ced_);
+    ced_->setVisible(false);
+    auto* charts = new QHBoxLayout;
+    charts->addWidget(bars_, 1);
+    charts->addWidget(ced_, 1);
+    compareLayout->addLayout(charts, 1);
     split->addWidget(compare);
 
     connect(browse, &QPushButton::clicked, this, [this] {
@@ -493,9 +512,12 @@ void EvaluationPanel::showBars(int column) {
         const auto& cell = t.rows()[r].cells[column];
         ticks << ticks.size() + 1;
         values << scale * *v;
-        below << (cell && cell->low ? scale * (*v - *cell->low) : 0);
-        above << (cell && cell->high ? scale * (*cell->high - *v) : 0);
-        labels << QString::fromStdString(t.rows()[r].model).left(28) + (cell && cell->significant() ? QStringLiteral(" †") : QString());
+        below << (cell && cell->low ? scale * (*v - *cell->low) : qQNaN());  // NaN: no error bar (the paper's rows)
+        above << (cell && cell->high ? scale * (*cell->high - *v) : qQNaN());
+        const QString model = QString::fromStdString(t.rows()[r].model);
+        // "FRA (paper: R50, VGGFace2, fine-tuned)" -> "FRA (paper)": long labels are not drawn at all
+        const QString label = t.rows()[r].reference && model.contains(':') ? model.section(':', 0, 0) + ")" : model.left(28);
+        labels << label + (cell && cell->significant() ? QStringLiteral(" †") : QString());
     }
     bars->setData(ticks, values);
     errors->setDataPlottable(bars);
@@ -503,14 +525,54 @@ void EvaluationPanel::showBars(int column) {
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
     ticker->addTicks(ticks, labels);
     bars_->xAxis->setTicker(ticker);
-    bars_->xAxis->setTickLabelRotation(30);
+    bars_->xAxis->setTickLabelRotation(-30);  // down to the left: QCustomPlot drops labels that would cross the right border
     bars_->yAxis->setLabel(QString::fromStdString(t.columns()[column].metric));
     bars_->rescaleAxes();
     bars_->xAxis->setRange(0, ticks.size() + 1);
     double top = 0;
-    for (int i = 0; i < values.size(); ++i) top = std::max(top, values[i] + above[i]);
+    for (int i = 0; i < values.size(); ++i) top = std::max(top, values[i] + (std::isnan(above[i]) ? 0 : above[i]));
     bars_->yAxis->setRange(0, top > 0 ? top * 1.08 : 1);
     bars_->replot();
+    showErrorCurves(t, column);
+}
+
+// The landmark protocol's cumulative error curve (the share of faces with NME <= x, up to 0.1) of
+// every model in a landmark column, from its evaluations' samples.csv.
+void EvaluationPanel::showErrorCurves(const fra::ComparisonTable& t, int column) {
+    ced_->clearGraphs();
+    const std::string& metric = t.columns()[column].metric;
+    const bool landmarks = metric.rfind("nme", 0) == 0 || metric.rfind("fr@", 0) == 0 || metric.rfind("auc@", 0) == 0;
+    const std::string values = metric.rfind("nme_", 0) == 0 && metric != "nme_inter_pupil" ? metric : "nme";
+    for (std::size_t r = 0; landmarks && r < t.rows().size(); ++r) {
+        const auto& cell = t.rows()[r].cells[column];
+        if (!cell) continue;
+        std::vector<double> errors;
+        for (const auto& folder : cell->folders) {
+            try {
+                if (const auto v = fra::readSampleValues(folder, values)) errors.insert(errors.end(), v->values.begin(), v->values.end());
+            } catch (const std::exception&) {
+                // an unreadable samples.csv: no curve for this model (the table says why)
+            }
+        }
+        if (errors.empty()) continue;
+        std::sort(errors.begin(), errors.end());
+        QVector<double> x{0}, y{0};
+        for (std::size_t i = 0; i < errors.size(); ++i) {
+            x << errors[i];
+            y << double(i + 1) / double(errors.size());
+        }
+        x << std::max(0.1, errors.back());
+        y << 1.0;
+        QCPGraph* g = ced_->addGraph();
+        g->setName(QString::fromStdString(t.rows()[r].model).left(28));
+        g->setLineStyle(QCPGraph::lsStepLeft);
+        g->setPen(QPen(runColour(QString::fromStdString(t.rows()[r].model)), 2));
+        g->setData(x, y, true);
+    }
+    ced_->setVisible(ced_->graphCount() > 0);
+    ced_->xAxis->setRange(0, 0.1);
+    ced_->yAxis->setRange(0, 1.02);
+    ced_->replot();
 }
 
 }  // namespace fraui

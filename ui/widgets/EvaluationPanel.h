@@ -12,6 +12,10 @@ class QTableWidget;
 class QPlainTextEdit;
 class QCustomPlot;
 
+namespace fra {
+class ComparisonTable;
+}
+
 namespace fraui {
 
 class ConfigForm;
@@ -22,8 +26,9 @@ class RunCatalog;
 
 // Downstream evaluation and checkpoint comparison: launch a linear probe, a fine-tuning or the
 // heatmap read-out of a run on a dataset (any format plugin), watch its curves, and compare
-// every evaluation of the selected runs in one table (coloured better/worse against a baseline
-// row, the paper's numbers as reference rows) with a bar chart and exports.
+// every evaluation of the selected runs in one table (each value with its interval, tinted where a
+// paired test finds it better or worse than a baseline row, the paper's numbers as reference rows)
+// with a bar chart (error bars), the cumulative error curves of landmark columns, and exports.
 class EvaluationPanel : public QWidget {
     Q_OBJECT
 public:
@@ -33,6 +38,7 @@ public:
     QTableWidget* table() const { return table_; }
     QCustomPlot* curves() const { return curves_; }
     QCustomPlot* bars() const { return bars_; }
+    QCustomPlot* errorCurve() const { return ced_; }
     QString datasetSpec() const;
     void setDataset(const QString& format, const QString& folder);
     void setModel(const QString& model);
@@ -56,6 +62,7 @@ private:
     void loadPreset(const QString& name);
     void showTable();
     void showBars(int column);
+    void showErrorCurves(const fra::ComparisonTable& table, int column);
     EvaluationBridge* bridge_;
     RunCatalog* catalog_;
     QStringList selected_;
@@ -69,6 +76,7 @@ private:
     QPlainTextEdit* log_;
     QTableWidget* table_;
     QCustomPlot* bars_;
+    QCustomPlot* ced_;  // the cumulative error curves of a landmark column
     std::vector<nlohmann::json> results_;
     QString currentDir_;
     HeatmapInference* inference_;

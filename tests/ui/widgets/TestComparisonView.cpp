@@ -6,6 +6,8 @@
 
 #include <QComboBox>
 #include <QLineEdit>
+#include <QDir>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QtTest>
 #include <filesystem>
@@ -16,6 +18,23 @@
 namespace fs = std::filesystem;
 
 namespace {
+// A landmark evaluation of `model`: per-face NME in samples.csv, the common and challenge subsets.
+void writeLandmarkEvaluation(const fs::path& out, const std::string& model, double scale) {
+    const fs::path dir = out / model / "eval" / "300w-300W-ft";
+    fs::create_directories(dir);
+    std::ofstream csv(dir / "samples.csv", std::ios::binary);
+    csv << "sample,image,where,subset,nme,failed@0.08,failed@0.1\r\n";
+    double total = 0;
+    for (int i = 0; i < 40; ++i) {
+        const double nme = scale * (0.02 + 0.002 * i);
+        total += nme / 40;
+        csv << i << ",face" << i << ".png,," << (i < 30 ? "common" : "challenge") << "," << nme << "," << (nme > 0.08) << "," << (nme > 0.1) << "\r\n";
+    }
+    const nlohmann::json result{{"model_name", model}, {"format", "300w"}, {"dataset", "300w:/data/300W"}, {"protocol", "ft"},
+                                {"metrics", {{"nme", total}}}, {"primary_metric", "nme"}, {"primary", total}};
+    std::ofstream(dir / "result.json") << result.dump(2);
+}
+
 // An evaluation folder of `model` on one classification test set: result.json and samples.csv.
 void writeEvaluation(const fs::path& out, const std::string& model, const std::vector<int>& correct) {
     const fs::path dir = out / model / "eval" / "folder-faces-lp";
@@ -32,6 +51,18 @@ void writeEvaluation(const fs::path& out, const std::string& model, const std::v
     std::ofstream(dir / "result.json") << result.dump(2);
 }
 }  // namespace
+
+// For a person to look at: the Evaluate & compare tab as it shows the comparison.
+void saveScreenshot(fraui::MainWindow& window, const QString& name) {
+    window.resize(1400, 900);
+    if (auto* tabs = window.findChild<QTabWidget*>())
+        for (int i = 0; i < tabs->count(); ++i)
+            if (tabs->widget(i)->isAncestorOf(window.evaluationPanel()) || tabs->widget(i) == window.evaluationPanel()) tabs->setCurrentIndex(i);
+    window.show();
+    QCoreApplication::processEvents();
+    QDir().mkpath(FRA_TEST_ARTIFACTS);
+    window.grab().save(QString(FRA_TEST_ARTIFACTS) + "/" + name);
+}
 
 class TestComparisonView : public QObject {
     Q_OBJECT
@@ -79,6 +110,43 @@ private slots:
             QVERIFY(errors->data()->at(i).errorMinus > 0);
             QVERIFY(errors->data()->at(i).errorPlus > 0);
         }
+        QVERIFY(!panel->errorCurve()->isVisible() || panel->errorCurve()->graphCount() == 0);  // no curve for a class column
+        saveScreenshot(window, "comparison-classes.png");
+    }
+
+    // a landmark column: the cumulative error curve of each model, rising from 0 to all faces
+    void landmarkColumnsShowTheCumulativeErrorCurves() {
+        TempDir dir;
+        writeLandmarkEvaluation(dir / "evals", "sharp", 1.0);
+        writeLandmarkEvaluation(dir / "evals", "blurred", 1.5);
+        fraui::MainWindow window;
+        window.setRunsFolder(QString::fromStdString((dir / "runs").string()));
+        fraui::EvaluationPanel* panel = window.evaluationPanel();
+        panel->findChild<QLineEdit*>("evalOut")->setText(QString::fromStdString((dir / "evals").string()));
+        panel->refreshComparison();
+        QCustomPlot* ced = panel->errorCurve();
+        QCOMPARE(ced->graphCount(), 2);
+        for (int g = 0; g < 2; ++g) {
+            const auto data = ced->graph(g)->data();
+            QCOMPARE(data->at(0)->value, 0.0);
+            QCOMPARE(data->at(data->size() - 1)->value, 1.0);
+        }
+        // the sharper model's curve is above: at NME 0.05 more of its faces are within
+        const auto shareAt = [&](int g, double x) {
+            double share = 0;
+            for (auto it = ced->graph(g)->data()->constBegin(); it != ced->graph(g)->data()->constEnd(); ++it)
+                if (it->key <= x) share = it->value;
+            return share;
+        };
+        const int sharp = ced->graph(0)->name() == "sharp" ? 0 : 1;
+        QVERIFY(shareAt(sharp, 0.05) > shareAt(1 - sharp, 0.05));
+        // every bar named, the paper's reference rows shortly
+        auto* bars = panel->findChild<QCustomPlot*>("bars");
+        auto ticker = bars->xAxis->ticker().dynamicCast<QCPAxisTickerText>();
+        QVERIFY(ticker);
+        QStringList names = ticker->ticks().values();
+        QVERIFY(names.contains("FRA (paper)"));
+        saveScreenshot(window, "comparison-landmarks.png");
     }
 };
 
