@@ -1,6 +1,7 @@
 // `fra datasets`, `fra finetune`, `fra eval`, `fra compare`: downstream evaluation.
 #include "Commands.h"
 #include "StopSignal.h"
+#include "downstream/CheckpointSeries.h"
 #include "downstream/ComparisonTable.h"
 #include "downstream/DatasetRegistry.h"
 #include "downstream/DownstreamEvaluation.h"
@@ -9,6 +10,7 @@
 #include "util/FraError.h"
 
 #include <cstdio>
+#include <functional>
 #include <iomanip>
 #include <iostream>
 #include <thread>
@@ -87,6 +89,30 @@ json runEvaluation(const std::string& model, const std::string& spec, const fra:
     return result;
 }
 
+const char* kCheckpointsHelp =
+    "A series of the run's checkpoints: all (the milestones and the newest periodic ones) or steps separated by commas; "
+    "each checkpoint gets its own folder (@ckpt_N, finished ones are reused) and <run>/eval/<format>-<dataset>-<protocol>-series.csv "
+    "the primary metric with its interval against the pre-training step";
+
+// `--checkpoints`: one evaluation per selected checkpoint of the run (a finished one is reused),
+// then the series file beside the run's evaluation folders.
+void evaluateSeries(const std::string& run, const std::string& spec, const fra::DownstreamDataset& dataset, const std::string& protocol,
+                    const std::string& out, std::uint64_t seed, const std::function<json(const std::string&)>& evaluate) {
+    const fra::RunDirectory runDir = fra::RunDirectory::open(run);
+    std::vector<fra::SeriesPoint> points;
+    for (const fra::CheckpointFile& checkpoint : fra::selectCheckpoints(runDir, spec)) {
+        const fs::path dir = fra::DownstreamEvaluation::evalDirFor(checkpoint.path.string(), dataset, protocol, out, seed);
+        if (fs::exists(dir / "result.json")) {
+            std::cerr << "reusing " << dir.string() << "\n";
+            points.push_back({checkpoint.step, fra::readEvaluationResult(dir.string())});
+        } else {
+            points.push_back({checkpoint.step, evaluate(checkpoint.path.string())});
+        }
+    }
+    const fs::path series = fra::DownstreamEvaluation::evalDirFor(runDir.root().string(), dataset, protocol, out, seed).string() + "-series.csv";
+    std::cout << fra::writeCheckpointSeries(series, points) << "  -> " << series.string() << std::endl;
+}
+
 }  // namespace
 
 void addDownstreamCommands(CLI::App& app, CommandAction& action) {
@@ -119,7 +145,7 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
     });
 
     struct FinetuneOptions {
-        std::string model, dataset, protocol, out;
+        std::string model, dataset, protocol, out, checkpoints;
         EvalOptions eval;
         bool quiet = false;
     };
@@ -130,6 +156,7 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
     finetune->add_option("--protocol", ft->protocol, "lp or ft (default: the preset's; lp without --eval-preset)")->check(CLI::IsMember({"lp", "ft"}));
     finetune->add_option("--out", ft->out, "Where evaluations of models outside a run folder go");
     finetune->add_flag("--quiet,-q", ft->quiet, "Print only the result");
+    finetune->add_option("--checkpoints", ft->checkpoints, kCheckpointsHelp);
     ft->eval.addTo(*finetune);
     finetune->footer("Curves and metrics go to <run>/eval/<format>-<dataset>-<protocol>/ (config.json, metrics.jsonl,\n"
                      "log.txt, result.json). The reported metrics are the last epoch's.");
@@ -138,13 +165,19 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
             const fra::EvalConfig config = ft->eval.build(ft->protocol);
             const fra::DatasetRegistry registry;
             const fra::DownstreamDataset dataset = registry.load(ft->dataset, config.allowMissingImages);
+            if (!ft->checkpoints.empty()) {
+                evaluateSeries(ft->model, ft->checkpoints, dataset, config.protocol, ft->out, config.seed, [&](const std::string& checkpoint) {
+                    return runEvaluation(checkpoint, ft->dataset, dataset, config, ft->out, ft->quiet);
+                });
+                return 0;
+            }
             runEvaluation(ft->model, ft->dataset, dataset, config, ft->out, ft->quiet);
             return 0;
         };
     });
 
     struct ReadoutOptions {
-        std::string model, dataset, out;
+        std::string model, dataset, out, checkpoints;
         double ridge = -1, temperature = 0;
         EvalOptions eval;
     };
@@ -161,6 +194,7 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
         ->check(CLI::Range(0.0, 100.0))
         ->capture_default_str();
     eval->add_option("--out", ro->out, "Where evaluations of models outside a run folder go");
+    eval->add_option("--checkpoints", ro->checkpoints, kCheckpointsHelp);
     ro->eval.addTo(*eval);
     eval->callback([ro, &action] {
         action = [ro] {
@@ -169,9 +203,14 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
             const fra::DownstreamDataset dataset = registry.load(ro->dataset, config.allowMissingImages);
             std::string protocol = "heatmap-regression";
             if (ro->temperature > 0) protocol += "-t" + json(ro->temperature).dump();  // its own folder beside the default read-out
-            const fs::path dir = fra::DownstreamEvaluation::evalDirFor(ro->model, dataset, protocol, ro->out, config.seed);
-            const json result = fra::runHeatmapQuality(ro->model, ro->dataset, dataset, config, dir, ro->ridge, ro->temperature);
-            std::cout << summary(result) << "\n  -> " << dir.string() << std::endl;
+            const auto readout = [&](const std::string& model) {
+                const fs::path dir = fra::DownstreamEvaluation::evalDirFor(model, dataset, protocol, ro->out, config.seed);
+                const json result = fra::runHeatmapQuality(model, ro->dataset, dataset, config, dir, ro->ridge, ro->temperature);
+                std::cout << summary(result) << "\n  -> " << dir.string() << std::endl;
+                return result;
+            };
+            if (!ro->checkpoints.empty()) evaluateSeries(ro->model, ro->checkpoints, dataset, protocol, ro->out, config.seed, readout);
+            else readout(ro->model);
             return 0;
         };
     });

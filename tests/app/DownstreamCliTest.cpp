@@ -4,6 +4,7 @@
 #include "support/Process.h"
 #include "support/TempDir.h"
 #include "support/TestImages.h"
+#include "support/TinyConfig.h"
 
 #include <fstream>
 #include <iostream>
@@ -105,6 +106,37 @@ TEST(DownstreamCli, SampleOutcomesReproduceTheReportedMetricsAndIntervals) {
     ASSERT_EQ(runFra(withSmall({"finetune", "random:resnet18", "--dataset", blobs, "--protocol", "ft", "--out",
                                 (dir / "evals").string(), "--quiet"})).exitCode, 0);
     check(dir / "evals" / "random-resnet18" / "eval" / "pts-blobs-ft", "landmarks");
+}
+
+// A series of a run's checkpoints: one evaluation each, and the metric against the pre-training step.
+TEST(DownstreamCli, CheckpointSeriesEvaluatesEachKeptCheckpointOnce) {
+    TempDir dir;
+    testimages::writeFolder(dir / "faces", 12, 48);
+    std::vector<std::string> pretrain = {"pretrain", "--data", (dir / "faces").string(), "--out", (dir / "run").string(), "--steps", "6",
+                                         "--quiet", "--set", "run.checkpoint_every=2", "--set", "run.keep_checkpoints=3"};
+    for (const auto& a : tinyTrainingArgs()) pretrain.push_back(a);
+    ASSERT_EQ(runFra(pretrain).exitCode, 0);
+    const std::string colours = "folder:" + testimages::writeColourClassFolders(dir / "colours", 6, 4).string();
+    const ProcessResult series = runFra(withSmall({"finetune", (dir / "run").string(), "--dataset", colours, "--protocol", "lp",
+                                                   "--checkpoints", "all", "--quiet"}));
+    ASSERT_EQ(series.exitCode, 0) << series.err;
+    for (const char* step : {"0000000002", "0000000004", "0000000006"})
+        EXPECT_TRUE(fs::exists(dir / "run" / "eval" / ("folder-colours-lp@ckpt_" + std::string(step)) / "samples.csv")) << step;
+    const auto rows = lines(slurp(dir / "run" / "eval" / "folder-colours-lp-series.csv"));
+    ASSERT_EQ(rows.size(), 4u) << slurp(dir / "run" / "eval" / "folder-colours-lp-series.csv");
+    EXPECT_EQ(rows[0].rfind("step,checkpoint,metric,value,low,high,interval,folder", 0), 0u);
+    EXPECT_EQ(rows[1].rfind("2,ckpt_0000000002.pt,top1,", 0), 0u) << rows[1];
+    EXPECT_EQ(rows[3].rfind("6,ckpt_0000000006.pt,top1,", 0), 0u) << rows[3];
+
+    // a second series reuses what is finished; a step the run does not keep is one clear line
+    const ProcessResult again = runFra(withSmall({"finetune", (dir / "run").string(), "--dataset", colours, "--protocol", "lp",
+                                                  "--checkpoints", "4,6", "--quiet"}));
+    ASSERT_EQ(again.exitCode, 0) << again.err;
+    EXPECT_NE(again.err.find("reusing"), std::string::npos) << again.err;
+    expectOneLineError(runFra(withSmall({"finetune", (dir / "run").string(), "--dataset", colours, "--checkpoints", "5"})),
+                       "keeps no checkpoint of step 5 (it keeps 2, 4, 6)");
+    expectOneLineError(runFra(withSmall({"finetune", (dir / "run").string(), "--dataset", colours, "--checkpoints", "x"})),
+                       "'x' is not a step");
 }
 
 TEST(DownstreamCli, BadDatasetsAndModelsGiveOneLine) {
