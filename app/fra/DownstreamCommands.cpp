@@ -204,12 +204,12 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
             std::string protocol = "heatmap-regression";
             if (ro->temperature > 0) protocol += "-t" + json(ro->temperature).dump();  // its own folder beside the default read-out
             const auto readout = [&](const std::string& model) {
-                const fs::path dir = fra::DownstreamEvaluation::evalDirFor(model, dataset, protocol, ro->out, config.seed);
+                const fs::path dir = fra::DownstreamEvaluation::evalDirFor(model, dataset, protocol, ro->out);  // the read-out has no seed
                 const json result = fra::runHeatmapQuality(model, ro->dataset, dataset, config, dir, ro->ridge, ro->temperature);
                 std::cout << summary(result) << "\n  -> " << dir.string() << std::endl;
                 return result;
             };
-            if (!ro->checkpoints.empty()) evaluateSeries(ro->model, ro->checkpoints, dataset, protocol, ro->out, config.seed, readout);
+            if (!ro->checkpoints.empty()) evaluateSeries(ro->model, ro->checkpoints, dataset, protocol, ro->out, 0, readout);
             else readout(ro->model);
             return 0;
         };
@@ -228,7 +228,7 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
     compare->add_option("--datasets", co->datasets, "FORMAT:PATH of each dataset");
     compare->add_option("--protocols", co->protocols, "lp and/or ft")->check(CLI::IsMember({"lp", "ft"}))->capture_default_str();
     compare->add_option("--seeds", co->seeds,
-                        "Evaluation seeds (each its own folder, -seed<N>): the table gives their mean, standard deviation and t interval");
+                        "Evaluation seeds (seed 0 in the usual folder, any other in its own, -seed<N>): the table gives their mean, standard deviation and t interval");
     compare->add_flag("--heatmap-quality", co->heatmapQuality, "Also the heatmap read-out on each landmark dataset (FRA models)");
     compare->add_option("--results", co->results, "Existing evaluation folders (with result.json) to include");
     compare->add_option("--out", co->out, "Folder for table.md, table.csv, table.json, table.tex (and evaluations of models outside runs)")->required();

@@ -12,10 +12,14 @@
 #include <QStandardPaths>
 #include <QSessionManager>
 #include <QTimer>
+#include <clocale>
 #include <cstdio>
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
+    // Qt took the desktop's locale for everything; numbers in the files the core reads and writes
+    // (samples.csv, tables, JSON) keep the C locale's decimal point whatever the language
+    std::setlocale(LC_NUMERIC, "C");
     QApplication::setOrganizationName("fra-workbench");
     QApplication::setApplicationName("FRA Workbench");
     QApplication::setApplicationVersion(FRA_VERSION);

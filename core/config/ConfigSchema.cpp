@@ -121,7 +121,7 @@ ConfigSchema::ConfigSchema() {
         FRA_CONFIG_FIELD("run.keep_checkpoints", run.keepCheckpoints, "How many periodic checkpoints to keep (milestones are never deleted)", {1, 1000}),
         FRA_CONFIG_FIELD("run.milestone_every", run.milestoneEvery,
                          "Milestone checkpoints, kept for comparing checkpoints along the run: every N steps (N >= 1), or that fraction of the "
-                         "schedule (0.1 = ten per run), 0 = none",
+                         "schedule (0.1 = ten along the schedule), 0 = none",
                          {0.0, 1e12}),
         FRA_CONFIG_FIELD("run.probe_images", run.probeImages, "Fixed probe faces for heatmap snapshots", {0, 64}),
         FRA_CONFIG_FIELD("run.tensorboard", run.tensorboard,

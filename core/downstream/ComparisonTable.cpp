@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <sstream>
 
 namespace fra {
@@ -67,6 +68,7 @@ double tQuantile975(int df) {
 }
 
 struct Evaluation {
+    std::uint64_t seed = 0;
     double value = 0;
     nlohmann::json interval;  // result.json's intervals[metric], or null
     std::string folder;
@@ -147,6 +149,12 @@ ComparisonTable::Cell summarise(const std::vector<Evaluation>& evaluations, cons
     return cell;
 }
 
+std::uint64_t seedOf(const nlohmann::json& result) {
+    if (result.contains("eval") && result["eval"].is_object() && result["eval"].contains("seed") && result["eval"]["seed"].is_number_unsigned())
+        return result["eval"]["seed"].get<std::uint64_t>();
+    return 0;
+}
+
 }  // namespace
 
 nlohmann::json readEvaluationResult(const std::string& folder) {
@@ -176,7 +184,13 @@ ComparisonTable ComparisonTable::fromResults(const std::vector<nlohmann::json>& 
     };
     std::map<std::pair<std::string, std::size_t>, std::vector<Evaluation>> cells;  // (model, column) -> its evaluations (seeds)
     std::vector<std::string> modelOrder;
+    std::set<std::string> seenFolders;  // one evaluation found twice (overlapping folders scanned) counts once
     for (const auto& r : results) {
+        if (const std::string folder = r.value("folder", ""); !folder.empty()) {
+            std::error_code ec;
+            const auto canonical = std::filesystem::weakly_canonical(folder, ec);
+            if (!seenFolders.insert(ec ? folder : canonical.string()).second) continue;
+        }
         for (const auto& metric : metricsFor(r)) {
             Column c;
             c.dataset = datasetName(r);
@@ -191,12 +205,20 @@ ComparisonTable ComparisonTable::fromResults(const std::vector<nlohmann::json>& 
                 t.columns_.push_back(c);
             }
             if (!r.at("metrics").contains(metric) || !r.at("metrics").at(metric).is_number()) continue;
-            const std::string model = r.value("model_name", r.value("model", "?"));
-            if (std::find(modelOrder.begin(), modelOrder.end(), model) == modelOrder.end()) modelOrder.push_back(model);
+            const double value = r.at("metrics").at(metric).get<double>();
+            if (!std::isfinite(value)) continue;
             Evaluation e;
-            e.value = r.at("metrics").at(metric).get<double>();
+            e.value = value;
             if (r.contains("intervals") && r["intervals"].is_object() && r["intervals"].contains(metric)) e.interval = r["intervals"][metric];
             e.folder = r.value("folder", "");
+            e.seed = seedOf(r);
+            std::string model = r.value("model_name", r.value("model", "?"));
+            // the same model and column again: another evaluation seed, or else another evaluation
+            // altogether (a read-out at another temperature), which gets a row of its own
+            const auto& group = cells[{model, columnIndex[c.id]}];
+            if (std::any_of(group.begin(), group.end(), [&](const Evaluation& other) { return other.seed == e.seed; }))
+                model += " (" + std::filesystem::path(e.folder).filename().string() + ")";
+            if (std::find(modelOrder.begin(), modelOrder.end(), model) == modelOrder.end()) modelOrder.push_back(model);
             cells[{model, columnIndex[c.id]}].push_back(std::move(e));
         }
     }
@@ -226,6 +248,7 @@ ComparisonTable ComparisonTable::fromResults(const std::vector<nlohmann::json>& 
         }
     // each column's comparison row (`against`, else the best) against every other row, on the same test samples
     t.comparedWith_.assign(t.columns_.size(), std::nullopt);
+    if (const auto it = rowIndex.find(against); !against.empty() && it != rowIndex.end()) t.against_ = against;
     for (std::size_t ci = 0; ci < t.columns_.size(); ++ci) {
         auto bestRow = t.best(ci);
         if (const auto it = rowIndex.find(against); !against.empty() && it != rowIndex.end() && t.rows_[it->second].cells[ci])
@@ -315,13 +338,15 @@ bool anyStatistics(const std::vector<ComparisonTable::Row>& rows) {
     return false;
 }
 
-const char* kLegend =
-    "Values: the metric over the test samples with its 95 % interval: BCa bootstrap over the test samples (9,999 resamples, "
-    "percentile where BCa is undefined) for one evaluation; \u00d7N: the mean of N evaluation seeds with the t interval over the "
-    "seeds. Bold: the column's best. \u2020: differs from the column's best at p < 0.05 (exact McNemar test for top-1 of one "
-    "seed each, otherwise the paired bootstrap on the same test samples); without \u2020 the data cannot tell the value from the best.";
-
 }  // namespace
+
+std::string ComparisonTable::legend() const {
+    const std::string against = against_.empty() ? "the column's best" : against_ + " (the column's best where it has no value)";
+    return "Values: the metric over the test samples with its 95 % interval: BCa bootstrap over the test samples (9,999 resamples, "
+           "percentile where BCa is undefined) for one evaluation; \u00d7N: the mean of N evaluation seeds with the t interval over the "
+           "seeds. Bold: the column's best. \u2020: differs from " + against + " at p < 0.05 (exact McNemar test for top-1 of one seed "
+           "each, otherwise the paired bootstrap on the same test samples); without \u2020 the data cannot tell the value from it.";
+}
 
 std::string ComparisonTable::markdown() const {
     std::ostringstream out;
@@ -350,7 +375,7 @@ std::string ComparisonTable::markdown() const {
         }
         out << '\n';
     }
-    if (anyStatistics(rows_)) out << '\n' << kLegend << '\n';
+    if (anyStatistics(rows_)) out << '\n' << legend() << '\n';
     return out.str();
 }
 
@@ -413,7 +438,7 @@ std::string ComparisonTable::latex() const {
         out << " \\\\\n";
     }
     out << "\\bottomrule\n\\end{tabular}\n";
-    if (anyStatistics(rows_)) out << "% " << kLegend << "\n";
+    if (anyStatistics(rows_)) out << "% " << legend() << "\n";
     return out.str();
 }
 

@@ -60,11 +60,13 @@ public:
     std::string csv() const;  // per column: value, low, high, seeds, seed sd, p, the test
     std::string latex() const;  // a booktabs tabular, the same marks
     nlohmann::json json() const;
+    std::string legend() const;  // what the values, intervals and marks mean
 
 private:
     std::vector<Column> columns_;
     std::vector<Row> rows_;
     std::vector<std::optional<std::size_t>> comparedWith_;
+    std::string against_;
 };
 
 // A result.json read from its evaluation folder, with "folder" set (FraError naming the file when

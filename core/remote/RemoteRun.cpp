@@ -419,7 +419,10 @@ MirrorReport mirrorRemoteRun(const fs::path& cache) {
     SubprocessResult r = rsync(e.host, {"--ignore-missing-args", remotePath(e, "/heatmaps/index.jsonl"), incoming.string() + "/"});
     if (r.exitCode == 23) r.exitCode = 0;  // no heatmaps/ folder there yet (a Slurm job still in the queue): nothing to index
     if (r.exitCode == 0)
-        r = rsync(e.host, {"--exclude=/checkpoints/", "--exclude=/heatmaps/index.jsonl", "--exclude=/remote.json", "--exclude=/.incoming/",
+        // --delete only inside tensorboard/ (everything else is protected): a resume there replaces the
+        // event file, and the mirror drops the old one too (one file, no step twice)
+        r = rsync(e.host, {"--delete", "--filter=R /tensorboard/**", "--filter=P *", "--exclude=/tensorboard/writing.tmp",
+                           "--exclude=/checkpoints/", "--exclude=/heatmaps/index.jsonl", "--exclude=/remote.json", "--exclude=/.incoming/",
                            std::string("--exclude=/") + kSubmissionFolder + "/" + kMirroredQueueFile,
                            remotePath(e, "/"), cache.string() + "/"});
     if (r.exitCode == 0 && fs::exists(incoming / "index.jsonl", ec)) {

@@ -208,7 +208,7 @@ EventFileEnd readEventFile(const std::filesystem::path& file,
         if (got < sizeof head) return EventFileEnd::Torn;
         const std::uint64_t length = littleEndianAt(head, 8);
         if (littleEndianAt(head + 8, 4) != maskedCrc32c(head, 8)) return EventFileEnd::Damaged;
-        if (length + 16 > size - offset) return EventFileEnd::Torn;
+        if (length > size - offset || size - offset - length < 16) return EventFileEnd::Torn;  // no overflow for hostile lengths
         std::string event(static_cast<std::size_t>(length), '\0');
         char tail[4];
         in.read(event.data(), static_cast<std::streamsize>(length));
@@ -231,7 +231,12 @@ std::string EventFileWriter::fileName(double wallTime) {
 EventFileWriter::EventFileWriter(const std::filesystem::path& file, double wallTime) : path_(file) {
     file_ = std::fopen(file.c_str(), "wb");
     if (!file_) throw FraError("cannot create the TensorBoard event file '" + file.string() + "': " + std::strerror(errno));
-    write(encodeVersionEvent(wallTime));
+    try {
+        write(encodeVersionEvent(wallTime));
+    } catch (...) {
+        std::fclose(file_);  // no destructor runs for a constructor that throws
+        throw;
+    }
 }
 
 void EventFileWriter::moveTo(const std::filesystem::path& to) {

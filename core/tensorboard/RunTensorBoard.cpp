@@ -6,6 +6,7 @@
 #include "run/NpyFile.h"
 #include "run/ProbeSet.h"
 #include "run/RunDirectory.h"
+#include "run/RunLock.h"
 #include "util/FraError.h"
 
 #include <algorithm>
@@ -179,12 +180,19 @@ TensorBoardLog::TensorBoardLog(const RunDirectory& run, std::int64_t lastStep) :
     if (previous.size() == 1) {  // several: a crash between publishing and clean-up; start anew
         StagedEventFile staged(dir, unixNow());
         TensorBoardSummary kept;
+        std::int64_t lastCarried = 0;
         const auto end = tensorboard::readEventFile(previous[0], [&](const tensorboard::EventHeader& h, const std::string& event) {
             if (h.fileVersion || h.step > lastStep) return;
             staged.writer().write(event);
             ++(h.images ? kept.snapshots : kept.steps);
+            if (!h.images) lastCarried = std::max(lastCarried, h.step);
         });
-        if (end == tensorboard::EventFileEnd::Complete || end == tensorboard::EventFileEnd::Torn) {
+        // carried over only when it holds every logged step up to the checkpoint: a stretch trained with
+        // run.tensorboard off would otherwise stay missing for good
+        std::int64_t lastLogged = 0;
+        for (const StepRecord& record : MetricsReader::readAll(run.metricsFile()))
+            if (record.step <= lastStep) lastLogged = std::max(lastLogged, record.step);
+        if ((end == tensorboard::EventFileEnd::Complete || end == tensorboard::EventFileEnd::Torn) && lastCarried >= lastLogged) {
             impl_->out = staged.publish();
             opened_ = kept;
         }
@@ -210,6 +218,8 @@ void TensorBoardLog::addHeatmaps(std::int64_t step, double wallTime, const std::
 }
 
 TensorBoardSummary exportTensorBoard(const RunDirectory& run) {
+    if (RunLock::isHeld(run.root()))
+        throw FraError("run '" + run.root().string() + "' is being trained on this machine: its trainer writes the event file itself");
     const fs::path dir = tensorBoardDir(run);
     std::error_code ec;
     fs::create_directories(dir, ec);

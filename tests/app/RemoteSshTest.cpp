@@ -178,3 +178,28 @@ TEST_F(RemoteSsh, BadTargetsGiveOneLineAndLeaveNothingBehind) {
     expectNothingLeft("follow of nothing");
     expectOneLine(fra({"remote", "stop", (dir / "desk").string()}), "remote.json");
 }
+
+// A resume there replaces the run's event file; the mirror then holds the new one only, and files
+// made in the mirror itself (notes.json) stay.
+TEST_F(RemoteSsh, TheMirrorDropsAReplacedEventFileAndKeepsItsOwnFiles) {
+    const fs::path there = dir / "server-runs" / "r";
+    fra::RunDirectory::create(there, {{"preset", "tiny"}});
+    fs::create_directories(there / "tensorboard");
+    std::ofstream(there / "tensorboard" / "events.out.tfevents.1.host.1.0") << "first";
+    const fs::path here = dir / "desk" / "r";
+    const ProcessResult first = fra({"remote", "follow", here.string(), "fra-test:" + there.string(), "--once"});
+    ASSERT_EQ(first.exitCode, 0) << first.err;
+    ASSERT_TRUE(fs::exists(here / "tensorboard" / "events.out.tfevents.1.host.1.0"));
+    std::ofstream(here / "notes.json") << R"({"notes": "mine", "tags": []})";
+
+    fs::remove(there / "tensorboard" / "events.out.tfevents.1.host.1.0");
+    std::ofstream(there / "tensorboard" / "events.out.tfevents.2.host.2.0") << "resumed";
+    std::ofstream(there / "tensorboard" / "writing.tmp") << "half";
+    const ProcessResult second = fra({"remote", "follow", here.string(), "--once"});
+    ASSERT_EQ(second.exitCode, 0) << second.err;
+    std::vector<std::string> files;
+    for (const auto& e : fs::directory_iterator(here / "tensorboard")) files.push_back(e.path().filename().string());
+    EXPECT_EQ(files, std::vector<std::string>{"events.out.tfevents.2.host.2.0"});
+    EXPECT_TRUE(fs::exists(here / "notes.json"));
+    EXPECT_TRUE(fs::exists(here / "remote.json"));
+}

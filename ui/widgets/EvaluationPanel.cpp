@@ -16,7 +16,6 @@
 #include "util/AtomicFile.h"
 #include "widgets/ConfigForm.h"
 #include "util/PlotTheme.h"
-#include "util/RunColours.h"
 #include "util/Theme.h"
 
 #include <cmath>
@@ -35,6 +34,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -42,6 +42,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
+#include <map>
 
 using nlohmann::json;
 
@@ -228,9 +229,19 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
     ced_->xAxis->setTicker(nmeTicks);
     followPalette(ced_);
     ced_->setVisible(false);
+    series_ = new QCustomPlot;
+    series_->setObjectName("series");
+    series_->setAccessibleName(tr("Checkpoint series"));
+    series_->setAccessibleDescription(tr("The metric of each run's evaluated checkpoints against the pre-training step, with 95 % intervals"));
+    series_->setMinimumHeight(200);
+    series_->xAxis->setLabel(tr("pre-training step"));
+    series_->legend->setVisible(true);
+    followPalette(series_);
+    series_->setVisible(false);
     auto* charts = new QHBoxLayout;
     charts->addWidget(bars_, 1);
     charts->addWidget(ced_, 1);
+    charts->addWidget(series_, 1);
     compareLayout->addLayout(charts, 1);
     split->addWidget(compare);
 
@@ -276,7 +287,7 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
     connect(exportButton, &QPushButton::clicked, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Export the comparison to"));
         if (dir.isEmpty()) return;
-        const auto t = fra::ComparisonTable::fromResults(results_);
+        const auto& t = comparison();  // as shown: tested against the baseline
         fra::writeFileAtomically((dir + "/comparison.md").toStdString(), t.markdown());
         fra::writeFileAtomically((dir + "/comparison.csv").toStdString(), t.csv());
         fra::writeFileAtomically((dir + "/comparison.json").toStdString(), t.json().dump(2));
@@ -406,16 +417,33 @@ void EvaluationPanel::refreshComparison() {
             }
         }
     }
+    comparison_.reset();
     QSignalBlocker block(baseline_);
     const QString previous = baseline_->currentText();
     baseline_->clear();
-    const auto t = fra::ComparisonTable::fromResults(results_);
-    for (const auto& row : t.rows()) baseline_->addItem(QString::fromStdString(row.model));
+    for (const auto& row : comparison().rows())
+        if (!row.reference) baseline_->addItem(QString::fromStdString(row.model));  // the paper's rows have no samples to test on
     if (baseline_->findText(previous) >= 0) baseline_->setCurrentText(previous);
     showTable();
 }
 
+const fra::ComparisonTable& EvaluationPanel::comparison() {
+    const QString baseline = baseline_->currentText();
+    if (!comparison_ || comparisonBaseline_ != baseline) {
+        comparison_ = std::make_shared<fra::ComparisonTable>(fra::ComparisonTable::fromResults(results_, baseline.toStdString()));
+        comparisonBaseline_ = baseline;
+    }
+    return *comparison_;
+}
+
 namespace {
+// The curves of one chart (models, not runs: the run browser's colours belong to runs)
+QColor curveColour(int i) {
+    static const QColor colours[] = {QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44), QColor(214, 39, 40),
+                                     QColor(148, 103, 189), QColor(140, 86, 75), QColor(227, 119, 194), QColor(127, 127, 127)};
+    return colours[i % 8];
+}
+
 QString intervalText(const fra::ComparisonTable::Cell& cell, bool percent) {
     if (!cell.low || !cell.high) return {};
     const double scale = percent ? 100 : 1;
@@ -425,8 +453,7 @@ QString intervalText(const fra::ComparisonTable::Cell& cell, bool percent) {
 }  // namespace
 
 void EvaluationPanel::showTable() {
-    const QString baseline = baseline_->currentText();
-    const auto t = fra::ComparisonTable::fromResults(results_, baseline.toStdString());
+    const auto& t = comparison();
     table_->clear();
     table_->setRowCount(static_cast<int>(t.rows().size()));
     table_->setColumnCount(static_cast<int>(t.columns().size()));
@@ -493,7 +520,7 @@ void EvaluationPanel::showTable() {
 
 void EvaluationPanel::showBars(int column) {
     bars_->clearPlottables();
-    const auto t = fra::ComparisonTable::fromResults(results_, baseline_->currentText().toStdString());
+    const auto& t = comparison();
     if (column < 0 || column >= static_cast<int>(t.columns().size())) {
         bars_->replot();
         return;
@@ -525,7 +552,10 @@ void EvaluationPanel::showBars(int column) {
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
     ticker->addTicks(ticks, labels);
     bars_->xAxis->setTicker(ticker);
-    bars_->xAxis->setTickLabelRotation(-30);  // down to the left: QCustomPlot drops labels that would cross the right border
+    // QCustomPlot drops a tick label that would cross the plot's border: short labels slant down to
+    // the left, long ones (RUN@ckpt_N) stand upright
+    const bool longLabels = std::any_of(labels.begin(), labels.end(), [](const QString& l) { return l.size() > 12; });
+    bars_->xAxis->setTickLabelRotation(longLabels ? -90 : -30);
     bars_->yAxis->setLabel(QString::fromStdString(t.columns()[column].metric));
     bars_->rescaleAxes();
     bars_->xAxis->setRange(0, ticks.size() + 1);
@@ -534,6 +564,49 @@ void EvaluationPanel::showBars(int column) {
     bars_->yAxis->setRange(0, top > 0 ? top * 1.08 : 1);
     bars_->replot();
     showErrorCurves(t, column);
+    showSeries(t, column);
+}
+
+// Rows named RUN@ckpt_N (evaluations of a run's checkpoints, `--checkpoints` or one by one): per
+// run with two or more, the column's value against the step, with the intervals as error bars.
+void EvaluationPanel::showSeries(const fra::ComparisonTable& t, int column) {
+    series_->clearPlottables();
+    const double scale = t.columns()[column].percent ? 100 : 1;
+    struct Point {
+        double step, value, below, above;
+    };
+    std::map<QString, std::vector<Point>> runs;
+    static const QRegularExpression checkpointName("^(.*)@ckpt_(\\d+)$");
+    for (const auto& row : t.rows()) {
+        const auto match = checkpointName.match(QString::fromStdString(row.model));
+        const auto& cell = row.cells[column];
+        if (!match.hasMatch() || !cell) continue;
+        runs[match.captured(1)].push_back({match.captured(2).toDouble(), scale * cell->value,
+                                           cell->low ? scale * (cell->value - *cell->low) : qQNaN(),
+                                           cell->high ? scale * (*cell->high - cell->value) : qQNaN()});
+    }
+    for (auto& [run, points] : runs) {
+        if (points.size() < 2) continue;
+        std::sort(points.begin(), points.end(), [](const Point& a, const Point& b) { return a.step < b.step; });
+        QVector<double> steps, values, below, above;
+        for (const Point& p : points) steps << p.step, values << p.value, below << p.below, above << p.above;
+        QCPGraph* g = series_->addGraph();
+        g->setName(run.left(28));
+        g->setPen(QPen(curveColour(series_->graphCount() - 1), 2));
+        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 6));
+        g->setData(steps, values, true);
+        auto* errors = new QCPErrorBars(series_->xAxis, series_->yAxis);
+        errors->removeFromLegend();
+        errors->setDataPlottable(g);
+        errors->setData(below, above);
+        errors->setPen(QPen(curveColour(series_->graphCount() - 1), 1));
+    }
+    series_->yAxis->setLabel(QString::fromStdString(t.columns()[column].metric));
+    series_->setVisible(series_->graphCount() > 0);
+    series_->rescaleAxes();
+    series_->xAxis->scaleRange(1.1, series_->xAxis->range().center());
+    series_->yAxis->scaleRange(1.3, series_->yAxis->range().center());
+    series_->replot();
 }
 
 // The landmark protocol's cumulative error curve (the share of faces with NME <= x, up to 0.1) of
@@ -566,7 +639,7 @@ void EvaluationPanel::showErrorCurves(const fra::ComparisonTable& t, int column)
         QCPGraph* g = ced_->addGraph();
         g->setName(QString::fromStdString(t.rows()[r].model).left(28));
         g->setLineStyle(QCPGraph::lsStepLeft);
-        g->setPen(QPen(runColour(QString::fromStdString(t.rows()[r].model)), 2));
+        g->setPen(QPen(curveColour(ced_->graphCount() - 1), 2));
         g->setData(x, y, true);
     }
     ced_->setVisible(ced_->graphCount() > 0);

@@ -2,6 +2,7 @@
 #include <QJsonObject>
 #include <QWidget>
 #include <nlohmann/json.hpp>
+#include <memory>
 #include <vector>
 
 class QComboBox;
@@ -39,6 +40,7 @@ public:
     QCustomPlot* curves() const { return curves_; }
     QCustomPlot* bars() const { return bars_; }
     QCustomPlot* errorCurve() const { return ced_; }
+    QCustomPlot* series() const { return series_; }
     QString datasetSpec() const;
     void setDataset(const QString& format, const QString& folder);
     void setModel(const QString& model);
@@ -63,6 +65,7 @@ private:
     void showTable();
     void showBars(int column);
     void showErrorCurves(const fra::ComparisonTable& table, int column);
+    void showSeries(const fra::ComparisonTable& table, int column);
     EvaluationBridge* bridge_;
     RunCatalog* catalog_;
     QStringList selected_;
@@ -76,8 +79,14 @@ private:
     QPlainTextEdit* log_;
     QTableWidget* table_;
     QCustomPlot* bars_;
-    QCustomPlot* ced_;  // the cumulative error curves of a landmark column
+    QCustomPlot* ced_;     // the cumulative error curves of a landmark column
+    QCustomPlot* series_;  // a column's value against the pre-training step, for runs with several checkpoints evaluated
     std::vector<nlohmann::json> results_;
+    // the comparison of results_ against the baseline, computed once per refresh or baseline (it reads
+    // every samples.csv and runs the bootstrap)
+    const fra::ComparisonTable& comparison();
+    std::shared_ptr<fra::ComparisonTable> comparison_;
+    QString comparisonBaseline_;
     QString currentDir_;
     HeatmapInference* inference_;
     HeatmapPane* faces_;

@@ -2,6 +2,7 @@
 #include "stats/Bootstrap.h"
 #include "support/TempDir.h"
 
+#include <cmath>
 #include <fstream>
 #include <gtest/gtest.h>
 
@@ -149,4 +150,16 @@ TEST(ComparisonTable, SeveralSeedsGiveMeanSpreadAndATIntervalAndDifferentSamples
     EXPECT_EQ(cell.interval, "t over 3 seeds");
     EXPECT_EQ(t.rows()[1].cells[0]->test, "none (different test samples)");
     EXPECT_FALSE(t.rows()[1].cells[0]->pValue);
+}
+
+TEST(ComparisonTable, AnEvaluationFoundTwiceCountsOnceAndAnotherOfTheSameSeedGetsItsRow) {
+    TempDir dir;
+    std::vector<int> a(30, 1), b(30, 0);
+    const json first = classifierResult(dir, "x", "m", a);
+    json other = classifierResult(dir, "y", "m", b);  // seed 0 as well: another evaluation, not a seed
+    json nan = result("n", "folder", "/d/faces", "lp", {{"top1", std::nan("")}}, "top1");
+    const auto t = fra::ComparisonTable::fromResults({first, first, other, nan});
+    ASSERT_EQ(t.rows().size(), 2u);
+    EXPECT_EQ(t.rows()[0].cells[0]->seeds, 1);
+    EXPECT_EQ(t.rows()[1].model, "m (y)");
 }

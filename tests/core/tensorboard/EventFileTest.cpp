@@ -1,5 +1,7 @@
 #include "run/MetricsLog.h"
 #include "run/RunDirectory.h"
+#include "run/RunLock.h"
+#include "util/FraError.h"
 #include "support/TempDir.h"
 #include "tensorboard/EventFile.h"
 #include "tensorboard/RunTensorBoard.h"
@@ -106,6 +108,17 @@ TEST(TensorBoardEvents, ACutRecordIsTornAndABadChecksumDamaged) {
     EXPECT_EQ(readBack(dir / "missing").end, tb::EventFileEnd::Unreadable);
 }
 
+TEST(TensorBoardEvents, AHostileLengthIsTornNotAnAllocation) {
+    TempDir dir;
+    const fs::path file = dir / "events.out.tfevents.1";
+    std::string head(8, '\xFF');
+    head[0] = '\xF0';  // 2^64 - 16: length + 16 wraps around
+    const std::uint32_t crc = tb::maskedCrc32c(head.data(), 8);
+    for (int i = 0; i < 4; ++i) head.push_back(static_cast<char>((crc >> (8 * i)) & 0xFF));
+    std::ofstream(file, std::ios::binary) << head << "xxxx";
+    EXPECT_EQ(readBack(file).end, tb::EventFileEnd::Torn);
+}
+
 TEST(RunTensorBoard, AResumeCarriesOverTheStepsUpToItsCheckpointAndNothingAfter) {
     TempDir dir;
     const auto run = fra::RunDirectory::create(dir / "run", {{"preset", "tiny"}});
@@ -146,6 +159,30 @@ TEST(RunTensorBoard, ADamagedPreviousFileIsWrittenAnewFromTheRunFiles) {
     EXPECT_TRUE(log.opened().rebuilt);
     EXPECT_EQ(log.opened().steps, 3u);
     EXPECT_EQ(eventFilesIn(fra::tensorBoardDir(run)).size(), 1u);
+}
+
+TEST(RunTensorBoard, AFileMissingLoggedStepsIsWrittenAnewNotCarriedOver) {
+    TempDir dir;
+    const auto run = fra::RunDirectory::create(dir / "run", {{"preset", "tiny"}});
+    {
+        fra::MetricsWriter metrics(run.metricsFile());
+        for (int step = 1; step <= 3; ++step) metrics.append(record(step));
+    }
+    { fra::TensorBoardLog log(run, 3); }
+    {  // steps 4..6 trained with run.tensorboard off
+        fra::MetricsWriter metrics(run.metricsFile());
+        for (int step = 4; step <= 6; ++step) metrics.append(record(step));
+    }
+    fra::TensorBoardLog resumed(run, 6);
+    EXPECT_TRUE(resumed.opened().rebuilt);
+    EXPECT_EQ(resumed.opened().steps, 6u);
+}
+
+TEST(RunTensorBoard, ExportRefusesARunBeingTrainedHere) {
+    TempDir dir;
+    const auto run = fra::RunDirectory::create(dir / "run", {{"preset", "tiny"}});
+    fra::RunLock trainer(run.root());
+    EXPECT_THROW(fra::exportTensorBoard(run), fra::FraError);
 }
 
 TEST(RunTensorBoard, TagsNameTheLossesAndKeepUnknownFields) {

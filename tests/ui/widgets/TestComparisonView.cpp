@@ -50,6 +50,17 @@ void writeEvaluation(const fs::path& out, const std::string& model, const std::v
                                 {"metrics", {{"top1", top1}}}, {"primary_metric", "top1"}, {"primary", top1}};
     std::ofstream(dir / "result.json") << result.dump(2);
 }
+// A series: the evaluations of three checkpoints of one run, as `--checkpoints all` names them.
+void writeSeries(const fs::path& out) {
+    std::vector<int> correct(40, 0);
+    for (int step : {100, 200, 300}) {
+        for (int i = 0; i < step / 10; ++i) correct[i] = 1;  // 25 %, 50 %, 75 %
+        char name[32];
+        std::snprintf(name, sizeof name, "r1@ckpt_%010d", step);
+        writeEvaluation(out, name, correct);
+    }
+}
+
 }  // namespace
 
 // For a person to look at: the Evaluate & compare tab as it shows the comparison.
@@ -112,6 +123,30 @@ private slots:
         }
         QVERIFY(!panel->errorCurve()->isVisible() || panel->errorCurve()->graphCount() == 0);  // no curve for a class column
         saveScreenshot(window, "comparison-classes.png");
+    }
+
+    // a run's checkpoints against the step, each with its interval
+    void checkpointSeriesIsPlottedAgainstTheStep() {
+        TempDir dir;
+        writeSeries(dir / "evals");
+        fraui::MainWindow window;
+        window.setRunsFolder(QString::fromStdString((dir / "runs").string()));
+        fraui::EvaluationPanel* panel = window.evaluationPanel();
+        panel->findChild<QLineEdit*>("evalOut")->setText(QString::fromStdString((dir / "evals").string()));
+        panel->refreshComparison();
+        QCustomPlot* series = panel->series();
+        QCOMPARE(series->graphCount(), 1);
+        QCOMPARE(series->graph(0)->name(), QString("r1"));
+        const auto data = series->graph(0)->data();
+        QCOMPARE(data->size(), 3);
+        QCOMPARE(data->at(0)->key, 100.0);
+        QCOMPARE(data->at(2)->key, 300.0);
+        QVERIFY(std::abs(data->at(1)->value - 50.0) < 1e-9);
+        int errorBars = 0;
+        for (int i = 0; i < series->plottableCount(); ++i)
+            if (auto* e = qobject_cast<QCPErrorBars*>(series->plottable(i))) errorBars += e->dataCount();
+        QCOMPARE(errorBars, 3);
+        saveScreenshot(window, "comparison-series.png");
     }
 
     // a landmark column: the cumulative error curve of each model, rising from 0 to all faces
