@@ -66,10 +66,11 @@ if [ "${2:-}" = dbgsym ]; then
     id=$(readelf -n "$root/usr/bin/$program" | awk '/Build ID/ {print $3}')
     symbols="$work/dbg/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug"
     [ -n "$id" ] && [ -f "$symbols" ] || fail "no debug symbols for $program (build id '$id')"
-    ! readelf -S "$root/usr/bin/$program" | grep -q '\.debug_line' || fail "the installed $program still carries its debug information"
+    sections=$(readelf -S "$root/usr/bin/$program")  # whole, then searched: grep -q would cut readelf's pipe (pipefail)
+    ! grep -q '\.debug_line' <<<"$sections" || fail "the installed $program still carries its debug information"
   done
   symbols="$work/dbg/usr/lib/debug/.build-id/$(readelf -n "$root/usr/bin/fra" | awk '/Build ID/ {print substr($3, 1, 2) "/" substr($3, 3)}').debug"
-  address=$(nm -C "$symbols" | awk '/ T fra::RunDirectory::open\(/ {print $1; exit}')
+  address=$(nm -C "$symbols" | awk '/ T fra::RunDirectory::open\(/ && !found {print $1; found = 1}')  # no early exit: SIGPIPE under pipefail
   addr2line -C -f -e "$symbols" "0x$address" | tee "$work/symbolised.txt" | grep -q "core/run/RunDirectory.cpp:[0-9]" \
     || { cat "$work/symbolised.txt"; fail "an address of fra does not symbolise to a source line"; }
 fi
