@@ -63,6 +63,15 @@ void writeSeries(const fs::path& out) {
 
 }  // namespace
 
+// The evaluation view of a workbench whose output folder holds the evaluations of `dir`/evals.
+fraui::EvaluationPanel* comparing(fraui::MainWindow& window, const TempDir& dir) {
+    window.setRunsFolder(QString::fromStdString((dir / "runs").string()));
+    fraui::EvaluationPanel* panel = window.evaluationPanel();
+    panel->findChild<QLineEdit*>("evalOut")->setText(QString::fromStdString((dir / "evals").string()));
+    panel->refreshComparison();
+    return panel;
+}
+
 // For a person to look at: the Evaluate & compare tab as it shows the comparison.
 void saveScreenshot(fraui::MainWindow& window, const QString& name) {
     window.resize(1400, 900);
@@ -89,10 +98,7 @@ private slots:
         writeEvaluation(dir / "evals", "weak", weak);
 
         fraui::MainWindow window;
-        window.setRunsFolder(QString::fromStdString((dir / "runs").string()));
-        fraui::EvaluationPanel* panel = window.evaluationPanel();
-        panel->findChild<QLineEdit*>("evalOut")->setText(QString::fromStdString((dir / "evals").string()));
-        panel->refreshComparison();
+        fraui::EvaluationPanel* panel = comparing(window, dir);
         auto* table = panel->findChild<QTableWidget*>("comparison");
         QCOMPARE(table->rowCount(), 3);
         const auto cellOf = [&](const QString& model) {
@@ -130,10 +136,7 @@ private slots:
         TempDir dir;
         writeSeries(dir / "evals");
         fraui::MainWindow window;
-        window.setRunsFolder(QString::fromStdString((dir / "runs").string()));
-        fraui::EvaluationPanel* panel = window.evaluationPanel();
-        panel->findChild<QLineEdit*>("evalOut")->setText(QString::fromStdString((dir / "evals").string()));
-        panel->refreshComparison();
+        fraui::EvaluationPanel* panel = comparing(window, dir);
         QCustomPlot* series = panel->series();
         QCOMPARE(series->graphCount(), 1);
         QCOMPARE(series->graph(0)->name(), QString("r1"));
@@ -155,10 +158,7 @@ private slots:
         writeLandmarkEvaluation(dir / "evals", "sharp", 1.0);
         writeLandmarkEvaluation(dir / "evals", "blurred", 1.5);
         fraui::MainWindow window;
-        window.setRunsFolder(QString::fromStdString((dir / "runs").string()));
-        fraui::EvaluationPanel* panel = window.evaluationPanel();
-        panel->findChild<QLineEdit*>("evalOut")->setText(QString::fromStdString((dir / "evals").string()));
-        panel->refreshComparison();
+        fraui::EvaluationPanel* panel = comparing(window, dir);
         QCustomPlot* ced = panel->errorCurve();
         QCOMPARE(ced->graphCount(), 2);
         for (int g = 0; g < 2; ++g) {
