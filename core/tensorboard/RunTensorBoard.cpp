@@ -134,6 +134,14 @@ TensorBoardSummary writeFromRunFiles(const RunDirectory& run, tensorboard::Event
     return summary;
 }
 
+fs::path createdTensorBoardDir(const RunDirectory& run) {
+    const fs::path dir = run.root() / "tensorboard";
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) throw FraError("cannot create '" + dir.string() + "': " + ec.message());
+    return dir;
+}
+
 }  // namespace
 
 fs::path tensorBoardDir(const RunDirectory& run) { return run.root() / "tensorboard"; }
@@ -172,10 +180,7 @@ struct TensorBoardLog::Impl {
 };
 
 TensorBoardLog::TensorBoardLog(const RunDirectory& run, std::int64_t lastStep) : impl_(std::make_unique<Impl>()) {
-    const fs::path dir = tensorBoardDir(run);
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) throw FraError("cannot create '" + dir.string() + "': " + ec.message());
+    const fs::path dir = createdTensorBoardDir(run);
     const auto previous = eventFiles(dir);
     if (previous.size() == 1) {  // several: a crash between publishing and clean-up; start anew
         StagedEventFile staged(dir, unixNow());
@@ -220,10 +225,7 @@ void TensorBoardLog::addHeatmaps(std::int64_t step, double wallTime, const std::
 TensorBoardSummary exportTensorBoard(const RunDirectory& run) {
     if (RunLock::isHeld(run.root()))
         throw FraError("run '" + run.root().string() + "' is being trained on this machine: its trainer writes the event file itself");
-    const fs::path dir = tensorBoardDir(run);
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) throw FraError("cannot create '" + dir.string() + "': " + ec.message());
+    const fs::path dir = createdTensorBoardDir(run);
     StagedEventFile staged(dir, unixNow());
     TensorBoardSummary summary = writeFromRunFiles(run, staged.writer(), std::numeric_limits<std::int64_t>::max());
     summary.file = staged.publish()->path();
