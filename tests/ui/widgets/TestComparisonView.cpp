@@ -131,6 +131,26 @@ private slots:
         saveScreenshot(window, "comparison-classes.png");
     }
 
+    // a broken samples.csv: the value stays, without a test, and the tooltip says why
+    void aBrokenSamplesFileLeavesTheValueAndSaysWhy() {
+        TempDir dir;
+        std::vector<int> strong(20, 1), other(20, 1);
+        for (int i = 0; i < 8; ++i) other[i] = 0;
+        writeEvaluation(dir / "evals", "strong", strong);
+        writeEvaluation(dir / "evals", "broken", other);
+        std::ofstream(dir / "evals" / "broken" / "eval" / "folder-faces-lp" / "samples.csv", std::ios::binary | std::ios::trunc)
+            << "sample,image,where,subset,label,label_name,predicted,predicted_name,correct\r\n0,a.png,,,0,a,0,a,\"unclosed\r\n";
+        fraui::MainWindow window;
+        fraui::EvaluationPanel* panel = comparing(window, dir);
+        auto* table = panel->findChild<QTableWidget*>("comparison");
+        QCOMPARE(table->rowCount(), 2);
+        for (int r = 0; r < 2; ++r) {
+            if (table->verticalHeaderItem(r)->text() != "broken") continue;
+            QVERIFY2(table->item(r, 0)->text().startsWith("60.00"), qPrintable(table->item(r, 0)->text()));
+            QVERIFY2(table->item(r, 0)->toolTip().contains("samples.csv"), qPrintable(table->item(r, 0)->toolTip()));
+        }
+    }
+
     // a run's checkpoints against the step, each with its interval
     void checkpointSeriesIsPlottedAgainstTheStep() {
         TempDir dir;
