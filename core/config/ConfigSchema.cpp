@@ -124,6 +124,17 @@ ConfigSchema::ConfigSchema() {
                          "schedule (0.1 = ten along the schedule), 0 = none",
                          {0.0, 1e12}),
         FRA_CONFIG_FIELD("run.probe_images", run.probeImages, "Fixed probe faces for heatmap snapshots", {0, 64}),
+        FRA_CONFIG_FIELD("run.eval_every", run.evalEvery,
+                         "Online evaluation of the momentum encoder (kNN top-1, region read-out NME) every N steps (N >= 1), or that "
+                         "fraction of the schedule (0.1 = ten along the schedule), 0 = never",
+                         {0.0, 1e12}),
+        FRA_CONFIG_FIELD("run.eval_knn_task", run.evalKnnTask,
+                         "Online evaluation: a labelled classification dataset (FORMAT:PATH, e.g. folder:/data/ids; @samples/ is the "
+                         "sample pool) for weighted kNN top-1 on the momentum encoder's features; empty = none"),
+        FRA_CONFIG_FIELD("run.eval_landmark_task", run.evalLandmarkTask,
+                         "Online evaluation: a landmark dataset (FORMAT:PATH, e.g. pts:/data/300w; @samples/ is the sample pool) for the "
+                         "NME of the region read-out on the momentum encoder's heatmaps; empty = none"),
+        FRA_CONFIG_FIELD("run.eval_images", run.evalImages, "Online evaluation: at most this many faces per split of each task", {8, 1000000}),
         FRA_CONFIG_FIELD("run.tensorboard", run.tensorboard,
                          "Also write the losses, region diagnostics, lr, speed and heatmap snapshots as TensorBoard event files "
                          "in RUN/tensorboard/ (tensorboard --logdir RUNS)"),

@@ -105,6 +105,11 @@ struct RunConfig {
     int keepCheckpoints = 3;
     double milestoneEvery = 0;                 // milestone checkpoints, never pruned: >= 1 steps, (0, 1) that fraction of the schedule, 0 none (the presets: 0.1)
     int probeImages = 8;
+    // Online evaluation of the momentum encoder while training (train/OnlineEvaluation.h)
+    double evalEvery = 0;                      // >= 1 steps, (0, 1) that fraction of the schedule, 0 never
+    std::string evalKnnTask;                   // dataset spec of a classification task for weighted kNN ("" = none)
+    std::string evalLandmarkTask;              // dataset spec of a landmark task for the region read-out ("" = none)
+    int evalImages = 256;                      // at most this many faces per split of each task (a fixed, spread subset)
     bool tensorboard = true;                   // also write RUN/tensorboard/ event files (scalars, heatmap images)
     int distributedTimeoutSeconds = 300;       // a collective that waits longer fails the run (lost rank)
     int slurmMaxTimeouts = 3;                  // time-limit requeues of a Slurm job (preemptions are not counted)

@@ -111,7 +111,7 @@ json runHeatmapQuality(const std::string& model, const std::string& datasetSpec,
     // ridge < 0: the penalty is chosen by 5-fold cross-validation on the training faces
     const double penalty = ridge >= 0 ? ridge
                                       : LandmarkRegression::crossValidatedRidge(
-                                            train.centroids, train.landmarks, {1e-4, 1e-3, 1e-2, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0},
+                                            train.centroids, train.landmarks, LandmarkRegression::ridgeGrid(),
                                             [&](const std::vector<float>& p, const std::vector<float>& t) { return normalisedMeanError(p, t, g); });
     LandmarkRegression regression;
     regression.fit(train.centroids, train.landmarks, penalty);

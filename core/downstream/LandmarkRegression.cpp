@@ -57,6 +57,11 @@ std::vector<float> LandmarkRegression::predict(const std::vector<float>& input) 
     return result;
 }
 
+const std::vector<double>& LandmarkRegression::ridgeGrid() {
+    static const std::vector<double> grid{1e-4, 1e-3, 1e-2, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0};
+    return grid;
+}
+
 double LandmarkRegression::crossValidatedRidge(const std::vector<std::vector<float>>& inputs, const std::vector<std::vector<float>>& targets,
                                                const std::vector<double>& grid,
                                                const std::function<double(const std::vector<float>&, const std::vector<float>&)>& error,

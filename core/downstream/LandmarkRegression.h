@@ -16,6 +16,9 @@ public:
     std::vector<float> predict(const std::vector<float>& input) const;
     bool fitted() const { return !weights_.empty(); }
 
+    // The penalties the read-outs choose from by cross-validation.
+    static const std::vector<double>& ridgeGrid();
+
     // The penalty of `grid` with the smallest mean `error` (per face: prediction, truth) over
     // `folds`-fold cross-validation on these rows only (contiguous folds: faces of one video or
     // person stay together). The test faces never choose it.

@@ -26,6 +26,10 @@ json toJson(const StepRecord& r) {
     if (std::isfinite(r.regionCosine)) j["region_cos"] = r.regionCosine;
     if (std::isfinite(r.regionContiguity)) j["region_contiguity"] = r.regionContiguity;
     if (std::isfinite(r.heatmapEntropy)) j["heat_entropy"] = r.heatmapEntropy;
+    for (const auto& [key, value] : {std::pair<const char*, double>{"knn_top1", r.knnTop1}, {"knn_top1_k200", r.knnTop1K200},
+                                     {"knn_correct", r.knnCorrect}, {"knn_test", r.knnTestFaces}, {"readout_nme", r.readoutNme},
+                                     {"eval_s", r.onlineEvalSeconds}})
+        if (std::isfinite(value)) j[key] = value;
     return j;
 }
 
@@ -43,10 +47,19 @@ StepRecord stepRecordFromJson(const json& j) {
     r.momentum = j.value("momentum", 0.0);
     r.imagesPerSecond = j.value("img_per_s", 0.0);
     r.dataWaitSeconds = j.value("data_wait_s", 0.0);
-    const double absent = std::numeric_limits<double>::quiet_NaN();
-    r.regionCosine = j.contains("region_cos") && j["region_cos"].is_number() ? j["region_cos"].get<double>() : absent;
-    r.regionContiguity = j.contains("region_contiguity") && j["region_contiguity"].is_number() ? j["region_contiguity"].get<double>() : absent;
-    r.heatmapEntropy = j.contains("heat_entropy") && j["heat_entropy"].is_number() ? j["heat_entropy"].get<double>() : absent;
+    const auto optional = [&](const char* key) {
+        const auto it = j.find(key);
+        return it != j.end() && it->is_number() ? it->get<double>() : std::numeric_limits<double>::quiet_NaN();
+    };
+    r.regionCosine = optional("region_cos");
+    r.regionContiguity = optional("region_contiguity");
+    r.heatmapEntropy = optional("heat_entropy");
+    r.knnTop1 = optional("knn_top1");
+    r.knnTop1K200 = optional("knn_top1_k200");
+    r.knnCorrect = optional("knn_correct");
+    r.knnTestFaces = optional("knn_test");
+    r.readoutNme = optional("readout_nme");
+    r.onlineEvalSeconds = optional("eval_s");
     return r;
 }
 

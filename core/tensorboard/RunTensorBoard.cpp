@@ -161,6 +161,12 @@ std::string tensorBoardTag(const std::string& field) {
         {"region_cos", "regions/region_cos"},
         {"region_contiguity", "regions/region_contiguity"},
         {"heat_entropy", "regions/heat_entropy"},
+        {"knn_top1", "online eval/kNN top-1 (k=20, T=0.07)"},
+        {"knn_top1_k200", "online eval/kNN top-1 (k=200, T=0.1)"},
+        {"knn_correct", "online eval/kNN correct (k=20)"},
+        {"knn_test", "online eval/kNN test faces"},
+        {"readout_nme", "online eval/read-out NME"},
+        {"eval_s", "speed/online eval (s)"},
     };
     const auto it = tags.find(field);
     return it != tags.end() ? it->second : "metrics/" + field;

@@ -46,9 +46,7 @@ void requireRegions(FraModelImpl& model) {
 
 }  // namespace
 
-NpyArray computeHeatmaps(FraModelImpl& model, const std::vector<jpeg::RgbImage>& images, const DataConfig& data, double temperature) {
-    requireRegions(model);
-    if (images.empty()) return {};
+std::vector<float> normalisedFaces(const std::vector<jpeg::RgbImage>& images, const DataConfig& data) {
     const int size = data.imageSize;
     std::vector<float> pixels(images.size() * 3u * size * size);
     std::vector<std::uint8_t> square;
@@ -62,7 +60,14 @@ NpyArray computeHeatmaps(FraModelImpl& model, const std::vector<jpeg::RgbImage>&
         }
         normalizeInto(rgb, size, size, data, pixels.data() + i * 3u * size * size);
     }
-    return heatmapsOf(model, pixels, images.size(), size, temperature);
+    return pixels;
+}
+
+NpyArray computeHeatmaps(FraModelImpl& model, const std::vector<jpeg::RgbImage>& images, const DataConfig& data, double temperature) {
+    requireRegions(model);
+    if (images.empty()) return {};
+    std::vector<float> pixels = normalisedFaces(images, data);
+    return heatmapsOf(model, pixels, images.size(), data.imageSize, temperature);
 }
 
 }  // namespace fra

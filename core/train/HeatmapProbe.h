@@ -19,4 +19,9 @@ class FraModelImpl;
 NpyArray computeHeatmaps(FraModelImpl& model, const std::vector<jpeg::RgbImage>& rgbFaces, const DataConfig& data,
                          double temperature = 0);
 
+// The network's input for square RGB faces: [count x 3 x S x S] floats, S = data.image_size, each
+// face centre-cropped and resized to S first where it is another size, then normalised like the
+// training augmentation (x / 255 - mean) / std. Throws FraError for an empty image.
+std::vector<float> normalisedFaces(const std::vector<jpeg::RgbImage>& rgbFaces, const DataConfig& data);
+
 }  // namespace fra

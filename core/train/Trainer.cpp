@@ -123,6 +123,7 @@ bool Trainer::Impl::finishStep(LaunchedStep& launched, std::unique_ptr<MetricsWr
         setState(RunState::Failed, text + last);
         return false;
     }
+    if (onlineEvaluationDue(record.step)) evaluateOnline(record);  // the weights of this step: nothing launched after it yet
     if (metrics) metrics->append(record);
     if (tensorboard) tensorboard->addStep(record);
     status.step = record.step;
@@ -177,7 +178,8 @@ void Trainer::Impl::trainLoop() {
         const bool dueByTime = config.run.checkpointMinutes > 0 && writer() &&
                                std::chrono::steady_clock::now() - lastCheckpointTime >=
                                    std::chrono::duration<double>(60.0 * config.run.checkpointMinutes);
-        if ((!asyncRead || snapshotDue || dueBySteps || dueByTime || step >= endStep) && !finishPending()) return;
+        const bool evalDue = onlineEvaluationDue(step);
+        if ((!asyncRead || snapshotDue || evalDue || dueBySteps || dueByTime || step >= endStep) && !finishPending()) return;
         if (snapshotDue) snapshotHeatmaps();
         if (dueBySteps || dueByTime) writeCheckpoint();
     }

@@ -43,6 +43,7 @@
 #endif
 #include "run/ProbeSet.h"
 #include "train/HeatmapProbe.h"
+#include "train/OnlineEvaluation.h"
 
 namespace fra {
 
@@ -65,6 +66,8 @@ struct Trainer::Impl {
     std::unique_ptr<GradientSync> gradientSync;   // hooks into stepper's parameters: destroyed first
     std::unique_ptr<TrainingSchedule> schedule;
     ProbeSet probes;
+    std::unique_ptr<OnlineEvaluator> onlineEval;   // the writing rank, with run.eval_every and a task
+    std::int64_t evalInterval = 0;                 // steps between online evaluations (0 = none)
     std::vector<TrainingObserver*> observers;
 
     std::thread thread;
@@ -196,6 +199,49 @@ struct Trainer::Impl {
         snap.maps = std::move(maps.data);
         snap.file = file.string();
         for (auto* o : observers) o->onHeatmaps(snap);
+    }
+
+    // The online evaluation's tasks, loaded once (the writing rank evaluates; the others wait for it
+    // in the next step's collectives).
+    void prepareOnlineEvaluation() {
+        evalInterval = milestoneInterval(config.run.evalEvery, schedule->totalSteps());
+        if (!writer() || evalInterval <= 0) return;
+        if (config.run.evalKnnTask.empty() && config.run.evalLandmarkTask.empty()) {
+            run->appendLog("info", "no online evaluation: run.eval_every is set but neither run.eval_knn_task nor run.eval_landmark_task");
+            evalInterval = 0;
+            return;
+        }
+        onlineEval = std::make_unique<OnlineEvaluator>(config, [this](const std::string& level, const std::string& text) { run->appendLog(level, text); });
+        if (!onlineEval->active()) {
+            onlineEval.reset();
+            evalInterval = 0;
+            return;
+        }
+        run->appendLog("info", "online evaluation of the momentum encoder every " + std::to_string(evalInterval) + " steps: " +
+                                   onlineEval->description());
+        if (!stepper->model()->momentum->withRegions() && !config.run.evalLandmarkTask.empty())
+            run->appendLog("info", "this model has no regions: the online evaluation has no read-out");
+    }
+
+    bool onlineEvaluationDue(std::int64_t afterStep) const { return onlineEval && evalInterval > 0 && afterStep % evalInterval == 0; }
+
+    void evaluateOnline(StepRecord& record) {
+        heartbeatPhase("evaluating");
+        onlineEval->evaluate(*stepper->model(), record);
+        heartbeatPhase("training");
+        char text[320];
+        std::snprintf(text, sizeof text, "online evaluation at step %lld in %.1f s:", static_cast<long long>(record.step), record.onlineEvalSeconds);
+        std::string line = text;
+        if (std::isfinite(record.knnTop1)) {
+            std::snprintf(text, sizeof text, " kNN top-1 %.0f/%.0f (%.1f %%; k = 200: %.1f %%)", record.knnCorrect, record.knnTestFaces,
+                          100 * record.knnTop1, 100 * record.knnTop1K200);
+            line += text;
+        }
+        if (std::isfinite(record.readoutNme)) {
+            std::snprintf(text, sizeof text, "%s read-out NME %.4f", std::isfinite(record.knnTop1) ? ";" : "", record.readoutNme);
+            line += text;
+        }
+        log("info", line);
     }
 
     bool pauseIsRequested() const {

@@ -100,6 +100,7 @@ std::unique_ptr<Trainer> Trainer::create(const FraConfig& config, const fs::path
         impl->run->writeStatus(impl->status);
         impl->run->appendLog("info", "created run (preset '" + config.preset + "', data '" + config.data.root + "', " +
                                          std::to_string(images) + " images)");
+        impl->prepareOnlineEvaluation();
     } catch (...) {
         impl->heartbeat.reset();
         impl->lock.reset();
@@ -164,6 +165,7 @@ std::unique_ptr<Trainer> Trainer::resume(const fs::path& runDir, std::int64_t ma
     impl->run->truncateHeatmapsAfter(from);
     impl->probes = ProbeSet::load(*impl->run);
     if (impl->probes.images.empty() && config.run.probeImages > 0) createProbes(*impl, *impl->run, config);
+    impl->prepareOnlineEvaluation();
     impl->status.checkpointStep = impl->lastCheckpointStep;
     impl->status.step = from;
     impl->heartbeat->setStep(from);

@@ -42,6 +42,21 @@ fs::path installPrefix() {
 fs::path ResourceLocator::installedPluginDir() { return installPrefix() / FRA_INSTALL_LIBDIR / "fra-workbench" / "plugins"; }
 fs::path ResourceLocator::installedDataDir() { return installPrefix() / FRA_INSTALL_DATADIR / "fra-workbench"; }
 
+fs::path ResourceLocator::samplePool() {
+    if (const char* env = std::getenv("FRA_SAMPLES"); env && *env) return env;
+    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return fs::path(xdg) / "fra-workbench" / "samples";
+    const char* home = std::getenv("HOME");
+    return fs::path(home && *home ? home : "/") / ".local" / "share" / "fra-workbench" / "samples";
+}
+
+std::string ResourceLocator::resolveSamplePool(const std::string& spec) {
+    static const std::string token = "@samples/";
+    const auto colon = spec.find(':');
+    const std::size_t at = colon == std::string::npos ? 0 : colon + 1;
+    if (spec.compare(at, token.size(), token) != 0) return spec;
+    return spec.substr(0, at) + (samplePool() / spec.substr(at + token.size())).string();
+}
+
 std::vector<fs::path> ResourceLocator::searchPath() {
     std::vector<fs::path> dirs;
     if (const char* env = std::getenv("FRA_RESOURCE_DIR"); env && *env) dirs.emplace_back(env);

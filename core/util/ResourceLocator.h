@@ -21,6 +21,12 @@ public:
     // True for the programs of a build tree (they may use the source tree's resources and the
     // build's plugins); an installed program never looks there.
     static bool runningFromBuildTree();
+    // The real-face sample pool (`fra samples fetch`): $FRA_SAMPLES, else
+    // ${XDG_DATA_HOME:-~/.local/share}/fra-workbench/samples.
+    static std::filesystem::path samplePool();
+    // A dataset spec with "@samples/" at the start of its path ("pts:@samples/tasks/x") names the
+    // sample pool's folder; other specs are returned as they are.
+    static std::string resolveSamplePool(const std::string& datasetSpec);
 };
 
 }  // namespace fra

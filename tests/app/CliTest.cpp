@@ -62,6 +62,21 @@ TEST(Cli, BadArgumentsGiveOneLineAndWriteNothing) {
                             (dir / "bad.json").string()}),
                        "bad.json: field 'model.num_regions'");
     EXPECT_FALSE(fs::exists(dir / "r"));
+    // the online evaluation's tasks: a folder that is not there, and a malformed annotation file (its file and line)
+    const std::vector<std::string> small = {"pretrain", "--out", (dir / "r").string(), "--data", (dir / "data").string(), "--set",
+                                            "data.batch_size=4", "--set", "run.eval_every=1"};
+    std::vector<std::string> args = small;
+    args.insert(args.end(), {"--set", "run.eval_knn_task=folder:" + (dir / "no-task").string()});
+    expectOneLineError(runFra(args), "run.eval_knn_task = 'folder:" + (dir / "no-task").string() + "'");
+    const fs::path blobs = testimages::writeBlobLandmarkDataset(dir / "blobs");
+    fs::path pts;
+    for (const auto& e : fs::recursive_directory_iterator(blobs))
+        if (e.path().extension() == ".pts") pts = e.path();
+    std::ofstream(pts) << "version: 1\nn_points: 68\n{\n1 2\nnot a point\n}\n";
+    args = small;
+    args.insert(args.end(), {"--set", "run.eval_landmark_task=pts:" + blobs.string()});
+    expectOneLineError(runFra(args), pts.filename().string() + ":5");
+    EXPECT_FALSE(fs::exists(dir / "r"));
 }
 
 TEST(Cli, PretrainThenHeatmapsAndExportLoadableInPython) {

@@ -3,6 +3,7 @@
 #include "support/Process.h"
 #include "support/TempDir.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <gtest/gtest.h>
 #include <numeric>
@@ -31,7 +32,7 @@ TEST(SamplePool, ShortPretrainingLowersTheLoss) {
     // cpu-r18 at 64 px without warm-up, so the loss moves within 30 steps on two cores
     const ProcessResult r = runProcess({FRA_CLI, "pretrain", "--preset", "cpu-r18", "--data", (pool / "faces").string(), "--out",
                                         (dir / "run").string(), "--steps", "30", "--set", "data.image_size=64", "--set",
-                                        "optim.warmup_epochs=0", "--set", "run.heatmap_every=10", "--quiet"});
+                                        "optim.warmup_epochs=0", "--set", "run.heatmap_every=10", "--set", "run.eval_every=15", "--quiet"});
     ASSERT_EQ(r.exitCode, 0) << r.err;
     const auto records = fra::MetricsReader::readAll(dir / "run" / "metrics.jsonl");
     ASSERT_EQ(records.size(), 30u);
@@ -39,4 +40,19 @@ TEST(SamplePool, ShortPretrainingLowersTheLoss) {
     std::cout << "sample pool: mean loss of steps 1-5 " << first << ", of steps 26-30 " << last << std::endl;
     EXPECT_LT(last, first - 0.2);
     EXPECT_TRUE(fs::exists(dir / "run" / "heatmaps" / "step_0000000030.npy"));
+    // the preset's online evaluation on the pool's tasks, at steps 15 and 30 only
+    for (const auto& record : records) {
+        const bool due = record.step % 15 == 0;
+        EXPECT_EQ(std::isfinite(record.knnTop1), due) << record.step;
+        if (!due) continue;
+        EXPECT_EQ(record.knnTestFaces, 15);  // johns-identity's test split
+        EXPECT_GE(record.knnTop1, 0);
+        EXPECT_LE(record.knnTop1, 1);
+        if (fs::exists(pool / "tasks" / "landmarks-dlib68")) {  // built where dlib is
+            EXPECT_GT(record.readoutNme, 0);
+            EXPECT_LT(record.readoutNme, 0.5);
+        }
+        std::cout << "online evaluation at step " << record.step << ": kNN " << record.knnCorrect << "/15, read-out NME "
+                  << record.readoutNme << ", " << record.onlineEvalSeconds << " s" << std::endl;
+    }
 }

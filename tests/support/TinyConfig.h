@@ -35,5 +35,5 @@ inline std::vector<std::string> tinyTrainingArgs() {
             "--set", "model.hidden_dim=32", "--set", "model.decoder_heads=2", "--set", "model.decoder_feedforward=16",
             "--set", "data.image_size=32", "--set", "data.batch_size=4", "--set", "data.workers=2",
             "--set", "data.min_image_side=16", "--set", "optim.epochs=20", "--set", "optim.warmup_epochs=1",
-            "--set", "run.threads=2", "--set", "run.heatmap_every=2", "--set", "run.probe_images=3", "--set", "run.milestone_every=0"};
+            "--set", "run.threads=2", "--set", "run.heatmap_every=2", "--set", "run.probe_images=3", "--set", "run.milestone_every=0", "--set", "run.eval_every=0"};
 }

@@ -27,7 +27,7 @@ std::vector<std::string> tinySettings() {
     return {"model.arch=resnet18", "model.num_regions=4", "model.embed_dim=16", "model.hidden_dim=32", "model.decoder_heads=2",
             "model.decoder_feedforward=16", "data.image_size=32", "data.batch_size=4", "data.workers=2", "data.min_image_side=16",
             "optim.epochs=20", "optim.warmup_epochs=1", "run.threads=2", "run.heatmap_every=2", "run.probe_images=3",
-            "run.checkpoint_every=1000", "run.checkpoint_minutes=0", "run.seed=5"};
+            "run.checkpoint_every=1000", "run.checkpoint_minutes=0", "run.seed=5", "run.eval_every=0"};
 }
 
 std::vector<std::string> workbenchArgs(const fs::path& runs, const fs::path& data) {

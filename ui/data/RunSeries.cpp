@@ -12,6 +12,8 @@ const QVector<RunSeries::Metric>& RunSeries::metrics() {
     static const QVector<Metric> all = {
         {"l_c", QT_TRANSLATE_NOOP("fraui::RunSeries", "Consistency L_c"), true},
         {"l_r", QT_TRANSLATE_NOOP("fraui::RunSeries", "Relation L_r"), true},
+        {"knn_top1", QT_TRANSLATE_NOOP("fraui::RunSeries", "Online kNN top-1 (momentum encoder, k = 20)"), false, true},
+        {"readout_nme", QT_TRANSLATE_NOOP("fraui::RunSeries", "Online region read-out NME (momentum encoder)"), true, true},
         {"loss", QT_TRANSLATE_NOOP("fraui::RunSeries", "Total loss L"), true},
         {"l_g", QT_TRANSLATE_NOOP("fraui::RunSeries", "Global terms L_g"), true},
         {"l_l", QT_TRANSLATE_NOOP("fraui::RunSeries", "Local terms L_l"), true},
@@ -20,7 +22,9 @@ const QVector<RunSeries::Metric>& RunSeries::metrics() {
         {"region_contiguity", QT_TRANSLATE_NOOP("fraui::RunSeries", "Region contiguity (neighbouring cells in one region; 1/K = noise)"), false},
         {"lr", QT_TRANSLATE_NOOP("fraui::RunSeries", "Learning rate"), false},
         {"momentum", QT_TRANSLATE_NOOP("fraui::RunSeries", "EMA momentum"), false},
-        {"img_per_s", QT_TRANSLATE_NOOP("fraui::RunSeries", "Images / s"), false}};
+        {"img_per_s", QT_TRANSLATE_NOOP("fraui::RunSeries", "Images / s"), false},
+        {"knn_top1_k200", QT_TRANSLATE_NOOP("fraui::RunSeries", "Online kNN top-1 (k = 200)"), false, true},
+        {"eval_s", QT_TRANSLATE_NOOP("fraui::RunSeries", "Online evaluation time (s)"), true, true}};
     return all;
 }
 
@@ -37,6 +41,10 @@ double field(const fra::StepRecord& r, const QString& key) {
     if (key == "lr") return r.lr;
     if (key == "momentum") return r.momentum;
     if (key == "img_per_s") return r.imagesPerSecond;
+    if (key == "knn_top1") return r.knnTop1;
+    if (key == "knn_top1_k200") return r.knnTop1K200;
+    if (key == "readout_nme") return r.readoutNme;
+    if (key == "eval_s") return r.onlineEvalSeconds;
     return std::numeric_limits<double>::quiet_NaN();
 }
 }  // namespace
@@ -48,7 +56,11 @@ void RunSeries::append(const QVector<fra::StepRecord>& records) {
         minutes_.append(minutes_.isEmpty() ? 0.0 : (r.time - firstTime_) / 60.0);
         if (minutes_.size() == 1) firstTime_ = r.time;
         epochOf_.append(r.epoch);
-        for (const auto& m : metrics()) values_[m.key].append(field(r, m.key));
+        for (const auto& m : metrics()) {
+            const double v = field(r, m.key);
+            values_[m.key].append(v);
+            if (std::isfinite(v)) withValues_.insert(m.key);
+        }
     }
     recomputeEpochs();
 }
@@ -73,6 +85,7 @@ void RunSeries::clear() {
     epochs_.clear();
     epochOf_.clear();
     values_.clear();
+    withValues_.clear();
 }
 
 const QVector<double>& RunSeries::values(const QString& key) const {

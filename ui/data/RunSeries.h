@@ -6,6 +6,7 @@
 #include <QStringList>
 #include <QVector>
 #include <map>
+#include <set>
 
 Q_DECLARE_METATYPE(fra::StepRecord)
 Q_DECLARE_METATYPE(QVector<fra::StepRecord>)
@@ -19,6 +20,7 @@ public:
         QString key;    // metrics.jsonl field
         QString title;  // for plots (untranslated: QCoreApplication::translate("fraui::RunSeries", title))
         bool lowerIsBetter;
+        bool sparse = false;  // logged on some steps only (online evaluation): drawn as points, unsmoothed
     };
     static const QVector<Metric>& metrics();
 
@@ -33,6 +35,7 @@ public:
     const QVector<double>& epochs() const { return epochs_; }
     const QVector<double>& values(const QString& key) const;
     double last(const QString& key) const;
+    bool hasValues(const QString& key) const { return withValues_.count(key) > 0; }  // a finite value on some step
     double best(const QString& key) const;  // min (losses) or max, ignoring non-finite values
 
     // One CSV of every metric for several runs (a "run" column first).
@@ -44,6 +47,7 @@ private:
     QVector<qint64> epochOf_;
     double firstTime_ = 0;
     std::map<QString, QVector<double>> values_;
+    std::set<QString> withValues_;
 };
 
 }  // namespace fraui

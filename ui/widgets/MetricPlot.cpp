@@ -17,7 +17,8 @@
 
 namespace fraui {
 
-MetricPlot::MetricPlot(QString key, const QString& title, QWidget* parent) : QWidget(parent), key_(std::move(key)), plot_(new QCustomPlot(this)) {
+MetricPlot::MetricPlot(QString key, const QString& title, bool sparse, QWidget* parent)
+    : QWidget(parent), key_(std::move(key)), sparse_(sparse), plot_(new QCustomPlot(this)) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(plot_);
@@ -111,13 +112,14 @@ void MetricPlot::rebuildGraphs() {
         faded.setAlpha(60);
         QCPGraph* raw = plot_->addGraph();
         raw->setPen(QPen(faded, 1));
-        raw->setVisible(options_.showRaw);
+        raw->setVisible(options_.showRaw && !sparse_);
         raw->setProperty("run", path);
         raw->setName(tr("%1 (raw)").arg(QDir(path).dirName()));
         QCPGraph* smooth = plot_->addGraph();
         smooth->setPen(QPen(colour, 2));
         smooth->setProperty("run", path);
         smooth->setName(QDir(path).dirName());
+        if (sparse_) smooth->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 6));
     }
     graphsStale_ = false;
 }
@@ -146,6 +148,21 @@ void MetricPlot::redraw() {
     for (const auto& [path, series] : runs_) {
         const QVector<double>& x = xOf(*series, options_.x);
         const QVector<double>& y = series->values(key_);
+        if (sparse_) {  // the evaluated steps only, joined: no smoothing, nothing to decimate
+            dx.clear();
+            dy.clear();
+            for (int i = 0; i < y.size() && i < x.size(); ++i)
+                if (std::isfinite(y[i]) && !(options_.logY && y[i] <= 0)) {
+                    dx.append(x[i]);
+                    dy.append(y[i]);
+                    yMin = std::min(yMin, y[i]);
+                    yMax = std::max(yMax, y[i]);
+                }
+            plot_->graph(g++)->data()->clear();
+            plot_->graph(g++)->setData(dx, dy, true);
+            drawnPoints_ += dx.size();
+            continue;
+        }
         EmaState& ema = smoothed_[path];
         ema.extend(y, options_.smoothing);
         const QVector<double>* curves[] = {&y, &ema.smoothed};
@@ -168,6 +185,12 @@ void MetricPlot::redraw() {
         plot_->yAxis->setRange(lower, options_.logY ? yMax * 1.1 : yMax + pad);
     }
     plot_->replot(QCustomPlot::rpQueuedRefresh);
+}
+
+bool MetricPlot::hasData() const {
+    for (const auto& [path, series] : runs_)
+        if (series->hasValues(key_)) return true;
+    return false;
 }
 
 bool MetricPlot::exportPng(const QString& file, int width, int height) { return plot_->savePng(file, width, height); }

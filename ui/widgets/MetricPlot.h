@@ -25,7 +25,8 @@ struct PlotOptions {
 class MetricPlot : public QWidget {
     Q_OBJECT
 public:
-    MetricPlot(QString key, const QString& title, QWidget* parent = nullptr);
+    // sparse: a metric logged on some steps only (online evaluation), drawn as its points joined, unsmoothed
+    MetricPlot(QString key, const QString& title, bool sparse = false, QWidget* parent = nullptr);
 
     const QString& key() const { return key_; }
     QCustomPlot* plot() const { return plot_; }
@@ -34,6 +35,8 @@ public:
     void redraw();                 // recompute the drawn points and replot now
     void resetView();              // follow the data again after a zoom or pan
     int drawnPoints() const { return drawnPoints_; }
+    bool sparse() const { return sparse_; }
+    bool hasData() const;  // a finite value in some run
 
     bool exportPng(const QString& file, int width = 1200, int height = 700);
     bool exportSvg(const QString& file, int width = 1200, int height = 700);
@@ -45,6 +48,7 @@ signals:
 private:
     void rebuildGraphs();
     QString key_;
+    bool sparse_;
     QCustomPlot* plot_;
     std::map<QString, const RunSeries*> runs_;
     PlotOptions options_;

@@ -59,7 +59,8 @@ PlotPanel::PlotPanel(QWidget* parent) : QWidget(parent) {
     auto* grid = new QGridLayout;
     int i = 0;
     for (const auto& m : RunSeries::metrics()) {
-        auto* plot = new MetricPlot(m.key, QCoreApplication::translate("fraui::RunSeries", m.title.toUtf8().constData()));
+        auto* plot = new MetricPlot(m.key, QCoreApplication::translate("fraui::RunSeries", m.title.toUtf8().constData()), m.sparse);
+        plot->setVisible(!m.sparse);  // the online evaluation's plots appear with its first value
         plots_.push_back(plot);
         grid->addWidget(plot, i / 2, i % 2);  // L_c and L_r first: they are what FRA is about
         connect(plot, &MetricPlot::viewChanged, this, &PlotPanel::scheduleRedraw);
@@ -145,7 +146,10 @@ void PlotPanel::redrawNow() {
     if (!dirty_) return;
     QElapsedTimer timer;
     timer.start();
-    for (auto* p : plots_) p->redraw();
+    for (auto* p : plots_) {
+        if (p->sparse()) p->setVisible(p->hasData());
+        if (!p->sparse() || p->hasData()) p->redraw();
+    }
     dirty_ = false;
     lastRedrawMs_ = timer.nsecsElapsed() / 1e6;
 }
@@ -153,6 +157,7 @@ void PlotPanel::redrawNow() {
 void PlotPanel::exportAll(const QString& folder) {
     QDir().mkpath(folder);
     for (auto* p : plots_) {
+        if (p->sparse() && !p->hasData()) continue;
         p->exportPng(folder + "/" + p->key() + ".png");
         p->exportSvg(folder + "/" + p->key() + ".svg");
     }

@@ -187,12 +187,17 @@ TEST(RunTensorBoard, ExportRefusesARunBeingTrainedHere) {
 
 TEST(RunTensorBoard, TagsNameTheLossesAndKeepUnknownFields) {
     EXPECT_EQ(fra::tensorBoardTag("l_c"), "loss/L_c (consistency)");
-    EXPECT_EQ(fra::tensorBoardTag("knn_top1"), "metrics/knn_top1");
-    const auto scalars = fra::tensorBoardScalars(record(2));
+    EXPECT_EQ(fra::tensorBoardTag("knn_top1"), "online eval/kNN top-1 (k=20, T=0.07)");
+    EXPECT_EQ(fra::tensorBoardTag("a_later_field"), "metrics/a_later_field");
+    fra::StepRecord evaluated = record(2);
+    evaluated.readoutNme = 0.07;
+    const auto scalars = fra::tensorBoardScalars(evaluated);
     const auto has = [&](const std::string& tag) {
         return std::any_of(scalars.begin(), scalars.end(), [&](const auto& s) { return s.first == tag; });
     };
     EXPECT_TRUE(has("regions/region_cos"));
     EXPECT_FALSE(has("regions/heat_entropy"));  // NaN in the record: not logged
     EXPECT_FALSE(has("metrics/step"));
+    EXPECT_TRUE(has("online eval/read-out NME"));
+    EXPECT_FALSE(has("online eval/kNN top-1 (k=20, T=0.07)"));  // no kNN in this evaluation
 }

@@ -66,6 +66,38 @@ private slots:
         QCOMPARE(lc->plot()->yAxis->range().lower, 0.0);
     }
 
+    // the online evaluation's values exist on some steps only: their plots appear with the first
+    // value, draw exactly the evaluated points (no smoothing), and a run without them shows none
+    void onlineEvaluationPlotsShowTheEvaluatedStepsOnly() {
+        fraui::PlotPanel panel;
+        panel.resize(1000, 800);
+        panel.show();
+        panel.appendRecords("/runs/a", records(1, 40), false);
+        panel.setVisibleRuns({"/runs/a"});
+        panel.redrawNow();
+        fraui::MetricPlot* knn = panel.plot("knn_top1");
+        fraui::MetricPlot* nme = panel.plot("readout_nme");
+        QVERIFY(knn && nme);
+        QVERIFY(!knn->isVisible() && !nme->isVisible());
+        QVERIFY(panel.plot("l_c")->isVisible());
+        QVector<fra::StepRecord> more = records(41, 70);
+        for (auto& r : more)
+            if (r.step % 10 == 0) {
+                r.knnTop1 = r.step / 100.0;
+                r.readoutNme = 1.0 / r.step;
+            }
+        panel.appendRecords("/runs/a", more, false);
+        panel.redrawNow();
+        QVERIFY(knn->isVisible() && nme->isVisible());
+        QCOMPARE(knn->drawnPoints(), 3);  // steps 50, 60 and 70
+        const QCPGraph* points = knn->plot()->graph(1);
+        QCOMPARE(points->dataCount(), 3);
+        QCOMPARE(points->data()->at(0)->key, 50.0);
+        QCOMPARE(points->data()->at(2)->value, 0.7);
+        QCOMPARE(knn->plot()->graph(0)->dataCount(), 0);  // no raw curve under the points
+        QVERIFY(knn->plot()->yAxis->range().contains(0.5) && knn->plot()->yAxis->range().contains(0.7));
+    }
+
     void exportsPngSvgAndCsv() {
         TempDir dir;
         fraui::PlotPanel panel;
