@@ -2,15 +2,16 @@
 # Evidence for the downstream evaluation (docs/evaluation.md, "The evidence"): pre-trains FRA with the
 # regions switches (cpu-r18), FRA with the decoder as the authors published it (cpu-r18-authors) and
 # the GC-only BYOL preset on the sample pool for the same fixed budget (a complete 9-epoch schedule,
-# 414 steps, about 50 minutes each on 2 cores), then compares them with a random initialisation by
-# linear probe (cpu-lp) and fine-tuning (cpu-ft) on the pool's two sample tasks, plus both FRA
-# models' heatmap read-out (NME against the mean shape, and the per-region facial-part consistency),
-# and their regions' read-outs and contiguity (bench/region-readout.sh, into OUT/regions.jsonl) and
-# how their fine-tunings keep the regions (bench/finetune-regions.sh, into OUT/finetune-regions.jsonl).
+# 414 steps, 27-50 minutes each on 2 cores), each with the presets' online evaluation (kNN and
+# read-out every tenth of the schedule, into OUT/online-curves.jsonl), then compares them with a
+# random initialisation by linear probe (cpu-lp) and fine-tuning (cpu-ft) on the pool's two sample
+# tasks with evaluation seeds EVAL_SEEDS (default "0 1": intervals over test samples and over seeds,
+# paired tests against the best row), plus both FRA models' heatmap read-out (NME against the mean
+# shape, part consistency, region tracking against a fixed point), their regions' read-outs and
+# contiguity (bench/region-readout.sh, into OUT/regions.jsonl) and how their fine-tunings keep the
+# regions (bench/finetune-regions.sh, into OUT/finetune-regions.jsonl).
 # Finished evaluations are reused, so an interrupted run continues.
 #   scripts/evidence-downstream.sh [OUT]    (default runs/evidence-<time>)
-# EXTRA_EVAL_SEEDS="1 2" repeats every evaluation with those evaluation seeds (same checkpoints)
-# in OUT/eval-seed-N/, to show how much the evaluation alone varies.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 fra=${FRA:-$root/build/app/fra/fra}  # FRA=/prefix/bin/fra runs an installed copy while the build changes
@@ -33,8 +34,18 @@ for preset in cpu-r18 cpu-r18-byol cpu-r18-authors; do
 done
 "$fra" compare --models "$out/fra" "$out/fra-authors" "$out/byol" random:resnet18 \
   --datasets "folder:$pool/tasks/johns-identity" "pts:$pool/tasks/landmarks-dlib68" \
-  --protocols lp ft --heatmap-quality --set output_stride=16 --out "$out/compare" --quiet
+  --protocols lp ft --heatmap-quality --seeds ${EVAL_SEEDS:-0 1} --set output_stride=16 --out "$out/compare" --quiet
 echo "table: $out/compare/table.md"
+# the online evaluation of each pre-training, one line per evaluated step
+for name in fra fra-authors byol; do
+  /usr/bin/python3 -c '
+import json, sys
+for line in open(sys.argv[1] + "/metrics.jsonl"):
+    r = json.loads(line)
+    if "eval_s" in r:
+        print(json.dumps({"run": sys.argv[2], **{k: r.get(k) for k in ("step", "knn_top1", "knn_top1_k200", "knn_correct", "knn_test", "readout_nme", "eval_s")}}))
+' "$out/$name" "$name"
+done > "$out/online-curves.jsonl"
 # both FRA models' regions: read-outs (heatmaps and L_r's assignment), part consistency, contiguity
 for name in fra fra-authors; do
   FRA_BIN=$fra "$root/bench/region-readout.sh" "$out/$name" "$pool/tasks/landmarks-dlib68" "$name" evidence
@@ -43,16 +54,3 @@ done | tee "$out/regions.jsonl"
 for name in fra fra-authors; do
   for ft in "$out/$name"/eval/*-ft; do "$root/bench/finetune-regions.sh" "$ft" "$name"; done
 done > "$out/finetune-regions.jsonl"
-for seed in ${EXTRA_EVAL_SEEDS:-}; do
-  again="$out/eval-seed-$seed"
-  for name in fra fra-authors byol; do  # the same checkpoint, hard-linked, without the seed-0 evaluations
-    mkdir -p "$again/$name/checkpoints"
-    cp "$out/$name/config.json" "$out/$name/run.json" "$again/$name/"
-    last=$(ls "$out/$name/checkpoints" | sort | tail -1)
-    ln -f "$out/$name/checkpoints/$last" "$again/$name/checkpoints/$last"
-  done
-  "$fra" compare --models "$again/fra" "$again/fra-authors" "$again/byol" random:resnet18 \
-    --datasets "folder:$pool/tasks/johns-identity" "pts:$pool/tasks/landmarks-dlib68" \
-    --protocols lp ft --set seed="$seed" --set output_stride=16 --out "$again/compare" --quiet
-  echo "table (evaluation seed $seed): $again/compare/table.md"
-done

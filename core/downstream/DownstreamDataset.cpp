@@ -1,5 +1,7 @@
 #include "downstream/DownstreamDataset.h"
 
+#include <algorithm>
+
 #include "util/FraError.h"
 
 namespace fra {
@@ -27,6 +29,12 @@ std::size_t DownstreamDataset::outputs() const {
     case TaskKind::Landmarks: return 2u * static_cast<std::size_t>(landmarkCount);
     }
     return 0;
+}
+
+std::vector<std::size_t> spreadSubset(std::size_t n, std::size_t cap) {
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < std::min(n, cap); ++i) out.push_back(n <= cap ? i : i * n / cap);
+    return out;
 }
 
 }  // namespace fra

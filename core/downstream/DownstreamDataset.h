@@ -57,4 +57,8 @@ struct DownstreamDataset {
     std::size_t outputs() const;       // classes, attributes or 2 x landmarks
 };
 
+// At most `cap` of the indices 0..n-1, spread evenly over them (datasets are often ordered by
+// person or video, so the first `cap` would be a few people only).
+std::vector<std::size_t> spreadSubset(std::size_t n, std::size_t cap);
+
 }  // namespace fra

@@ -4,6 +4,7 @@
 #include "downstream/SampleOutcomes.h"
 #include "downstream/FacePreprocessor.h"
 #include "downstream/LandmarkRegression.h"
+#include "downstream/RegionTracking.h"
 #include "downstream/Metrics.h"
 #include "model/FraModel.h"
 #include "run/RunDirectory.h"
@@ -82,6 +83,33 @@ Readout readout(const LoadedModel& loaded, const FacePreprocessor& pre, const st
     return out;
 }
 
+// The region-tracking score on at most `cap` test faces (spread over the split): each face and
+// its transformed copies through the heatmaps, the centroids compared with the landmarks' motion.
+RegionTrackingScore tracking(const LoadedModel& loaded, const FacePreprocessor& pre, const std::vector<DownstreamSample>& split, int landmarkCount,
+                             double temperature, std::size_t cap) {
+    const auto& transforms = trackingTransforms();
+    std::vector<std::vector<std::vector<float>>> centroids;
+    std::vector<std::vector<float>> landmarks;
+    std::vector<float> normalised(2u * landmarkCount);
+    int mapSide = 0;
+    for (const std::size_t index : spreadSubset(split.size(), cap)) {
+        std::string problem;
+        jpeg::RgbImage face = pre.crop(split[index], &problem, normalised.data());
+        if (face.pixels.empty()) continue;
+        std::vector<jpeg::RgbImage> views{face};
+        for (const auto& t : transforms) views.push_back(transformFace(face, t));
+        const NpyArray maps = computeHeatmaps(*loaded.model, views, loaded.config.data, temperature);
+        const int k = static_cast<int>(maps.shape[1]), h = static_cast<int>(maps.shape[2]), w = static_cast<int>(maps.shape[3]);
+        mapSide = w;
+        std::vector<std::vector<float>> perView;
+        for (std::size_t v = 0; v < views.size(); ++v)
+            perView.push_back(heatmapCentroids(maps.data.data() + v * static_cast<std::size_t>(k) * h * w, k, h, w));
+        centroids.push_back(std::move(perView));
+        landmarks.push_back(normalised);
+    }
+    return regionTrackingScore(centroids, landmarks, transforms, mapSide);
+}
+
 }  // namespace
 
 json runHeatmapQuality(const std::string& model, const std::string& datasetSpec, const DownstreamDataset& d, const EvalConfig& c,
@@ -158,8 +186,19 @@ json runHeatmapQuality(const std::string& model, const std::string& datasetSpec,
         metrics["part_consistency_fixed_point"] = fixedShare;
         metrics["distinct_parts"] = parts.size();
     }
+    // do the regions follow the face? (a fixed point's error is how far the landmarks moved)
+    const RegionTrackingScore track = tracking(loaded, pre, d.split("test"), d.landmarkCount, temperature, 128);
+    if (track.faces > 0) {
+        metrics["tracking_error_cells"] = track.error;
+        metrics["tracking_error_fixed_point_cells"] = track.fixedPointError;
+        for (const auto& [kind, value] : track.errorByKind) metrics["tracking_error_" + kind + "_cells"] = value;
+        for (const auto& [kind, value] : track.fixedPointErrorByKind) metrics["tracking_error_fixed_point_" + kind + "_cells"] = value;
+        metrics["tracking_faces"] = track.faces;
+        for (auto& entry : regionParts) entry["tracking_error_cells"] = track.errorByRegion.at(entry["region"].get<std::size_t>());
+    }
     json result = config;
     result["region_parts"] = regionParts;
+    if (track.faces > 0) result["tracking_error_by_region"] = track.errorByRegion;
     result["metrics"] = metrics;
     result["primary_metric"] = "nme";
     result["primary"] = m.nme;

@@ -61,13 +61,6 @@ std::vector<int> weightedKnnPredict(const std::vector<float>& bank, const std::v
 
 namespace {
 
-// At most `cap` indices of 0..n-1, spread evenly (datasets are often ordered by person or video).
-std::vector<std::size_t> spreadSubset(std::size_t n, std::size_t cap) {
-    std::vector<std::size_t> out;
-    for (std::size_t i = 0; i < std::min(n, cap); ++i) out.push_back(n <= cap ? i : i * n / cap);
-    return out;
-}
-
 void cropSplit(const DownstreamDataset& d, bool train, const FacePreprocessor& pre, int cap, OnlineEvaluator::Task& t) {
     const auto& samples = d.split(train ? "train" : "test");
     std::vector<float> landmarks(2u * static_cast<std::size_t>(d.landmarkCount));

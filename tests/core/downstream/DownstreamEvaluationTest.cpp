@@ -117,6 +117,13 @@ TEST(DownstreamEvaluation, LandmarksAndTheHeatmapReadOutOfAnFraRun) {
     }
     EXPECT_TRUE(readout["metrics"].contains("part_consistency"));
     EXPECT_GE(readout["metrics"]["distinct_parts"].get<int>(), 1);
+    // the region-tracking score: all 8 test faces, each region's error, the positional prior's beside it
+    EXPECT_EQ(readout["metrics"]["tracking_faces"], 8);
+    EXPECT_GT(readout["metrics"]["tracking_error_fixed_point_cells"].get<double>(), 0.0);
+    for (const char* kind : {"shift", "scale", "rotation"})
+        EXPECT_TRUE(std::isfinite(readout["metrics"][std::string("tracking_error_") + kind + "_cells"].get<double>())) << kind;
+    EXPECT_EQ(readout["tracking_error_by_region"].size(), 4u);
+    for (const auto& r : readout["region_parts"]) EXPECT_GE(r["tracking_error_cells"].get<double>(), 0.0);
     EXPECT_THROW(fra::runHeatmapQuality("random:resnet18", spec, d, lp, dir / "x"), std::exception);
 
     // Fine-tuning the FRA run snapshots the K heatmaps of fixed test faces before the first epoch

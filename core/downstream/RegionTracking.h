@@ -1,0 +1,48 @@
+#pragma once
+// Do the regions follow the face? Faces are moved by known transforms (shift, scale, in-plane
+// rotation); a region that sits on a facial part moves as that part's landmarks move, a
+// positional prior (a point that never moves) does not move at all.
+#include "data/JpegCodec.h"
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace fra {
+
+// A transform of a square face crop in its [0, 1] coordinates: scaled by `scale` and rotated by
+// `degrees` about the centre, then shifted by (dx, dy) (fractions of the side).
+struct FaceTransform {
+    std::string name;  // e.g. "shift x +0.08"
+    std::string kind;  // shift | scale | rotation
+    double dx = 0, dy = 0, scale = 1, degrees = 0;
+    std::pair<double, double> apply(double x, double y) const;
+};
+
+// The read-out's transforms, within a face crop's augmentation range: shifts of 8 % of the side
+// along x and y, scales 0.9 and 1.1, rotations of 10 degrees either way.
+const std::vector<FaceTransform>& trackingTransforms();
+
+// The face as the transform moves it (bilinear, the edge pixels repeated outside the image).
+jpeg::RgbImage transformFace(const jpeg::RgbImage& face, const FaceTransform& transform);
+
+struct RegionTrackingScore {
+    // Mean over faces, transforms and regions, in heatmap cells: how far each region's centroid
+    // moved from where its nearest landmarks moved (0: it follows them), and the same for a point
+    // that does not move (= how far those landmarks moved).
+    double error = 0, fixedPointError = 0;
+    std::map<std::string, double> errorByKind, fixedPointErrorByKind;  // shift, scale, rotation
+    std::vector<double> errorByRegion;
+    std::size_t faces = 0;
+};
+
+// centroids[f][0]: the K centroids (x, y in [0, 1], 2K numbers) of face f, centroids[f][1 + t]:
+// those of the face under transforms[t]; landmarks[f]: face f's landmarks (x, y in [0, 1]).
+// Each region is compared with the `nearest` landmarks closest to its centroid in the untransformed
+// face. Faces without finite landmarks are left out.
+RegionTrackingScore regionTrackingScore(const std::vector<std::vector<std::vector<float>>>& centroids,
+                                        const std::vector<std::vector<float>>& landmarks, const std::vector<FaceTransform>& transforms,
+                                        int mapSide, int nearest = 3);
+
+}  // namespace fra
