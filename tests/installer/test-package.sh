@@ -38,10 +38,10 @@ done
 desktop-file-validate "$root/usr/share/applications/fra-workbench.desktop" || fail "desktop entry"
 # a manual page per subcommand and for the workbench, made from each one's own --help
 for sub in pretrain resume runs remote export bench presets config heatmaps datasets finetune eval compare submit prepare samples; do
-  zcat "$root/usr/share/man/man1/fra-$sub.1.gz" | grep -q '^\.SH OPTIONS' || fail "fra-$sub(1) is missing or has no options"
+  zcat "$root/usr/share/man/man1/fra-$sub.1.gz" | grep '^\.SH OPTIONS' >/dev/null || fail "fra-$sub(1) is missing or has no options"
 done
-zcat "$root/usr/share/man/man1/fra-submit.1.gz" | grep -q "slurm" || fail "fra-submit(1) does not list its subcommands"
-zcat "$root/usr/share/man/man1/fra-workbench.1.gz" | grep -qF '\-\-runs' || fail "fra-workbench(1) lacks the workbench's options"
+zcat "$root/usr/share/man/man1/fra-submit.1.gz" | grep "slurm" >/dev/null || fail "fra-submit(1) does not list its subcommands"
+zcat "$root/usr/share/man/man1/fra-workbench.1.gz" | grep -F '\-\-runs' >/dev/null || fail "fra-workbench(1) lacks the workbench's options"
 # bash completion: the subcommands, a subcommand's options and the presets, from the installed fra
 completion="$root/usr/share/bash-completion/completions/fra"
 bash -n "$completion" || fail "the bash completion does not parse"
@@ -51,9 +51,9 @@ complete_words() {  # what completing `fra WORDS...` offers, with the completion
            source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _fra; printf "%s
 " "${COMPREPLY[@]}"' _ "$completion" "$@"
 }
-complete_words "$root/usr/bin/fra" "" | grep -qx "pretrain" || fail "completion lacks the subcommands"
-complete_words "$root/usr/bin/fra" submit "" | grep -qx "slurm" || fail "completion lacks fra submit's subcommands"
-complete_words "$root/usr/bin/fra" pretrain --st | grep -qx -- "--steps" || fail "completion lacks pretrain's options"
+complete_words "$root/usr/bin/fra" "" | grep -x "pretrain" >/dev/null || fail "completion lacks the subcommands"
+complete_words "$root/usr/bin/fra" submit "" | grep -x "slurm" >/dev/null || fail "completion lacks fra submit's subcommands"
+complete_words "$root/usr/bin/fra" pretrain --st | grep -x -- "--steps" >/dev/null || fail "completion lacks pretrain's options"
 grep -q "<project_license>GPL-3.0-or-later</project_license>" "$root/usr/share/metainfo/io.github.fra_workbench.FraWorkbench.metainfo.xml" \
   && cmp -s "$root/usr/share/doc/fra-workbench-cpu/copyright" /usr/share/common-licenses/GPL-3 || fail "the metadata's licence and the installed COPYING disagree"
 
@@ -71,7 +71,7 @@ if [ "${2:-}" = dbgsym ]; then
   done
   symbols="$work/dbg/usr/lib/debug/.build-id/$(readelf -n "$root/usr/bin/fra" | awk '/Build ID/ {print substr($3, 1, 2) "/" substr($3, 3)}').debug"
   address=$(nm -C "$symbols" | awk '/ T fra::RunDirectory::open\(/ && !found {print $1; found = 1}')  # no early exit: SIGPIPE under pipefail
-  addr2line -C -f -e "$symbols" "0x$address" | tee "$work/symbolised.txt" | grep -q "core/run/RunDirectory.cpp:[0-9]" \
+  addr2line -C -f -e "$symbols" "0x$address" | tee "$work/symbolised.txt" | grep "core/run/RunDirectory.cpp:[0-9]" >/dev/null \
     || { cat "$work/symbolised.txt"; fail "an address of fra does not symbolise to a source line"; }
 fi
 
@@ -85,8 +85,8 @@ export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" XDG_DATA_HOME="$wo
 mkdir -p "$HOME"
 fra="$root/usr/bin/fra"
 "$fra" --help > /dev/null || fail "fra --help"
-"$fra" --version | grep -q "FRA Workbench" || fail "fra --version"
-"$fra" presets | grep -q "^cpu-r18" || fail "presets are not found from the installed files"
+"$fra" --version | grep "FRA Workbench" >/dev/null || fail "fra --version"
+"$fra" presets | grep "^cpu-r18" >/dev/null || fail "presets are not found from the installed files"
 [ "$("$fra" datasets | wc -l)" -eq 9 ] || { "$fra" datasets; fail "expected 9 dataset plugins"; }
 
 mkdir -p "$work/faces"

@@ -59,6 +59,7 @@ void EvaluationBridge::run(std::function<void(const QString&)> job, const QStrin
             job(evalDir);
         } catch (const std::exception& e) {
             const QString message = QString::fromStdString(e.what()).section('\n', 0, 0);
+            busy_ = false;
             QMetaObject::invokeMethod(this, [this, evalDir, message] { emit failed(evalDir, message); }, Qt::QueuedConnection);
         }
         busy_ = false;
@@ -84,6 +85,7 @@ void EvaluationBridge::start(const QString& model, const QString& spec, const fr
             if (stop_) evaluation->requestStop();
             const nlohmann::json result = evaluation->run();
             current_.reset();
+            busy_ = false;  // before the signal: its receiver may start the next evaluation at once
             QMetaObject::invokeMethod(this, [this, dir, r = toQt(result)] { emit finished(dir, r); }, Qt::QueuedConnection);
         },
         dir);
@@ -97,6 +99,7 @@ void EvaluationBridge::startHeatmapQuality(const QString& model, const QString& 
         [this, model, spec, config, dir](const QString&) {
             const fra::DownstreamDataset dataset = registry_->load(spec.toStdString(), config.allowMissingImages);
             const nlohmann::json result = fra::runHeatmapQuality(model.toStdString(), spec.toStdString(), dataset, config, dir.toStdString());
+            busy_ = false;
             QMetaObject::invokeMethod(this, [this, dir, r = toQt(result)] { emit finished(dir, r); }, Qt::QueuedConnection);
         },
         dir);

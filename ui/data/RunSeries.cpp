@@ -112,13 +112,18 @@ double RunSeries::best(const QString& key) const {
 }
 
 QString RunSeries::toCsv(const QVector<QPair<QString, const RunSeries*>>& runs) {
+    // every-step metrics first (the columns the CSV has always had), then the online evaluation's
+    QVector<QString> keys;
+    for (const bool sparse : {false, true})
+        for (const auto& m : metrics())
+            if (m.sparse == sparse) keys << m.key;
     std::vector<std::string> header = {"run", "step"};
-    for (const auto& m : metrics()) header.push_back(m.key.toStdString());
+    for (const auto& key : keys) header.push_back(key.toStdString());
     std::string out = fra::csvRecord(header);
     for (const auto& [name, series] : runs) {
         for (int i = 0; i < series->size(); ++i) {
             std::vector<std::string> fields = {name.toStdString(), QString::number(series->steps()[i], 'f', 0).toStdString()};
-            for (const auto& m : metrics()) fields.push_back(QString::number(series->values(m.key)[i], 'g', 9).toStdString());
+            for (const auto& key : keys) fields.push_back(QString::number(series->values(key)[i], 'g', 9).toStdString());
             out += fra::csvRecord(fields);
         }
     }

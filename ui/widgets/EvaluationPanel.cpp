@@ -7,8 +7,11 @@
 #include "config/FraConfig.h"
 #include "downstream/FacePreprocessor.h"
 #include "util/QtImage.h"
+#include "util/ResourceLocator.h"
 #include "widgets/HeatmapPane.h"
 #include "data/RunCatalog.h"
+#include "downstream/CheckpointSeries.h"
+#include "run/RunDirectory.h"
 #include "downstream/ComparisonTable.h"
 #include "downstream/SampleOutcomes.h"
 #include "downstream/DatasetRegistry.h"
@@ -19,6 +22,7 @@
 #include "util/Theme.h"
 
 #include <cmath>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QDirIterator>
@@ -37,7 +41,6 @@
 #include <QRegularExpression>
 #include <QScrollArea>
 #include <QSplitter>
-#include <QStandardPaths>
 #include <QTableWidget>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -118,8 +121,14 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
     stop_ = new QPushButton(tr("Stop"));
     stop_->setAccessibleName(tr("Stop the evaluation"));
     stop_->setEnabled(false);
+    alongRun_ = new QCheckBox(tr("Every kept checkpoint"));
+    alongRun_->setObjectName("alongRun");
+    alongRun_->setAccessibleName(tr("Evaluate every kept checkpoint of the run"));
+    alongRun_->setToolTip(tr("Evaluate each checkpoint the run keeps (its milestones and newest periodic ones), one after "
+                             "another, and plot the metric against the pre-training step in the comparison"));
     buttons->addWidget(start_);
     buttons->addWidget(stop_);
+    buttons->addWidget(alongRun_);
     buttons->addStretch();
     launchLayout->addLayout(buttons);
     curves_ = new QCustomPlot;
@@ -208,6 +217,7 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
     auto* barRow = new QHBoxLayout;
     barRow->addWidget(new QLabel(tr("Bar chart of")));
     barColumn_ = new QComboBox;
+    barColumn_->setObjectName("barColumn");
     barColumn_->setAccessibleName(tr("Bar chart of"));
     barRow->addWidget(barColumn_, 1);
     compareLayout->addLayout(barRow);
@@ -280,6 +290,7 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
     connect(format_, &QComboBox::currentTextChanged, describeLater, qOverload<>(&QTimer::start));
     connect(preset_, &QComboBox::currentTextChanged, this, &EvaluationPanel::loadPreset);
     connect(start_, &QPushButton::clicked, this, &EvaluationPanel::start);
+    connect(stop_, &QPushButton::clicked, this, [this] { pendingSeries_.models.clear(); });  // a stopped series ends
     connect(stop_, &QPushButton::clicked, bridge_, &EvaluationBridge::stop);
     connect(refresh, &QPushButton::clicked, this, &EvaluationPanel::refreshComparison);
     connect(baseline_, qOverload<int>(&QComboBox::currentIndexChanged), this, &EvaluationPanel::showTable);
@@ -317,8 +328,10 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
         stop_->setEnabled(false);
         log_->appendPlainText(tr("finished: %1 = %2  (%3)").arg(result["primary_metric"].toString()).arg(result["primary"].toDouble()).arg(dir));
         refreshComparison();
+        if (!pendingSeries_.models.isEmpty()) startNextOfSeries();
     });
     connect(bridge_, &EvaluationBridge::failed, this, [this](const QString&, const QString& message) {
+        pendingSeries_.models.clear();
         start_->setEnabled(true);
         stop_->setEnabled(false);
         log_->appendPlainText(tr("failed: %1").arg(message));
@@ -329,9 +342,7 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
     });
     loadPreset(preset_->currentText());
     // the sample pool's two tasks, when present, are one click away
-    const QByteArray env = qgetenv("FRA_SAMPLES");
-    const QString pool = !env.isEmpty() ? QString::fromLocal8Bit(env)
-                                        : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + "/fra-workbench/samples";
+    const QString pool = QString::fromStdString(fra::ResourceLocator::samplePool().string());
     for (const auto& [format, task] : {std::pair<QString, QString>{"pts", "landmarks-dlib68"}, {"folder", "johns-identity"}})
         if (QDir(pool + "/tasks/" + task).exists()) setDataset(format, pool + "/tasks/" + task);
 }
@@ -398,9 +409,34 @@ void EvaluationPanel::start() {
     }
     form_->showIssues(issues);
     if (!issues.empty()) return;
-    const QString fallback = out_->text().isEmpty() ? catalog_->folders().value(0) : out_->text();
-    if (protocol_->currentText() == "heatmap-regression") bridge_->startHeatmapQuality(model_->currentText(), datasetSpec(), config, fallback);
-    else bridge_->start(model_->currentText(), datasetSpec(), config, fallback);
+    pendingSeries_ = PendingSeries{config, datasetSpec(), out_->text().isEmpty() ? catalog_->folders().value(0) : out_->text(),
+                           protocol_->currentText() == "heatmap-regression", {model_->currentText()}, 1};
+    if (alongRun_->isChecked()) {
+        try {
+            pendingSeries_.models.clear();
+            for (const auto& c : fra::selectCheckpoints(fra::RunDirectory::open(model_->currentText().toStdString()), "all"))
+                pendingSeries_.models << QString::fromStdString(c.path.string());
+            pendingSeries_.total = static_cast<int>(pendingSeries_.models.size());
+        } catch (const std::exception& e) {
+            pendingSeries_.models.clear();
+            auto* box = new QMessageBox(QMessageBox::Warning, tr("Every kept checkpoint"),
+                                        tr("Every kept checkpoint needs a run folder with checkpoints: %1").arg(QString::fromStdString(e.what())),
+                                        QMessageBox::Ok, this);
+            box->setObjectName("seriesRefused");
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+            return;
+        }
+    }
+    startNextOfSeries();
+}
+
+void EvaluationPanel::startNextOfSeries() {
+    const QString model = pendingSeries_.models.takeFirst();
+    if (pendingSeries_.readout) bridge_->startHeatmapQuality(model, pendingSeries_.spec, pendingSeries_.config, pendingSeries_.fallback);
+    else bridge_->start(model, pendingSeries_.spec, pendingSeries_.config, pendingSeries_.fallback);
+    if (pendingSeries_.total > 1)  // after the start, which clears the log
+        log_->appendPlainText(tr("checkpoint %1 of %2: %3").arg(pendingSeries_.total - pendingSeries_.models.size()).arg(pendingSeries_.total).arg(model));
 }
 
 }  // namespace fraui

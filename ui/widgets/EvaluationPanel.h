@@ -1,10 +1,14 @@
 #pragma once
+#include "downstream/EvalConfig.h"
+
 #include <QJsonObject>
+#include <QStringList>
 #include <QWidget>
 #include <nlohmann/json.hpp>
 #include <memory>
 #include <vector>
 
+class QCheckBox;
 class QComboBox;
 class QLineEdit;
 class QLabel;
@@ -46,6 +50,7 @@ public:
     void setModel(const QString& model);
     void setProtocol(const QString& protocol);
     ConfigForm* form() const { return form_; }
+    QCheckBox* alongRun() const { return alongRun_; }
     HeatmapPane* datasetHeatmaps() const { return faces_; }
 
 signals:
@@ -66,6 +71,7 @@ private:
     void showBars(int column);
     void showErrorCurves(const fra::ComparisonTable& table, int column);
     void showSeries(const fra::ComparisonTable& table, int column);
+    void startNextOfSeries();
     EvaluationBridge* bridge_;
     RunCatalog* catalog_;
     QStringList selected_;
@@ -75,6 +81,15 @@ private:
     QLabel* datasetInfo_;
     ConfigForm* form_;
     QPushButton *start_, *stop_, *ftRegions_;
+    QCheckBox* alongRun_;  // every checkpoint the run keeps, one after another
+    // what the remaining evaluations of a series share, and the checkpoints still to evaluate
+    struct PendingSeries {
+        fra::EvalConfig config;
+        QString spec, fallback;
+        bool readout = false;
+        QStringList models;
+        int total = 0;
+    } pendingSeries_;
     QCustomPlot* curves_;
     QPlainTextEdit* log_;
     QTableWidget* table_;

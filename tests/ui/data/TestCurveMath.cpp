@@ -71,6 +71,7 @@ private slots:
         QCOMPARE(s.best("img_per_s"), 0.0);
         const QString csv = fraui::RunSeries::toCsv({{"run a", &s}});
         QVERIFY(csv.startsWith("run,step,l_c,l_r,loss"));
+        QVERIFY(csv.section('\n', 0, 0).endsWith("img_per_s,knn_top1,readout_nme,knn_top1_k200,eval_s\r"));  // the online evaluation last
         QCOMPARE(csv.count('\n'), 4);
     }
 };

@@ -14,6 +14,7 @@
 #include "widgets/MetricPlot.h"
 #include "widgets/PlotPanel.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
 #include <QMessageBox>
@@ -24,6 +25,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QtTest>
+#include <qcustomplot.h>
 
 namespace fs = std::filesystem;
 
@@ -166,6 +168,35 @@ private slots:
         QCOMPARE(window.heatmapPanel()->secondary()->currentStep(), qint64(0));
         QCOMPARE(window.heatmapPanel()->primary()->faces().size(), 3);
         window.saveScreenshots(FRA_TEST_ARTIFACTS "/workbench-finetuning");
+
+        // every kept checkpoint of the run (steps 3 and 6) read out one after another, then the
+        // read-out's NME against the pre-training step
+        const fs::path blobs = testimages::writeBlobLandmarkDataset(dir / "blobs");
+        evaluation->setDataset("pts", QString::fromStdString(blobs.string()));
+        evaluation->setModel(run);
+        evaluation->setProtocol("heatmap-regression");
+        evaluation->alongRun()->setChecked(true);
+        QSignalSpy readouts(window.evaluationBridge(), &fraui::EvaluationBridge::finished);
+        evaluation->start();
+        QTRY_VERIFY_WITH_TIMEOUT(readouts.count() == 2 || !failedEvaluation.isEmpty(), 240000);
+        QVERIFY2(failedEvaluation.isEmpty(), failedEvaluation.isEmpty() ? "" : qPrintable(failedEvaluation.first().at(1).toString()));
+        QVERIFY2(readouts.at(0).at(0).toString().endsWith("@ckpt_0000000003"), qPrintable(readouts.at(0).at(0).toString()));
+        QVERIFY2(readouts.at(1).at(0).toString().endsWith("@ckpt_0000000006"), qPrintable(readouts.at(1).at(0).toString()));
+        QTest::qWait(200);
+        QCOMPARE(readouts.count(), 2);  // nothing more was started
+        QVERIFY(!window.evaluationBridge()->busy());
+        evaluation->setSelectedRuns({run});
+        evaluation->refreshComparison();
+        auto* column = evaluation->findChild<QComboBox*>("barColumn");
+        QVERIFY(column);
+        bool plotted = false;
+        for (int i = 0; i < column->count() && !plotted; ++i) {
+            column->setCurrentIndex(i);
+            QCustomPlot* series = evaluation->series();
+            plotted = series->graphCount() == 1 && series->graph(0)->dataCount() == 2 && series->graph(0)->data()->at(0)->key == 3.0 &&
+                      series->graph(0)->data()->at(1)->key == 6.0;
+        }
+        QVERIFY2(plotted, "no column plots the two checkpoints against their steps");
         window.heatmapPanel()->setRun(run);
         window.saveScreenshots(FRA_TEST_ARTIFACTS "/workbench");
         QVERIFY(QFile::exists(FRA_TEST_ARTIFACTS "/workbench/monitor.png"));
