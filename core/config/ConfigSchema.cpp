@@ -134,7 +134,7 @@ ConfigSchema::ConfigSchema() {
         FRA_CONFIG_FIELD("run.eval_landmark_task", run.evalLandmarkTask,
                          "Online evaluation: a landmark dataset (FORMAT:PATH, e.g. pts:/data/300w; @samples/ is the sample pool) for the "
                          "NME of the region read-out on the momentum encoder's heatmaps; empty = none"),
-        FRA_CONFIG_FIELD("run.eval_images", run.evalImages, "Online evaluation: at most this many faces per split of each task", {8, 1000000}),
+        FRA_CONFIG_FIELD("run.eval_images", run.evalImages, "Online evaluation: at most this many faces per split of each task", {10, 1000000}),
         FRA_CONFIG_FIELD("run.tensorboard", run.tensorboard,
                          "Also write the losses, region diagnostics, lr, speed and heatmap snapshots as TensorBoard event files "
                          "in RUN/tensorboard/ (tensorboard --logdir RUNS)"),

@@ -12,6 +12,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <limits>
 #include <filesystem>
 #include <torch/torch.h>
 
@@ -67,8 +69,10 @@ void cropSplit(const DownstreamDataset& d, bool train, const FacePreprocessor& p
     for (const std::size_t index : spreadSubset(samples.size(), static_cast<std::size_t>(cap))) {
         const DownstreamSample& s = samples[index];
         std::string problem;
+        std::fill(landmarks.begin(), landmarks.end(), std::numeric_limits<float>::quiet_NaN());
         jpeg::RgbImage face = pre.crop(s, &problem, d.landmarkCount > 0 ? landmarks.data() : nullptr);
-        if (face.pixels.empty()) {
+        const bool annotated = std::all_of(landmarks.begin(), landmarks.end(), [](float v) { return std::isfinite(v); });
+        if (face.pixels.empty() || !annotated) {  // unreadable, or without all its landmarks
             ++t.unreadable;
             continue;
         }
@@ -108,7 +112,9 @@ std::unique_ptr<OnlineEvaluator::Task> loadTask(const std::string& setting, cons
     const FacePreprocessor pre(config.data.imageSize, EvalConfig{}.cropMargin, config.data.mean, config.data.std);
     cropSplit(d, true, pre, config.run.evalImages, *t);
     cropSplit(d, false, pre, config.run.evalImages, *t);
-    if (t->trainFaces.size() < 2 || t->testFaces.empty())
+    // the read-out chooses its ridge penalty by 5-fold cross-validation: at least 10 training faces
+    const std::size_t needed = wanted == TaskKind::Landmarks ? 10 : 2;
+    if (t->trainFaces.size() < needed || t->testFaces.empty())
         throw FraError(setting + " = '" + spec + "': too few readable faces (" + std::to_string(t->trainFaces.size()) + " train, " +
                        std::to_string(t->testFaces.size()) + " test)");
     return t;
@@ -160,7 +166,7 @@ std::string OnlineEvaluator::description() const {
         if (!task) continue;
         out += (out.empty() ? "" : "; ") + std::string(what) + task->spec + " (" + std::to_string(task->trainFaces.size()) + " train, " +
                std::to_string(task->testFaces.size()) + " test faces" +
-               (task->unreadable ? ", " + std::to_string(task->unreadable) + " unreadable left out" : "") +
+               (task->unreadable ? ", " + std::to_string(task->unreadable) + " unreadable or incompletely annotated left out" : "") +
                (task == knn_.get() && task->trainFaces.size() < 200 ? "; k = 200 reads all " + std::to_string(task->trainFaces.size()) + " bank faces" : "") +
                ")";
     }

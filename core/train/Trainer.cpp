@@ -178,7 +178,7 @@ void Trainer::Impl::trainLoop() {
         const bool dueByTime = config.run.checkpointMinutes > 0 && writer() &&
                                std::chrono::steady_clock::now() - lastCheckpointTime >=
                                    std::chrono::duration<double>(60.0 * config.run.checkpointMinutes);
-        const bool evalDue = onlineEvaluationDue(step);
+        const bool evalDue = onlineReadDue(step);  // on every rank alike
         if ((!asyncRead || snapshotDue || evalDue || dueBySteps || dueByTime || step >= endStep) && !finishPending()) return;
         if (snapshotDue) snapshotHeatmaps();
         if (dueBySteps || dueByTime) writeCheckpoint();

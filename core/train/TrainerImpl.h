@@ -201,33 +201,50 @@ struct Trainer::Impl {
         for (auto* o : observers) o->onHeatmaps(snap);
     }
 
-    // The online evaluation's tasks, loaded once (the writing rank evaluates; the others wait for it
-    // in the next step's collectives).
+    // The online evaluation's tasks, loaded once. The writing rank evaluates; every rank reads the
+    // evaluated steps' values before launching the next step, decided from the config alone, so the
+    // ranks agree on when a stop takes effect even where the writer has nothing to evaluate.
     void prepareOnlineEvaluation() {
-        evalInterval = milestoneInterval(config.run.evalEvery, schedule->totalSteps());
-        if (!writer() || evalInterval <= 0) return;
-        if (config.run.evalKnnTask.empty() && config.run.evalLandmarkTask.empty()) {
+        const bool tasks = !config.run.evalKnnTask.empty() || !config.run.evalLandmarkTask.empty();
+        evalInterval = tasks ? milestoneInterval(config.run.evalEvery, schedule->totalSteps()) : 0;
+        if (!writer()) return;
+        if (config.run.evalEvery > 0 && !tasks)
             run->appendLog("info", "no online evaluation: run.eval_every is set but neither run.eval_knn_task nor run.eval_landmark_task");
-            evalInterval = 0;
-            return;
+        if (evalInterval <= 0) return;
+        FraConfig wanted = config;
+        if (!stepper->model()->momentum->withRegions() && !wanted.run.evalLandmarkTask.empty()) {
+            run->appendLog("info", "this model has no regions: the online evaluation has no read-out");
+            wanted.run.evalLandmarkTask.clear();
         }
-        onlineEval = std::make_unique<OnlineEvaluator>(config, [this](const std::string& level, const std::string& text) { run->appendLog(level, text); });
+        if (wanted.run.evalKnnTask.empty() && wanted.run.evalLandmarkTask.empty()) return;
+        onlineEval = std::make_unique<OnlineEvaluator>(wanted, [this](const std::string& level, const std::string& text) { run->appendLog(level, text); });
         if (!onlineEval->active()) {
             onlineEval.reset();
-            evalInterval = 0;
             return;
         }
         run->appendLog("info", "online evaluation of the momentum encoder every " + std::to_string(evalInterval) + " steps: " +
                                    onlineEval->description());
-        if (!stepper->model()->momentum->withRegions() && !config.run.evalLandmarkTask.empty())
-            run->appendLog("info", "this model has no regions: the online evaluation has no read-out");
     }
 
-    bool onlineEvaluationDue(std::int64_t afterStep) const { return onlineEval && evalInterval > 0 && afterStep % evalInterval == 0; }
+    // every rank reads these steps' values before launching the next one
+    bool onlineReadDue(std::int64_t afterStep) const { return evalInterval > 0 && afterStep % evalInterval == 0; }
+    bool onlineEvaluationDue(std::int64_t afterStep) const { return onlineEval && onlineReadDue(afterStep); }
 
+    // A failing evaluation (an out-of-memory device, a degenerate read-out) is logged and ends the
+    // online evaluation; the training goes on.
     void evaluateOnline(StepRecord& record) {
         heartbeatPhase("evaluating");
-        onlineEval->evaluate(*stepper->model(), record);
+        try {
+            onlineEval->evaluate(*stepper->model(), record);
+        } catch (const std::exception& e) {
+            heartbeatPhase("training");
+            std::string what = e.what();
+            if (const auto* ce = dynamic_cast<const c10::Error*>(&e)) what = ce->what_without_backtrace();
+            log("warning", "online evaluation at step " + std::to_string(record.step) + " failed (" + what.substr(0, what.find('\n')) +
+                               "); training goes on without online evaluation");
+            onlineEval.reset();
+            return;
+        }
         heartbeatPhase("training");
         char text[320];
         std::snprintf(text, sizeof text, "online evaluation at step %lld in %.1f s:", static_cast<long long>(record.step), record.onlineEvalSeconds);

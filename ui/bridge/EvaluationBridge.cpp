@@ -81,10 +81,10 @@ void EvaluationBridge::start(const QString& model, const QString& spec, const fr
             evaluation->onLog([this, dir](const std::string& line) {
                 QMetaObject::invokeMethod(this, [this, dir, l = QString::fromStdString(line)] { emit logLine(dir, l); }, Qt::QueuedConnection);
             });
-            current_ = evaluation;
+            std::atomic_store(&current_, evaluation);  // stop() reads it on the GUI thread
             if (stop_) evaluation->requestStop();
             const nlohmann::json result = evaluation->run();
-            current_.reset();
+            std::atomic_store(&current_, std::shared_ptr<fra::DownstreamEvaluation>());
             busy_ = false;  // before the signal: its receiver may start the next evaluation at once
             QMetaObject::invokeMethod(this, [this, dir, r = toQt(result)] { emit finished(dir, r); }, Qt::QueuedConnection);
         },
@@ -107,7 +107,7 @@ void EvaluationBridge::startHeatmapQuality(const QString& model, const QString& 
 
 void EvaluationBridge::stop() {
     stop_ = true;
-    if (auto e = current_) e->requestStop();
+    if (auto e = std::atomic_load(&current_)) e->requestStop();
 }
 
 }  // namespace fraui

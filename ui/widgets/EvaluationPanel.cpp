@@ -311,7 +311,8 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
         if (!model_->currentText().startsWith("random:")) showDatasetHeatmaps();
         curves_->graph(0)->data()->clear();
         curves_->graph(1)->data()->clear();
-        log_->clear();
+        // a series keeps the log of its earlier checkpoints
+        if (pendingSeries_.models.size() + 1 >= static_cast<qsizetype>(pendingSeries_.total)) log_->clear();
         start_->setEnabled(false);
         stop_->setEnabled(true);
     });
