@@ -190,8 +190,9 @@ void OnlineEvaluator::evaluate(FraModelImpl& model, StepRecord& record) const {
         const torch::Tensor bank = inBatches(knn_->trainFaces, data_, device, pooled);
         const torch::Tensor queries = inBatches(knn_->testFaces, data_, device, pooled);
         const int dim = static_cast<int>(bank.size(1));
+        const std::vector<float> bankRows = asVector(bank), queryRows = asVector(queries);  // once for both readings
         const auto correct = [&](int k, double temperature) {
-            const auto predicted = weightedKnnPredict(asVector(bank), knn_->trainLabels, asVector(queries), dim, knn_->classes, k, temperature);
+            const auto predicted = weightedKnnPredict(bankRows, knn_->trainLabels, queryRows, dim, knn_->classes, k, temperature);
             int right = 0;
             for (std::size_t i = 0; i < predicted.size(); ++i) right += predicted[i] == knn_->testLabels[i];
             return right;
