@@ -90,7 +90,8 @@ protected:
         if (fs::exists(run / "slurm"))
             for (const auto& e : fs::directory_iterator(run / "slurm"))
                 if (e.path().extension() == ".log") text += readFile(e.path().string());
-        return text + readFile((dir / "cluster" / "slurmctld.log").string()).substr(0, 4000);
+        const std::string controller = readFile((dir / "cluster" / "slurmctld.log").string());
+        return text + "--- slurmctld.log (end) ---\n" + controller.substr(controller.size() > 6000 ? controller.size() - 6000 : 0);
     }
 
     TempDir dir;
@@ -171,7 +172,9 @@ TEST_F(Slurm, ATimeLimitRequeuesUntilTheCapAndThenStopsResumable) {
     EXPECT_TRUE(first.value("requeued", false));
     EXPECT_EQ(second.value("reason", ""), "time limit");
     EXPECT_FALSE(second.value("requeued", true));
-    EXPECT_EQ(second.value("slurm_restart", -1), 1);
+    // the cap counts this run's time-limit stops, not SLURM_RESTART_COUNT: Slurm requeues a job with
+    // --requeue on its own too (a launch or node failure on a loaded machine), and each counts a restart
+    EXPECT_GT(second.value("slurm_restart", -1), first.value("slurm_restart", -1)) << logs(run);
     EXPECT_GT(second.value("step", 0), first.value("step", 0));
     ASSERT_TRUE(fra::RunDirectory::open(run).latestCheckpoint());
     EXPECT_EQ(fra::RunDirectory::open(run).latestCheckpoint()->step, status.checkpointStep);
