@@ -3,6 +3,7 @@
 #include "bench/BenchSettings.h"
 #include "bench/StepProfile.h"
 #include "compat/TorchCompat.h"
+#include "loss/CrossViewAlignment.h"
 #include "model/CrossRankOps.h"
 #include "model/ResNet.h"
 #include "train/TrainStep.h"
@@ -55,7 +56,16 @@ nlohmann::json runStepBenchmark(const StepBenchmarkOptions& options) {
         };
     } else {
         stepper = std::make_unique<TrainStep>(config, device, CrossRankOps::singleProcess());
-        iteration = [&] { return stepper->run(x1, x2, 0.05, 0.996).total; };
+        // loss.relation_targets = other_view: two overlapping crops of a 1.25x larger image, one flipped
+        torch::Tensor crops;
+        if (config.loss.relationTargets == "other_view") {
+            ViewParams first, second;
+            first.cropWidth = first.cropHeight = second.cropWidth = second.cropHeight = s;
+            second.cropX = second.cropY = s / 4;
+            second.flip = true;
+            crops = viewCrops(std::vector<ViewParams>(b, first), std::vector<ViewParams>(b, second), device);
+        }
+        iteration = [&, crops] { return stepper->run(x1, x2, 0.05, 0.996, crops).total; };
     }
     // a CUDA graph is captured after its eager steps: keep the capture out of the timed steps
     const int warmup = stepper && stepper->replaysGraph() ? std::max(options.warmup, 5) : options.warmup;

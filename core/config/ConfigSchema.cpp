@@ -48,6 +48,10 @@ ConfigSchema::ConfigSchema() {
         FRA_CONFIG_FIELD("loss.teacher_temperature", loss.teacherTemperature, "Temperature of the momentum assignment", positive),
         FRA_CONFIG_FIELD("loss.sinkhorn_iterations", loss.sinkhornIterations, "Sinkhorn-Knopp iterations on the teacher assignment", {0, 100}),
         FRA_CONFIG_FIELD("loss.memax_weight", loss.memaxWeight, "Weight of the mean-entropy maximisation term", {0.0, 100.0}),
+        FRA_CONFIG_FIELD("loss.relation_targets", loss.relationTargets,
+                         "Whose assignment L_r teaches each view's pixels: same_view (authors' code: the momentum branch's of the same "
+                         "view, which the crop position alone can satisfy) or other_view (the momentum branch's of the same face point "
+                         "in the other view, through the two crops; points outside it are left out)", {}, {"same_view", "other_view"}),
 
         FRA_CONFIG_FIELD("momentum.base", momentum.base, "Base EMA momentum of the momentum branch (cosine to 1)", prob),
         FRA_CONFIG_FIELD("momentum.average_buffers", momentum.averageBuffers, "Also average BN running statistics into the momentum branch"),
@@ -173,6 +177,9 @@ void ConfigSchema::crossFieldIssues(const FraConfig& c, std::vector<ConfigIssue>
         issues.push_back({"run.precision", "bf16 autocast is for cuda; use fp32 on cpu"});
     if (c.run.cudaGraph && c.run.device != "cuda")
         issues.push_back({"run.cuda_graph", "CUDA graphs need run.device = cuda"});
+    if (c.run.cudaGraph && c.loss.relationTargets == "other_view")
+        issues.push_back({"loss.relation_targets", "other_view changes the step's inputs (the crops) every step, which a CUDA graph "
+                                                   "does not capture: use run.cuda_graph = false"});
 }
 
 }  // namespace fra

@@ -35,6 +35,11 @@ struct LossConfig {
     double teacherTemperature = 0.04;
     int sinkhornIterations = 3;
     double memaxWeight = 1.0;
+    // Whose assignment each view's pixels learn in L_r: same_view (authors' code: the momentum
+    // branch's assignment of the same view) or other_view (the momentum branch's assignment of the
+    // same face point in the other view, found through the two crops; points outside the other
+    // view's crop are left out). Position alone satisfies same_view; other_view needs content.
+    std::string relationTargets = "same_view";
 };
 
 struct MomentumConfig {

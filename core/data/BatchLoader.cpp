@@ -251,8 +251,10 @@ bool BatchLoader::fillSlot(std::int64_t epoch, std::int64_t position, std::uint6
             continue;
         }
         const std::size_t offset = slot * batch.floatsPerImage();
-        augmenter_->makeView(image.rgb, deriveSeed(viewSeed, {0}), 0, batch.view1.data() + offset);
-        augmenter_->makeView(image.rgb, deriveSeed(viewSeed, {1}), 1, batch.view2.data() + offset);
+        batch.params1[slot] = augmenter_->drawParams(deriveSeed(viewSeed, {0}), 0, image.rgb.cols, image.rgb.rows);
+        batch.params2[slot] = augmenter_->drawParams(deriveSeed(viewSeed, {1}), 1, image.rgb.cols, image.rgb.rows);
+        augmenter_->render(image.rgb, batch.params1[slot], batch.view1.data() + offset);
+        augmenter_->render(image.rgb, batch.params2[slot], batch.view2.data() + offset);
         batch.fileIndices[slot] = file;
         return true;
 #endif
@@ -273,12 +275,12 @@ std::shared_ptr<Batch> BatchLoader::build(std::int64_t step) {
         } else {
             batch->raw.resize(static_cast<std::size_t>(batch->size) * rawSize_ * rawSize_ * 3);
         }
-        batch->params1.resize(batch->size);
-        batch->params2.resize(batch->size);
     } else {
         batch->view1.resize(batch->size * batch->floatsPerImage());
         batch->view2.resize(batch->size * batch->floatsPerImage());
     }
+    batch->params1.resize(batch->size);  // every view's crop: L_r's other_view targets need it
+    batch->params2.resize(batch->size);
     batch->fileIndices.assign(batch->size, -1);
     const std::int64_t epoch = step / stepsPerEpoch_;
     const std::int64_t first = (step % stepsPerEpoch_) * config_.batchSize + static_cast<std::int64_t>(shardIndex_) * batch->size;

@@ -1,6 +1,7 @@
 #include "loss/FraLosses.h"
 
 #include "config/FraConfig.h"
+#include "loss/CrossViewAlignment.h"
 #include "model/CrossRankOps.h"
 
 #include <cmath>
@@ -66,6 +67,26 @@ torch::Tensor semanticRelation(const torch::Tensor& onlineDots, const torch::Ten
     torch::Tensor loss = softCrossEntropy(targets, torch::log_softmax(student, -1));
     if (config.memaxWeight != 0.0)
         loss = loss + config.memaxWeight * meanEntropyRegularizer(torch::softmax(student, -1), ranks);
+    return loss;
+}
+
+torch::Tensor semanticRelationAcrossViews(const torch::Tensor& onlineDots, const torch::Tensor& otherMomentumDots, const torch::Tensor& grid,
+                                          const torch::Tensor& inside, const LossConfig& config, const CrossRankOps& ranks) {
+    const auto b = otherMomentumDots.size(0), k = otherMomentumDots.size(1), h = otherMomentumDots.size(2), w = otherMomentumDots.size(3);
+    torch::Tensor targets;
+    {
+        torch::NoGradGuard noGrad;
+        const torch::Tensor teacher = otherMomentumDots.permute({0, 2, 3, 1}).reshape({-1, k}).to(torch::kFloat32) / config.teacherTemperature;
+        targets = torch::softmax(teacher, -1);
+        if (config.sinkhornIterations > 0) targets = sinkhorn(targets, config.sinkhornIterations, ranks);
+        targets = sampleAt(targets.reshape({b, h, w, k}).permute({0, 3, 1, 2}).contiguous(), grid);  // B x K x H x W of this view
+    }
+    const torch::Tensor logits = onlineDots.to(torch::kFloat32) / config.studentTemperature;
+    const torch::Tensor crossEntropy = -(targets * torch::log_softmax(logits, 1)).sum(1);  // B x H x W
+    const torch::Tensor weight = inside.to(torch::kFloat32);
+    torch::Tensor loss = (crossEntropy * weight).sum() / weight.sum().clamp_min(1.0);
+    if (config.memaxWeight != 0.0)
+        loss = loss + config.memaxWeight * meanEntropyRegularizer(torch::softmax(logits, 1).permute({0, 2, 3, 1}).reshape({-1, k}), ranks);
     return loss;
 }
 

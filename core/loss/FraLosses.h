@@ -33,6 +33,14 @@ torch::Tensor softCrossEntropy(const torch::Tensor& targetProbabilities, const t
 torch::Tensor semanticRelation(const torch::Tensor& onlineDots, const torch::Tensor& momentumDots, const LossConfig& config,
                                const CrossRankOps& ranks);
 
+// L_r with loss.relation_targets = other_view: the student is this view's online dots, the
+// teacher the momentum branch's dots of the other view (B x K x H' x W'), whose assignment
+// (softmax, Sinkhorn over all its pixels) is read at where this view's pixels lie in it
+// (crossViewGrid's `grid`, B x H x W x 2); only the pixels `inside` (B x H x W) the other view count
+// in the cross-entropy (none inside: 0), ME-MAX takes every pixel.
+torch::Tensor semanticRelationAcrossViews(const torch::Tensor& onlineDots, const torch::Tensor& otherMomentumDots, const torch::Tensor& grid,
+                                          const torch::Tensor& inside, const LossConfig& config, const CrossRankOps& ranks);
+
 // Diagnostics of whether the K regions have separated (no gradient; scalar tensors, no host sync).
 // Mean pairwise cosine similarity of K x D embeddings over the K(K-1)/2 pairs: 1 = all identical.
 torch::Tensor meanPairwiseCosine(const torch::Tensor& embeddings);

@@ -1,8 +1,10 @@
 #include "model/FraModel.h"
 
+#include "loss/CrossViewAlignment.h"
 #include "loss/FraLosses.h"
 #include "model/CrossRankOps.h"
 #include "model/ModuleState.h"
+#include "util/FraError.h"
 
 namespace fra {
 
@@ -18,7 +20,7 @@ FraModelImpl::FraModelImpl(const FraConfig& config) : config_(config) {
     for (auto& p : momentum->parameters()) p.set_requires_grad(false);
 }
 
-FraLossTerms FraModelImpl::forward(const torch::Tensor& view1, const torch::Tensor& view2, const CrossRankOps& ranks) {
+FraLossTerms FraModelImpl::forward(const torch::Tensor& view1, const torch::Tensor& view2, const CrossRankOps& ranks, const torch::Tensor& crops) {
     const LossConfig& lc = config_.loss;
     const BranchOutputs o1 = online->forwardTraining(view1, ranks);
     const BranchOutputs o2 = online->forwardTraining(view2, ranks);
@@ -57,7 +59,16 @@ FraLossTerms FraModelImpl::forward(const torch::Tensor& view1, const torch::Tens
         out.regionContiguity = 0.5 * (regionContiguity(o1.dots) + regionContiguity(o2.dots));
     }
     if (lc.localConsistency && lc.semanticRelation) {
-        out.lossR = 0.5 * (semanticRelation(o1.dots, t1.dots, lc, ranks) + semanticRelation(o2.dots, t2.dots, lc, ranks));
+        if (lc.relationTargets == "other_view") {
+            if (!crops.defined()) throw FraError("loss.relation_targets = other_view needs the views' crops");
+            const auto h = o1.dots.size(2), w = o1.dots.size(3);
+            const auto [grid12, inside12] = crossViewGrid(crops, 0, 1, h, w);
+            const auto [grid21, inside21] = crossViewGrid(crops, 1, 0, h, w);
+            out.lossR = 0.5 * (semanticRelationAcrossViews(o1.dots, t2.dots, grid12, inside12, lc, ranks) +
+                               semanticRelationAcrossViews(o2.dots, t1.dots, grid21, inside21, lc, ranks));
+        } else {
+            out.lossR = 0.5 * (semanticRelation(o1.dots, t1.dots, lc, ranks) + semanticRelation(o2.dots, t2.dots, lc, ranks));
+        }
         out.total = out.total + lc.lambdaR * out.lossR;
     }
     return out;

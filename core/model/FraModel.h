@@ -29,7 +29,9 @@ public:
     explicit FraModelImpl(const FraConfig& config);
 
     // One training forward of both views through both branches; the losses of the spec.
-    FraLossTerms forward(const torch::Tensor& view1, const torch::Tensor& view2, const CrossRankOps& ranks);
+    // `crops` (viewCrops: B x 2 x 5) say where the two views lie in each image; needed with
+    // loss.relation_targets = other_view.
+    FraLossTerms forward(const torch::Tensor& view1, const torch::Tensor& view2, const CrossRankOps& ranks, const torch::Tensor& crops = {});
 
     // EMA of the online parameters (and optionally buffers) into the momentum branch.
     void updateMomentumBranch(double momentum);

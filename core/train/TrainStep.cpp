@@ -51,15 +51,16 @@ void TrainStep::setGradientSync(GradientSync* sync) {
 
 bool TrainStep::replaysGraph() const { return graph_ != nullptr; }
 
-FraLossTerms TrainStep::forwardBackward(const torch::Tensor& view1, const torch::Tensor& view2) {
+FraLossTerms TrainStep::forwardBackward(const torch::Tensor& view1, const torch::Tensor& view2, const torch::Tensor& crops) {
     if (gradientSync_) gradientSync_->beforeForward();
     FraLossTerms terms;
     {
         compat::AutocastGuard autocast(device_, config_.run.precision == "bf16");
         if (config_.run.channelsLast)
-            terms = model_->forward(view1.contiguous(torch::MemoryFormat::ChannelsLast), view2.contiguous(torch::MemoryFormat::ChannelsLast), ranks_);
+            terms = model_->forward(view1.contiguous(torch::MemoryFormat::ChannelsLast), view2.contiguous(torch::MemoryFormat::ChannelsLast), ranks_,
+                                    crops);
         else
-            terms = model_->forward(view1, view2, ranks_);
+            terms = model_->forward(view1, view2, ranks_, crops);
     }
     model_->zero_grad(/*set_to_none=*/true);
     if (gradientSync_) gradientSync_->beforeBackward(terms.total);
@@ -67,12 +68,13 @@ FraLossTerms TrainStep::forwardBackward(const torch::Tensor& view1, const torch:
     return terms;
 }
 
-FraLossTerms TrainStep::run(const torch::Tensor& view1, const torch::Tensor& view2, double learningRate, double momentum) {
+FraLossTerms TrainStep::run(const torch::Tensor& view1, const torch::Tensor& view2, double learningRate, double momentum,
+                            const torch::Tensor& crops) {
 #ifdef FRA_WITH_CUDA
     if (graph_) return graph_->run(view1, view2, learningRate, momentum);
 #endif
     for (auto& group : optimizer_->param_groups()) group.options().set_lr(learningRate);
-    const FraLossTerms terms = forwardBackward(view1, view2);
+    const FraLossTerms terms = forwardBackward(view1, view2, crops);
     optimizer_->step();
     model_->updateMomentumBranch(momentum);
     return terms;

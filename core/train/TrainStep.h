@@ -26,7 +26,9 @@ public:
     ~TrainStep();
     void setGradientSync(GradientSync* sync);
 
-    FraLossTerms run(const torch::Tensor& view1, const torch::Tensor& view2, double learningRate, double momentum);
+    // `crops`: viewCrops of the two views (needed with loss.relation_targets = other_view).
+    FraLossTerms run(const torch::Tensor& view1, const torch::Tensor& view2, double learningRate, double momentum,
+                     const torch::Tensor& crops = {});
     // The graph-safe form of run(): lr (0-dim) and momentum ({m, 1 - m}) come from tensors on the
     // device, nothing on the host changes from one call to the next (what a CUDA graph captures).
     FraLossTerms runWithDeviceScalars(const torch::Tensor& view1, const torch::Tensor& view2, const torch::Tensor& learningRate,
@@ -38,7 +40,7 @@ public:
     torch::Device device() const { return device_; }
 
 private:
-    FraLossTerms forwardBackward(const torch::Tensor& view1, const torch::Tensor& view2);
+    FraLossTerms forwardBackward(const torch::Tensor& view1, const torch::Tensor& view2, const torch::Tensor& crops = {});
 
     FraConfig config_;
     torch::Device device_;

@@ -1,5 +1,7 @@
 #include "train/TrainerImpl.h"
 
+#include "loss/CrossViewAlignment.h"
+
 #include <c10/core/Event.h>
 #ifndef FRA_NO_OPENCV
 #include <opencv2/core.hpp>
@@ -51,7 +53,9 @@ Trainer::Impl::LaunchedStep Trainer::Impl::launchStep(BatchLoader& loader, bool 
     }
     launched.lr = schedule->learningRate(launched.index);
     launched.momentum = schedule->momentum(launched.index);
-    const FraLossTerms terms = stepper->run(v1, v2, launched.lr, launched.momentum);
+    const torch::Tensor crops =
+        config.loss.relationTargets == "other_view" ? viewCrops(batch->params1, batch->params2, device) : torch::Tensor();
+    const FraLossTerms terms = stepper->run(v1, v2, launched.lr, launched.momentum, crops);
     // one host copy for the losses, the region diagnostics (NaN without regions) and the stop flag
     const auto scalarOptions = terms.total.options().dtype(torch::kFloat32);
     const auto orNaN = [&](const torch::Tensor& t) {

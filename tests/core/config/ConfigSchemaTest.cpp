@@ -68,6 +68,7 @@ TEST(ConfigSchema, DefaultsAreTheAuthorsCode) {
     EXPECT_DOUBLE_EQ(c.loss.lambdaR, 0.1);
     EXPECT_DOUBLE_EQ(c.data.view1.blurProbability, 1.0);
     EXPECT_DOUBLE_EQ(c.data.view2.solarizeProbability, 0.2);
+    EXPECT_EQ(c.loss.relationTargets, "same_view");
     EXPECT_TRUE(schema().validate(FraConfig{}).empty());
 }
 
@@ -133,10 +134,12 @@ TEST(ConfigSchema, CrossFieldValidation) {
     c.model.decoderHeads = 7;
     c.loss.localConsistency = false;
     c.run.precision = "bf16";
+    c.run.cudaGraph = true;
+    c.loss.relationTargets = "other_view";
     std::set<std::string> keys;
     for (const auto& issue : schema().validate(c)) keys.insert(issue.key);
     EXPECT_EQ(keys, (std::set<std::string>{"data.crop_scale_min", "optim.warmup_epochs", "model.decoder_heads",
-                                           "loss.semantic_relation", "run.precision"}));
+                                           "loss.semantic_relation", "run.precision", "run.cuda_graph", "loss.relation_targets"}));
     EXPECT_NE(errorOf([&] { schema().requireValid(c, "cfg"); }).find("cfg: field 'data.crop_scale_min'"), std::string::npos);
 }
 

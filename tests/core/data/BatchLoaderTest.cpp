@@ -1,6 +1,8 @@
 #include "data/BatchLoader.h"
 #include "data/PreparedStore.h"
+#include "data/ImageDecoder.h"
 #include "data/PreparedStoreWriter.h"
+#include "data/TwoViewAugmenter.h"
 #include "support/StoreOptions.h"
 #include "support/TempDir.h"
 #include "support/TestImages.h"
@@ -51,6 +53,31 @@ TEST(BatchLoader, BatchesDependOnlyOnSeedAndStep) {
     // another seed, another order
     fra::BatchLoader other(folder, loaderConfig(1), 8, 0);
     EXPECT_NE(other.next()->view1, a[0]->view1);
+}
+
+// Every batch says how its views were cut (L_r's other_view targets read it): rendering an image
+// with its slot's recorded decisions gives exactly the view the loader made.
+TEST(BatchLoader, ABatchRecordsTheCropsItsViewsWereCutWith) {
+    TempDir dir;
+    testimages::writeFolder(dir / "imgs", 8, 40);
+    const fra::ImageFolder folder(dir / "imgs");
+    const fra::DataConfig config = loaderConfig(2);
+    fra::BatchLoader loader(folder, config, 5, 0);
+    const auto batch = loader.next();
+    ASSERT_EQ(batch->params1.size(), 4u);
+    ASSERT_EQ(batch->params2.size(), 4u);
+    const fra::TwoViewAugmenter augmenter(config);
+    fra::ImageDecoder decoder(config.minImageSide);
+    for (int slot = 0; slot < batch->size; ++slot) {
+        const fra::DecodedImage image = decoder.decode(folder.path(static_cast<std::size_t>(batch->fileIndices[slot])));
+        ASSERT_TRUE(image.ok());
+        std::vector<float> view(batch->floatsPerImage());
+        augmenter.render(image.rgb, batch->params1[slot], view.data());
+        EXPECT_TRUE(std::equal(view.begin(), view.end(), batch->view1.begin() + slot * batch->floatsPerImage())) << slot;
+        augmenter.render(image.rgb, batch->params2[slot], view.data());
+        EXPECT_TRUE(std::equal(view.begin(), view.end(), batch->view2.begin() + slot * batch->floatsPerImage())) << slot;
+        EXPECT_GT(batch->params1[slot].cropWidth, 0);
+    }
 }
 
 TEST(BatchLoader, EachEpochIsAPermutationWithoutRepeats) {

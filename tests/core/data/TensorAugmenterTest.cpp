@@ -1,6 +1,10 @@
 #include "data/TensorAugmenter.h"
 #include "data/TwoViewAugmenter.h"
+#include "loss/CrossViewAlignment.h"
 #include "support/TestImages.h"
+
+#include <cmath>
+#include <opencv2/imgproc.hpp>
 
 #include <gtest/gtest.h>
 
@@ -94,4 +98,45 @@ TEST(TensorAugmenter, CropsResizeAndEachSampleKeepsItsOwnParameters) {
     quarter.cropWidth = quarter.cropHeight = 32;
     const torch::Tensor crop = aug.apply(batchOf(a), {quarter})[0];
     EXPECT_LT((crop - reference(c, a, quarter)).abs().mean().item<double>(), 0.01);
+}
+
+// The crop geometry that L_r's other_view targets rely on (crossViewGrid) is the one both
+// renderers draw: a bright spot of the source image, found in two views with different crops and
+// flips, lies in the second view where the grid says the first view's spot pixel lies.
+TEST(TensorAugmenter, BothRenderersPutAFacePointWhereTheCrossViewGridSaysItIs) {
+    constexpr int source = 96, size = 48;
+    cv::Mat img(source, source, CV_8UC3, cv::Scalar(0, 0, 0));
+    cv::circle(img, cv::Point(41, 57), 2, cv::Scalar(255, 255, 255), -1);
+    const fra::DataConfig c = plain(size);
+    const fra::TensorAugmenter device(c);
+    const auto spot = [](const torch::Tensor& chw) {  // brightness-weighted centre, in pixels
+        const torch::Tensor w = chw.sum(0).clamp_min(0);
+        const torch::Tensor ys = torch::arange(w.size(0), torch::kFloat32).unsqueeze(1), xs = torch::arange(w.size(1), torch::kFloat32);
+        const double total = w.sum().item<double>();
+        return std::pair<double, double>{(w * xs).sum().item<double>() / total, (w * ys).sum().item<double>() / total};
+    };
+    const std::pair<fra::ViewParams, fra::ViewParams> pairs[] = {
+        {[] { fra::ViewParams p; p.cropX = 10; p.cropY = 20; p.cropWidth = 60; p.cropHeight = 70; return p; }(),
+         [] { fra::ViewParams p; p.cropX = 25; p.cropY = 30; p.cropWidth = 50; p.cropHeight = 45; p.flip = true; return p; }()},
+        {[] { fra::ViewParams p; p.cropX = 0; p.cropY = 0; p.cropWidth = 96; p.cropHeight = 96; p.flip = true; return p; }(),
+         [] { fra::ViewParams p; p.cropX = 30; p.cropY = 40; p.cropWidth = 30; p.cropHeight = 36; return p; }()},
+    };
+    for (const auto& [first, second] : pairs) {
+        for (const bool onDevice : {false, true}) {
+            const torch::Tensor v1 = onDevice ? device.apply(batchOf(img), {first})[0] : reference(c, img, first);
+            const torch::Tensor v2 = onDevice ? device.apply(batchOf(img), {second})[0] : reference(c, img, second);
+            const auto [x1, y1] = spot(v1);
+            const auto [x2, y2] = spot(v2);
+            // the grid at pixel resolution: view 1's pixel nearest the spot, and the sub-pixel offset
+            const auto [grid, inside] = fra::crossViewGrid(fra::viewCrops({first}, {second}, torch::kCPU), 0, 1, size, size);
+            const int px = static_cast<int>(std::lround(x1)), py = static_cast<int>(std::lround(y1));
+            ASSERT_TRUE(inside[0][py][px].item<bool>());
+            const double gx = (grid[0][py][px][0].item<double>() + 1) / 2 * size - 0.5;  // pixel coordinates in view 2
+            const double gy = (grid[0][py][px][1].item<double>() + 1) / 2 * size - 0.5;
+            const double scaleX = static_cast<double>(first.cropWidth) / second.cropWidth * (first.flip != second.flip ? -1 : 1);
+            const double scaleY = static_cast<double>(first.cropHeight) / second.cropHeight;
+            EXPECT_NEAR(gx + (x1 - px) * scaleX, x2, 0.75) << (onDevice ? "device" : "OpenCV");
+            EXPECT_NEAR(gy + (y1 - py) * scaleY, y2, 0.75) << (onDevice ? "device" : "OpenCV");
+        }
+    }
 }

@@ -257,6 +257,35 @@ TEST(Trainer, TrainsWithDeviceAugmentationFromRawAndJpegStoresAndJpegFolders) {
     EXPECT_FALSE(fs::exists(dir / "run2"));
 }
 
+// loss.relation_targets = other_view on both augmentation paths: the first step's L_c (computed
+// before any update) is the same as with same_view, its L_r is not (the targets come from the other
+// view, through the recorded crops), and training goes on with finite losses.
+TEST(Trainer, TrainsWithTheOtherViewsRelationTargetsOnBothAugmentationPaths) {
+    TempDir dir;
+    testimages::writeFolder(dir / "data", 8, 48);
+    const auto firstSteps = [&](const std::string& augment, const std::string& targets) {
+        fra::FraConfig config = tinyTrainingConfig((dir / "data").string());
+        config.data.augment = augment;
+        config.loss.relationTargets = targets;
+        config.run.maxSteps = 3;
+        const fs::path run = dir / (augment + "-" + targets);
+        auto trainer = fra::Trainer::create(config, run);
+        Recorder rec;
+        trainer->addObserver(&rec);
+        trainer->start();
+        EXPECT_EQ(trainer->wait(), fra::RunState::Finished) << trainer->lastMessage();
+        EXPECT_EQ(rec.steps.size(), 3u);
+        for (const auto& r : rec.steps) EXPECT_TRUE(std::isfinite(r.loss) && std::isfinite(r.lossR)) << augment;
+        return rec.steps;
+    };
+    for (const std::string augment : {"cpu", "device"}) {
+        const auto same = firstSteps(augment, "same_view"), other = firstSteps(augment, "other_view");
+        ASSERT_FALSE(same.empty() || other.empty());
+        EXPECT_EQ(same[0].lossC, other[0].lossC) << augment;
+        EXPECT_GT(std::abs(same[0].lossR - other[0].lossR), 1e-6) << augment;
+    }
+}
+
 TEST(Trainer, CheckpointsByTimeAsWellAsBySteps) {
     TempDir dir;
     testimages::writeFolder(dir / "data", 8, 40);
