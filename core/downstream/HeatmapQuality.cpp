@@ -92,6 +92,7 @@ RegionTrackingScore tracking(const LoadedModel& loaded, const FacePreprocessor& 
     std::vector<std::vector<float>> landmarks;
     std::vector<float> normalised(2u * landmarkCount);
     int mapSide = 0;
+    MapFollowing following;
     for (const std::size_t index : spreadSubset(split.size(), cap)) {
         std::string problem;
         jpeg::RgbImage face = pre.crop(split[index], &problem, normalised.data());
@@ -104,10 +105,15 @@ RegionTrackingScore tracking(const LoadedModel& loaded, const FacePreprocessor& 
         std::vector<std::vector<float>> perView;
         for (std::size_t v = 0; v < views.size(); ++v)
             perView.push_back(heatmapCentroids(maps.data.data() + v * static_cast<std::size_t>(k) * h * w, k, h, w));
+        if (std::any_of(normalised.begin(), normalised.end(), [](float x) { return std::isfinite(x); }))
+            for (std::size_t t = 0; t < transforms.size(); ++t)
+                following.add(maps.data.data(), maps.data.data() + (t + 1) * static_cast<std::size_t>(k) * h * w, k, h, w, transforms[t]);
         centroids.push_back(std::move(perView));
         landmarks.push_back(normalised);
     }
-    return regionTrackingScore(centroids, landmarks, transforms, mapSide);
+    RegionTrackingScore score = regionTrackingScore(centroids, landmarks, transforms, mapSide);
+    score.maps = following;
+    return score;
 }
 
 }  // namespace
@@ -193,6 +199,9 @@ json runHeatmapQuality(const std::string& model, const std::string& datasetSpec,
         metrics["tracking_error_fixed_point_cells"] = track.fixedPointError;
         for (const auto& [kind, value] : track.errorByKind) metrics["tracking_error_" + kind + "_cells"] = value;
         for (const auto& [kind, value] : track.fixedPointErrorByKind) metrics["tracking_error_fixed_point_" + kind + "_cells"] = value;
+        if (std::isfinite(track.maps.ratio())) metrics["tracking_map_following"] = track.maps.ratio();
+        for (const auto& [kind, sums] : track.maps.sums)
+            if (std::isfinite(track.maps.ratio(kind))) metrics["tracking_map_following_" + kind] = track.maps.ratio(kind);
         metrics["tracking_faces"] = track.faces;
         for (auto& entry : regionParts) entry["tracking_error_cells"] = track.errorByRegion.at(entry["region"].get<std::size_t>());
     }

@@ -27,11 +27,11 @@ const std::vector<FaceTransform>& trackingTransforms() {
     return all;
 }
 
-jpeg::RgbImage transformFace(const jpeg::RgbImage& face, const FaceTransform& t) {
-    const int w = face.width, h = face.height;
-    if (w < 1 || h < 1 || face.pixels.size() != 3u * w * h) throw FraError("transformFace: an empty or inconsistent image");
-    jpeg::RgbImage out{w, h, std::vector<std::uint8_t>(face.pixels.size())};
-    // each output pixel samples the input where the inverse transform takes it
+namespace {
+// Every output pixel of a w x h grid, bilinear from where the inverse transform takes its centre
+// (edge pixels repeated): sample(x0, y0, x1, y1, fx, fy, outputIndex) does the blending.
+template <typename Sample>
+void forEachInverseSample(int w, int h, const FaceTransform& t, Sample&& sample) {
     const double a = -t.degrees * kPi / 180.0, c = std::cos(a), s = std::sin(a);
     for (int y = 0; y < h; ++y)
         for (int x = 0; x < w; ++x) {
@@ -39,15 +39,57 @@ jpeg::RgbImage transformFace(const jpeg::RgbImage& face, const FaceTransform& t)
             const double sx = std::clamp((0.5 + c * u - s * v) * w - 0.5, 0.0, w - 1.0);
             const double sy = std::clamp((0.5 + s * u + c * v) * h - 0.5, 0.0, h - 1.0);
             const int x0 = static_cast<int>(sx), y0 = static_cast<int>(sy);
-            const int x1 = std::min(x0 + 1, w - 1), y1 = std::min(y0 + 1, h - 1);
-            const double fx = sx - x0, fy = sy - y0;
-            for (int ch = 0; ch < 3; ++ch) {
-                const auto at = [&](int px, int py) { return static_cast<double>(face.pixels[3u * (py * w + px) + ch]); };
-                const double value = (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x1, y0)) + fy * ((1 - fx) * at(x0, y1) + fx * at(x1, y1));
-                out.pixels[3u * (y * w + x) + ch] = static_cast<std::uint8_t>(std::clamp(std::lround(value), 0L, 255L));
-            }
+            sample(x0, y0, std::min(x0 + 1, w - 1), std::min(y0 + 1, h - 1), sx - x0, sy - y0, static_cast<std::size_t>(y) * w + x);
         }
+}
+}  // namespace
+
+jpeg::RgbImage transformFace(const jpeg::RgbImage& face, const FaceTransform& t) {
+    const int w = face.width, h = face.height;
+    if (w < 1 || h < 1 || face.pixels.size() != 3u * w * h) throw FraError("transformFace: an empty or inconsistent image");
+    jpeg::RgbImage out{w, h, std::vector<std::uint8_t>(face.pixels.size())};
+    forEachInverseSample(w, h, t, [&](int x0, int y0, int x1, int y1, double fx, double fy, std::size_t index) {
+        for (int ch = 0; ch < 3; ++ch) {
+            const auto at = [&](int px, int py) { return static_cast<double>(face.pixels[3u * (py * w + px) + ch]); };
+            const double value = (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x1, y0)) + fy * ((1 - fx) * at(x0, y1) + fx * at(x1, y1));
+            out.pixels[3u * index + ch] = static_cast<std::uint8_t>(std::clamp(std::lround(value), 0L, 255L));
+        }
+    });
     return out;
+}
+
+std::vector<float> transformMap(const float* map, int h, int w, const FaceTransform& t) {
+    std::vector<float> out(static_cast<std::size_t>(h) * w);
+    forEachInverseSample(w, h, t, [&](int x0, int y0, int x1, int y1, double fx, double fy, std::size_t index) {
+        const auto at = [&](int px, int py) { return static_cast<double>(map[static_cast<std::size_t>(py) * w + px]); };
+        out[index] = static_cast<float>((1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x1, y0)) + fy * ((1 - fx) * at(x0, y1) + fx * at(x1, y1)));
+    });
+    return out;
+}
+
+void MapFollowing::add(const float* original, const float* transformed, int regions, int h, int w, const FaceTransform& t) {
+    const std::size_t cells = static_cast<std::size_t>(h) * w;
+    auto& [observedOnPredicted, predictedSquared] = sums[t.kind];
+    for (int k = 0; k < regions; ++k) {
+        const float* before = original + k * cells;
+        const float* after = transformed + k * cells;
+        const std::vector<float> moved = transformMap(before, h, w, t);
+        for (std::size_t i = 0; i < cells; ++i) {
+            const double predicted = static_cast<double>(moved[i]) - before[i], observed = static_cast<double>(after[i]) - before[i];
+            observedOnPredicted += observed * predicted;
+            predictedSquared += predicted * predicted;
+        }
+    }
+}
+
+double MapFollowing::ratio(const std::string& kind) const {
+    double num = 0, den = 0;
+    for (const auto& [k, s] : sums)
+        if (kind.empty() || k == kind) {
+            num += s.first;
+            den += s.second;
+        }
+    return den > 0 ? num / den : std::nan("");
 }
 
 RegionTrackingScore regionTrackingScore(const std::vector<std::vector<std::vector<float>>>& centroids,

@@ -27,6 +27,22 @@ const std::vector<FaceTransform>& trackingTransforms();
 // The face as the transform moves it (bilinear, the edge pixels repeated outside the image).
 jpeg::RgbImage transformFace(const jpeg::RgbImage& face, const FaceTransform& transform);
 
+// A map (h x w cells) as the transform moves it: bilinear on cell centres, edge cells repeated.
+std::vector<float> transformMap(const float* map, int h, int w, const FaceTransform& transform);
+
+// Do the maps themselves move with the face, whatever their contrast? For each region the change
+// the transform made to its map, M(T face) - M(face), projected on the change a map moving with the
+// face would show, T(M(face)) - M(face): ratio() = sum of the projections / sum of the predicted
+// changes' squares, 1 for maps that move with the face, 0 for maps pinned to the crop (a positional
+// prior), the same for sharp and nearly flat maps. Centroids of nearly flat maps hardly move even
+// when the maps do, which the centroid error above cannot tell from a positional prior.
+struct MapFollowing {
+    std::map<std::string, std::pair<double, double>> sums;  // per kind of transform: (projection, square)
+    // `original` and `transformed`: the K x h x w maps of a face and of the face under `transform`
+    void add(const float* original, const float* transformed, int regions, int h, int w, const FaceTransform& transform);
+    double ratio(const std::string& kind = "") const;  // all kinds when empty; NaN without a predicted change
+};
+
 struct RegionTrackingScore {
     // Mean over faces, transforms and regions, in heatmap cells: how far each region's centroid
     // moved from where its nearest landmarks moved (0: it follows them), and the same for a point
@@ -35,6 +51,7 @@ struct RegionTrackingScore {
     std::map<std::string, double> errorByKind, fixedPointErrorByKind;  // shift, scale, rotation
     std::vector<double> errorByRegion;
     std::size_t faces = 0;
+    MapFollowing maps;  // filled by the caller, which has the maps
 };
 
 // centroids[f][0]: the K centroids (x, y in [0, 1], 2K numbers) of face f, centroids[f][1 + t]:

@@ -86,3 +86,42 @@ TEST(RegionTracking, FollowingRegionsScoreZeroAndStillOnesScoreTheFixedPoint) {
     unlabelled[1].assign(6, std::nanf(""));
     EXPECT_EQ(fra::regionTrackingScore(centroidsAt(true), unlabelled, transforms, 7, 1).faces, 1u);
 }
+
+// The map-following ratio: 1 for maps that move with the face, 0 for maps pinned to the crop, and
+// the same for a sharp map and a nearly flat one (where centroids hardly move).
+TEST(RegionTracking, MapFollowingIsOneForMapsThatMoveAndZeroForPinnedOnesWhateverTheirContrast) {
+    constexpr int side = 7;
+    const auto gaussianMaps = [&](double x, double y, double contrast) {  // 2 regions: a spot and its complement
+        std::vector<float> maps(2u * side * side);
+        for (int r = 0; r < side; ++r)
+            for (int c = 0; c < side; ++c) {
+                const double dx = (c + 0.5) / side - x, dy = (r + 0.5) / side - y;
+                const double g = std::exp(-(dx * dx + dy * dy) / (2 * 0.15 * 0.15));
+                maps[r * side + c] = static_cast<float>(0.5 + contrast * (g - 0.5));
+                maps[side * side + r * side + c] = 1.0f - maps[r * side + c];
+            }
+        return maps;
+    };
+    for (const double contrast : {1.0, 0.02}) {
+        fra::MapFollowing moving, pinned;
+        for (const auto& t : fra::trackingTransforms()) {
+            const auto original = gaussianMaps(0.4, 0.55, contrast);
+            const auto moved = t.apply(0.4, 0.55);
+            const auto followed = gaussianMaps(moved.first, moved.second, contrast);
+            moving.add(original.data(), followed.data(), 2, side, side, t);
+            pinned.add(original.data(), original.data(), 2, side, side, t);
+        }
+        // the map resampled on 7 cells is not the analytic spot moved: close to 1, not exactly
+        EXPECT_NEAR(moving.ratio(), 1.0, 0.15) << contrast;
+        EXPECT_NEAR(moving.ratio("shift"), 1.0, 0.15) << contrast;
+        EXPECT_NEAR(pinned.ratio(), 0.0, 1e-9) << contrast;
+    }
+    const fra::MapFollowing none;
+    EXPECT_TRUE(std::isnan(none.ratio()));
+    // transformMap moves a map as transformFace moves an image: a shift by one cell moves the values one cell
+    std::vector<float> ramp(side * side);
+    for (int i = 0; i < side * side; ++i) ramp[i] = static_cast<float>(i % side);
+    const auto shifted = fra::transformMap(ramp.data(), side, side, fra::FaceTransform{"", "shift", 1.0 / side, 0, 1, 0});
+    EXPECT_FLOAT_EQ(shifted[3], 2.0f);
+    EXPECT_FLOAT_EQ(shifted[0], 0.0f);  // the edge repeated
+}
