@@ -13,6 +13,7 @@
 #include "config/PresetLibrary.h"
 #include "data/BatchLoader.h"
 #include "data/ImageFolder.h"
+#include "loss/CrossViewAlignment.h"
 #include "loss/FraLosses.h"
 #include "model/CrossRankOps.h"
 #include "model/FraModel.h"
@@ -259,7 +260,7 @@ int main(int argc, char** argv) {
     for (double eps : {0.0, 0.05, 0.2, 1.0}) gradientsAtE(*model, c, f1, f2, e1, e2, eps);
 
     // D. LARS on the decoder: one full training forward, the gradient of each term separately
-    const fra::FraLossTerms terms = model->forward(v1, v2, one());
+    const fra::FraLossTerms terms = model->forward(v1, v2, one(), fra::viewCrops(batch->params1, batch->params2, torch::kCPU));
     std::vector<std::pair<std::string, Tensor>> decoderParams;
     for (const auto& [name, p] : model->trainableParameters())
         if (name.find("online.decoder.") == 0) decoderParams.emplace_back(name, p);

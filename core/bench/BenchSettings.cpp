@@ -9,6 +9,7 @@ nlohmann::json trainingBenchSettings(const FraConfig& config) {
             {"regions", config.model.numRegions},
             {"output_stride", config.model.outputStride},
             {"query_init", config.model.queryInit},
+            {"relation_targets", config.loss.relationTargets},
             {"device", config.run.device},
             {"precision", config.run.precision},
             {"channels_last", config.run.channelsLast},

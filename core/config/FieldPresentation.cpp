@@ -51,8 +51,9 @@ const std::vector<FieldPresentation>& trainingPresentation() {
         {"loss.student_temperature", "Student temperature of L_r", "Method and losses", true, "authors' code: 0.1 (fra-spec, losses)"},
         {"loss.sinkhorn_iterations", "Sinkhorn iterations", "Method and losses", true, "authors' code: 3 (fra-spec, losses)"},
         {"loss.memax_weight", "Mean-entropy maximisation weight", "Method and losses", true, "authors' code: 1.0 (fra-spec, losses)"},
-        {"loss.relation_targets", "Semantic relation targets", "Method and losses", false,
-         "authors' code: same_view (fra-spec, losses); other_view: our switch for regions that follow the face (docs/method.md)"},
+        {"loss.relation_targets", "Semantic relation targets", "Method and losses", true,
+         "authors' code: same_view (fra-spec, losses); other_view: targets from the other view through the crops, no preset uses it "
+         "(measured in docs/method.md)"},
         {"momentum.average_buffers", "Average BN statistics into the momentum branch", "Method and losses", true,
          "authors' code: off, parameters only (fra-spec, momentum branch)"},
 

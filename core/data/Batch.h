@@ -16,12 +16,12 @@ struct Batch {
     std::vector<float> view2;
     std::vector<std::int64_t> fileIndices;  // which image filled each slot (after skipping bad ones)
 
+    // Each view's random decisions (every batch: L_r's other_view targets read the crops).
+    std::vector<ViewParams> params1, params2;
     // Batches from a prepared store (or a folder with data.augment = device) are augmented on the
-    // compute device instead: the raw pixels (size x rawSize x rawSize x 3, uint8 RGB) and each
-    // view's random decisions.
+    // compute device instead, from the raw pixels (size x rawSize x rawSize x 3, uint8 RGB).
     int rawSize = 0;
     std::vector<std::uint8_t> raw;
-    std::vector<ViewParams> params1, params2;
     bool augmentOnDevice() const { return rawSize > 0; }
     // With data.jpeg_decoder = nvjpeg, a JPEG store's faces stay encoded (rawSize x rawSize JPEGs,
     // checksums verified, pointing into the store's memory map) and `raw` is empty: the device

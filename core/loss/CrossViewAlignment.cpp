@@ -16,7 +16,10 @@ torch::Tensor viewCrops(const std::vector<ViewParams>& view1, const std::vector<
             values.insert(values.end(), {static_cast<float>(p->cropX), static_cast<float>(p->cropY), static_cast<float>(p->cropWidth),
                                          static_cast<float>(p->cropHeight), p->flip ? 1.f : 0.f});
         }
-    return torch::tensor(values).reshape({static_cast<std::int64_t>(view1.size()), 2, 5}).to(device);
+    torch::Tensor crops = torch::tensor(values).reshape({static_cast<std::int64_t>(view1.size()), 2, 5});
+    // pinned and asynchronous on CUDA: a pageable copy would make the host wait for the previous step
+    if (device.is_cuda()) return crops.pin_memory().to(device, /*non_blocking=*/true);
+    return crops.to(device);
 }
 
 std::pair<torch::Tensor, torch::Tensor> crossViewGrid(const torch::Tensor& crops, int from, int to, std::int64_t height, std::int64_t width) {

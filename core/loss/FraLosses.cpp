@@ -84,6 +84,8 @@ torch::Tensor semanticRelationAcrossViews(const torch::Tensor& onlineDots, const
     const torch::Tensor logits = onlineDots.to(torch::kFloat32) / config.studentTemperature;
     const torch::Tensor crossEntropy = -(targets * torch::log_softmax(logits, 1)).sum(1);  // B x H x W
     const torch::Tensor weight = inside.to(torch::kFloat32);
+    // the mean over this rank's covered cells: ranks then average their gradients, so each rank
+    // weighs alike whatever number of cells it covers (one global mean would weigh every cell alike)
     torch::Tensor loss = (crossEntropy * weight).sum() / weight.sum().clamp_min(1.0);
     if (config.memaxWeight != 0.0)
         loss = loss + config.memaxWeight * meanEntropyRegularizer(torch::softmax(logits, 1).permute({0, 2, 3, 1}).reshape({-1, k}), ranks);

@@ -70,6 +70,11 @@ TEST(ConfigSchema, DefaultsAreTheAuthorsCode) {
     EXPECT_DOUBLE_EQ(c.data.view2.solarizeProbability, 0.2);
     EXPECT_EQ(c.loss.relationTargets, "same_view");
     EXPECT_TRUE(schema().validate(FraConfig{}).empty());
+    FraConfig otherView;
+    otherView.loss.relationTargets = "other_view";
+    EXPECT_TRUE(schema().validate(otherView).empty());
+    EXPECT_NE(errorOf([&] { schema().applyAssignment(otherView, "loss.relation_targets=both"); }).find("loss.relation_targets"),
+              std::string::npos);
 }
 
 TEST(ConfigSchema, JsonRoundTripKeepsEveryField) {

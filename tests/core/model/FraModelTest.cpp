@@ -1,4 +1,5 @@
 #include "model/CrossRankOps.h"
+#include "loss/CrossViewAlignment.h"
 #include "loss/FraLosses.h"
 #include "model/FraModel.h"
 #include "optim/ParameterGroups.h"
@@ -180,4 +181,35 @@ TEST(FraModel, LarsExcludesBatchNormAndBiasesOnly) {
     for (const auto& n : split.adaptedNames) EXPECT_NE(n.rfind("momentum.", 0), 0u) << n;
     for (const auto& n : split.excludedNames) EXPECT_NE(n.rfind("momentum.", 0), 0u) << n;
     EXPECT_EQ(split.adapted.size() + split.excluded.size(), model->trainableParameters().size());
+}
+
+// loss.relation_targets = other_view: view 1's online assignment learns view 2's momentum
+// assignment read at view 1's cells (and the other way round), with asymmetric crops so that a
+// swapped pairing or a swapped grid gives another number.
+TEST(FraModel, OtherViewRelationPairsEachOnlineViewWithTheOtherMomentumViewThroughItsCrops) {
+    torch::manual_seed(8);
+    fra::FraConfig c = tinyConfig();
+    c.model.decoderDropout = 0;  // two forwards of the same views must agree
+    c.loss.relationTargets = "other_view";
+    fra::FraModel model(c);
+    const torch::Tensor x1 = torch::randn({2, 3, 96, 96}), x2 = torch::randn({2, 3, 96, 96});
+    fra::ViewParams a, b;
+    a.cropX = 0, a.cropY = 10, a.cropWidth = 150, a.cropHeight = 140;
+    b.cropX = 40, b.cropY = 0, b.cropWidth = 100, b.cropHeight = 120, b.flip = true;
+    const torch::Tensor crops = fra::viewCrops({a, b}, {b, a}, torch::kCPU);
+    EXPECT_THROW(model->forward(x1, x2, one()), std::exception);  // the crops are needed
+    const double lossR = model->forward(x1, x2, one(), crops).lossR.item<double>();
+
+    torch::NoGradGuard noGrad;
+    const auto o1 = model->online->forwardTraining(x1, one()), o2 = model->online->forwardTraining(x2, one());
+    const auto t1 = model->momentum->forwardTraining(x1, one()), t2 = model->momentum->forwardTraining(x2, one());
+    const auto h = o1.dots.size(2), w = o1.dots.size(3);
+    const auto [grid12, inside12] = fra::crossViewGrid(crops, 0, 1, h, w);
+    const auto [grid21, inside21] = fra::crossViewGrid(crops, 1, 0, h, w);
+    const auto across = [&](const torch::Tensor& online, const torch::Tensor& momentum, const torch::Tensor& grid, const torch::Tensor& inside) {
+        return fra::semanticRelationAcrossViews(online, momentum, grid, inside, c.loss, one()).item<double>();
+    };
+    EXPECT_NEAR(lossR, 0.5 * (across(o1.dots, t2.dots, grid12, inside12) + across(o2.dots, t1.dots, grid21, inside21)), 1e-5);
+    EXPECT_GT(std::abs(lossR - 0.5 * (across(o1.dots, t2.dots, grid21, inside21) + across(o2.dots, t1.dots, grid12, inside12))), 1e-4);
+    EXPECT_GT(std::abs(lossR - 0.5 * (across(o1.dots, t1.dots, grid12, inside12) + across(o2.dots, t2.dots, grid21, inside21))), 1e-4);
 }
