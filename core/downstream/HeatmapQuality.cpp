@@ -105,9 +105,7 @@ RegionTrackingScore tracking(const LoadedModel& loaded, const FacePreprocessor& 
         std::vector<std::vector<float>> perView;
         for (std::size_t v = 0; v < views.size(); ++v)
             perView.push_back(heatmapCentroids(maps.data.data() + v * static_cast<std::size_t>(k) * h * w, k, h, w));
-        bool annotated = false;  // as regionTrackingScore: at least one landmark with both coordinates
-        for (std::size_t j = 0; j + 1 < normalised.size(); j += 2) annotated = annotated || (std::isfinite(normalised[j]) && std::isfinite(normalised[j + 1]));
-        if (annotated)
+        if (hasLandmark(normalised))
             for (std::size_t t = 0; t < transforms.size(); ++t)
                 following.add(maps.data.data(), maps.data.data() + (t + 1) * static_cast<std::size_t>(k) * h * w, k, h, w, transforms[t]);
         centroids.push_back(std::move(perView));

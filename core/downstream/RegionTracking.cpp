@@ -58,6 +58,12 @@ jpeg::RgbImage transformFace(const jpeg::RgbImage& face, const FaceTransform& t)
     return out;
 }
 
+bool hasLandmark(const std::vector<float>& landmarks) {
+    for (std::size_t j = 0; j + 1 < landmarks.size(); j += 2)
+        if (std::isfinite(landmarks[j]) && std::isfinite(landmarks[j + 1])) return true;
+    return false;
+}
+
 std::vector<float> transformMap(const float* map, int h, int w, const FaceTransform& t) {
     std::vector<float> out(static_cast<std::size_t>(h) * w);
     forEachInverseSample(w, h, t, [&](int x0, int y0, int x1, int y1, double fx, double fy, std::size_t index) {

@@ -27,6 +27,10 @@ const std::vector<FaceTransform>& trackingTransforms();
 // The face as the transform moves it (bilinear, the edge pixels repeated outside the image).
 jpeg::RgbImage transformFace(const jpeg::RgbImage& face, const FaceTransform& transform);
 
+// Whether (x, y, x, y, ...) landmarks hold at least one point with both coordinates finite: the
+// faces the tracking scores count.
+bool hasLandmark(const std::vector<float>& landmarks);
+
 // A map (h x w cells) as the transform moves it: bilinear on cell centres, edge cells repeated.
 std::vector<float> transformMap(const float* map, int h, int w, const FaceTransform& transform);
 
