@@ -2,26 +2,92 @@
 # Evidence for the downstream evaluation (docs/evaluation.md, "The evidence"): pre-trains FRA with the
 # regions switches (cpu-r18), FRA with the decoder as the authors published it (cpu-r18-authors) and
 # the GC-only BYOL preset on the sample pool for the same fixed budget (a complete 9-epoch schedule,
-# 414 steps, 27-50 minutes each on 2 cores), each with the presets' online evaluation (kNN and
-# read-out every tenth of the schedule, into OUT/online-curves.jsonl), then compares them with a
-# random initialisation by linear probe (cpu-lp) and fine-tuning (cpu-ft) on the pool's two sample
-# tasks with evaluation seeds EVAL_SEEDS (default "0 1": intervals over test samples and over seeds,
-# paired tests against the best row), plus both FRA models' heatmap read-out (NME against the mean
-# shape, part consistency, region tracking against a fixed point), their regions' read-outs and
-# contiguity (bench/region-readout.sh, into OUT/regions.jsonl) and how their fine-tunings keep the
-# regions (bench/finetune-regions.sh, into OUT/finetune-regions.jsonl).
-# Finished evaluations are reused, so an interrupted run continues.
-#   scripts/evidence-downstream.sh [OUT]    (default runs/evidence-<time>)
+# 414 steps, 27-45 minutes each on 2 cores), each with the presets' online evaluation (kNN and
+# read-out every tenth of the schedule), and compares them with a random initialisation by linear
+# probe (cpu-lp) and fine-tuning (cpu-ft) on the pool's two sample tasks with evaluation seeds
+# EVAL_SEEDS (default "0 1": intervals over test samples and over seeds, paired tests against the
+# best row), plus both FRA models' heatmap read-out (NME against the mean shape, part consistency,
+# region tracking and map following against a fixed point), their regions' read-outs and contiguity
+# (bench/region-readout.sh) and how their fine-tunings keep the regions (bench/finetune-regions.sh).
+#
+# Each model is finished (pre-training, evaluations, read-outs) before the next one starts, and every
+# step whose product exists is skipped, so an interrupted run continues where it stopped. The
+# products: OUT/compare/table.{md,csv,json,tex} (all models), OUT/online-curves.jsonl,
+# OUT/regions.jsonl, OUT/finetune-regions.jsonl, OUT/timing.jsonl, and OUT/<model>/ per model.
+#
+#   scripts/evidence-downstream.sh [OUT]          (default runs/evidence-<time>)
+#   scripts/evidence-downstream.sh --pack OUT ARCHIVE.tar.xz
+#   scripts/evidence-downstream.sh --unpack ARCHIVE.tar.xz OUT
+# --pack keeps what the evidence's tables are made from (each run's run.json, config, metrics and
+# every evaluation's result.json and samples.csv, the per-model lines), without checkpoints and
+# snapshots; a run folder unpacked from it counts as finished, so the evidence can be completed
+# on another machine or day with the models it still lacks. MODELS (default
+# "fra byol fra-authors random") limits which models this invocation works on; the table is made
+# from every model that is finished in OUT.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+
+if [ "${1:-}" = "--pack" ]; then
+  [ $# -eq 3 ] || { echo "usage: $0 --pack OUT ARCHIVE.tar.xz" >&2; exit 2; }
+  out=$(cd "$2" && pwd)
+  (cd "$out" && find . \( -path '*/checkpoints' -o -path '*/heatmaps' -o -name 'run.lock' \) -prune -o -type f \
+      \( -name run.json -o -name 'config*.json' -o -name metrics.jsonl -o -name result.json -o -name samples.csv \
+         -o -name '*.jsonl' -o -name 'table.*' -o -name '*-series.csv' -o -name '*.evaluated' \) -print | LC_ALL=C sort |
+    tar -cJf "$3" --owner=0 --group=0 --mtime=@0 -T -)
+  echo "packed $(tar -tJf "$3" | wc -l) files of $out into $3 ($(du -h "$3" | cut -f1))"
+  exit 0
+fi
+if [ "${1:-}" = "--unpack" ]; then
+  [ $# -eq 3 ] || { echo "usage: $0 --unpack ARCHIVE.tar.xz OUT" >&2; exit 2; }
+  mkdir -p "$3"
+  tar -xJf "$2" -C "$3"
+  echo "unpacked $2 into $3"
+  exit 0
+fi
+
 fra=${FRA:-$root/build/app/fra/fra}  # FRA=/prefix/bin/fra runs an installed copy while the build changes
 pool=${FRA_SAMPLES:-${XDG_DATA_HOME:-$HOME/.local/share}/fra-workbench/samples}
 out=${1:-$root/runs/evidence-$(date +%Y%m%d-%H%M%S)}
+models=(${MODELS:-fra byol fra-authors random})
+seeds=(${EVAL_SEEDS:-0 1})
 budget=(--set optim.epochs=9 --set optim.warmup_epochs=1 --set run.checkpoint_every=100 --set run.heatmap_every=50 --seed 1)
+datasets=("folder:$pool/tasks/johns-identity" "pts:$pool/tasks/landmarks-dlib68")
+commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 mkdir -p "$out"
-for preset in cpu-r18 cpu-r18-byol cpu-r18-authors; do
-  name=${preset/cpu-r18/fra}; name=${name/fra-byol/byol}
-  if [ ! -f "$out/$name/run.json" ] || ! grep -q '"finished"' "$out/$name/run.json"; then
+
+preset_of() { case $1 in fra) echo cpu-r18 ;; byol) echo cpu-r18-byol ;; fra-authors) echo cpu-r18-authors ;; esac; }
+model_of() { [ "$1" = random ] && echo random:resnet18 || echo "$out/$1"; }
+finished() { [ -f "$out/$1/run.json" ] && grep -q '"finished"' "$out/$1/run.json"; }
+# runs STEP's command into FILE unless FILE exists: a step's product appears only once it is complete
+product() {
+  local file=$1; shift
+  [ -s "$file" ] && return 0
+  "$@" > "$file.partial" && mv "$file.partial" "$file"
+}
+online_curve() {  # the online evaluation of one pre-training, one line per evaluated step
+  /usr/bin/python3 -c '
+import json, sys
+for line in open(sys.argv[1] + "/metrics.jsonl"):
+    r = json.loads(line)
+    if "eval_s" in r:
+        print(json.dumps({"run": sys.argv[2], **{k: r.get(k) for k in ("step", "knn_top1", "knn_top1_k200", "knn_correct", "knn_test", "readout_nme", "eval_s")}}))
+' "$out/$1" "$1"
+}
+finetune_regions() {
+  for ft in "$out/$1"/eval/*-ft*; do "$root/bench/finetune-regions.sh" "$ft" "$1"; done
+}
+evaluate() {  # every evaluation of one model; finished ones are reused
+  local extra=()
+  [ "$1" = random ] || extra=(--heatmap-quality)
+  "$fra" compare --models "$(model_of "$1")" --datasets "${datasets[@]}" --protocols lp ft "${extra[@]}" \
+    --seeds "${seeds[@]}" --set output_stride=16 --out "$out/compare" --quiet > /dev/null
+  echo "{\"evaluated\":\"$1\",\"at\":\"$(date -u +%FT%TZ)\",\"commit\":\"$commit\"}"
+}
+
+for name in "${models[@]}"; do
+  if [ "$name" != random ] && ! finished "$name"; then
+    preset=$(preset_of "$name")
+    [ -n "$preset" ] || { echo "evidence: unknown model $name (fra, byol, fra-authors, random)" >&2; exit 2; }
     start=$(date +%s)
     if ls "$out/$name/checkpoints/"ckpt_*.pt >/dev/null 2>&1; then  # interrupted: continue the same curve
       "$fra" resume "$out/$name" --quiet
@@ -29,28 +95,22 @@ for preset in cpu-r18 cpu-r18-byol cpu-r18-authors; do
       rm -rf "$out/$name"
       "$fra" pretrain --preset "$preset" --data "$pool/faces" --out "$out/$name" "${budget[@]}" --quiet
     fi
-    echo "{\"pretrain\":\"$name\",\"preset\":\"$preset\",\"seconds\":$(( $(date +%s) - start ))}" | tee -a "$out/timing.jsonl"
+    echo "{\"pretrain\":\"$name\",\"preset\":\"$preset\",\"seconds\":$(( $(date +%s) - start )),\"commit\":\"$commit\"}" >> "$out/timing.jsonl"
   fi
+  product "$out/$name.evaluated" evaluate "$name"
+  [ "$name" = random ] && continue
+  product "$out/online-curve-$name.jsonl" online_curve "$name"
+  [ "$name" = byol ] && continue
+  product "$out/regions-$name.jsonl" env FRA_BIN="$fra" "$root/bench/region-readout.sh" "$out/$name" "$pool/tasks/landmarks-dlib68" "$name" evidence
+  product "$out/finetune-regions-$name.jsonl" finetune_regions "$name"
 done
-"$fra" compare --models "$out/fra" "$out/fra-authors" "$out/byol" random:resnet18 \
-  --datasets "folder:$pool/tasks/johns-identity" "pts:$pool/tasks/landmarks-dlib68" \
-  --protocols lp ft --heatmap-quality --seeds ${EVAL_SEEDS:-0 1} --set output_stride=16 --out "$out/compare" --quiet
-echo "table: $out/compare/table.md"
-# the online evaluation of each pre-training, one line per evaluated step
-for name in fra fra-authors byol; do
-  /usr/bin/python3 -c '
-import json, sys
-for line in open(sys.argv[1] + "/metrics.jsonl"):
-    r = json.loads(line)
-    if "eval_s" in r:
-        print(json.dumps({"run": sys.argv[2], **{k: r.get(k) for k in ("step", "knn_top1", "knn_top1_k200", "knn_correct", "knn_test", "readout_nme", "eval_s")}}))
-' "$out/$name" "$name"
-done > "$out/online-curves.jsonl"
-# both FRA models' regions: read-outs (heatmaps and L_r's assignment), part consistency, contiguity
-for name in fra fra-authors; do
-  FRA_BIN=$fra "$root/bench/region-readout.sh" "$out/$name" "$pool/tasks/landmarks-dlib68" "$name" evidence
-done | tee "$out/regions.jsonl"
-# whether fine-tuning keeps the regions: the per-epoch snapshots of both FRA models' fine-tunings
-for name in fra fra-authors; do
-  for ft in "$out/$name"/eval/*-ft; do "$root/bench/finetune-regions.sh" "$ft" "$name"; done
-done > "$out/finetune-regions.jsonl"
+
+# the table over every model finished in OUT (this invocation's and any unpacked ones)
+have=()
+for name in fra fra-authors byol random; do [ -f "$out/$name.evaluated" ] && have+=("$(model_of "$name")"); done
+"$fra" compare --models "${have[@]}" --datasets "${datasets[@]}" --protocols lp ft --heatmap-quality \
+  --seeds "${seeds[@]}" --set output_stride=16 --out "$out/compare" --quiet > /dev/null
+cat "$out"/online-curve-*.jsonl > "$out/online-curves.jsonl" 2>/dev/null || true
+cat "$out"/regions-*.jsonl > "$out/regions.jsonl" 2>/dev/null || true
+cat "$out"/finetune-regions-*.jsonl > "$out/finetune-regions.jsonl" 2>/dev/null || true
+echo "table of ${#have[@]} models: $out/compare/table.md"

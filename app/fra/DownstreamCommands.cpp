@@ -262,10 +262,15 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
                     const bool isFra = model.rfind("random:", 0) != 0;
                     if (co->heatmapQuality && isFra && dataset.task == fra::TaskKind::Landmarks) {
                         const fs::path dir = fra::DownstreamEvaluation::evalDirFor(model, dataset, "heatmap-regression", co->out);
-                        try {
-                            results.push_back(fra::runHeatmapQuality(model, spec, dataset, co->eval.build(), dir));
-                        } catch (const fra::FraError& e) {
-                            std::cerr << "heatmap quality skipped for " << model << ": " << e.what() << "\n";
+                        if (!co->rerun && fs::exists(dir / "result.json")) {  // also where the checkpoint is no longer here
+                            results.push_back(fra::readEvaluationResult(dir.string()));
+                            if (!co->quiet) std::cerr << "reusing " << dir.string() << "\n";
+                        } else {
+                            try {
+                                results.push_back(fra::runHeatmapQuality(model, spec, dataset, co->eval.build(), dir));
+                            } catch (const fra::FraError& e) {
+                                std::cerr << "heatmap quality skipped for " << model << ": " << e.what() << "\n";
+                            }
                         }
                     }
                 }

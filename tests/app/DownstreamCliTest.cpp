@@ -139,6 +139,46 @@ TEST(DownstreamCli, CheckpointSeriesEvaluatesEachKeptCheckpointOnce) {
                        "'x' is not a step");
 }
 
+// The evidence script's --pack keeps what a comparison table is made from (each evaluation's
+// result.json and samples.csv, the run's record) and no checkpoint; a compare over the unpacked
+// folders elsewhere reuses every evaluation, the heatmap read-out included, and gives the same table.
+TEST(DownstreamCli, PackedEvaluationsGiveTheSameTableWithoutTheCheckpoints) {
+    TempDir dir;
+    testimages::writeFolder(dir / "faces", 12, 48);
+    const fs::path out = dir / "evidence";
+    std::vector<std::string> pretrain = {"pretrain", "--data", (dir / "faces").string(), "--out", (out / "fra").string(), "--steps", "4", "--quiet"};
+    for (const auto& a : tinyTrainingArgs()) pretrain.push_back(a);
+    ASSERT_EQ(runFra(pretrain).exitCode, 0);
+    const std::string blobs = "pts:" + testimages::writeBlobLandmarkDataset(dir / "blobs").string();
+    const auto compare = [&](const fs::path& root) {
+        return runFra(withSmall({"compare", "--models", (root / "fra").string(), "--datasets", blobs, "--protocols", "lp",
+                                 "--heatmap-quality", "--out", (root / "compare").string()}));
+    };
+    const ProcessResult first = compare(out);
+    ASSERT_EQ(first.exitCode, 0) << first.err;
+    ASSERT_TRUE(fs::exists(out / "fra" / "eval" / "pts-blobs-heatmap-regression" / "result.json")) << first.err;
+    const std::string table = slurp(out / "compare" / "table.md");
+    EXPECT_NE(table.find("heatmap-regression"), std::string::npos) << table;
+
+    const std::string script = (fs::path(FRA_SOURCE_DIR) / "scripts" / "evidence-downstream.sh").string();
+    const fs::path archive = dir / "evidence.tar.xz", elsewhere = dir / "elsewhere";
+    const ProcessResult packed = runProcess({"/bin/bash", script, "--pack", out.string(), archive.string()});
+    ASSERT_EQ(packed.exitCode, 0) << packed.err;
+    const ProcessResult listed = runProcess({"/usr/bin/tar", "-tJf", archive.string()});
+    EXPECT_EQ(listed.out.find(".pt"), std::string::npos) << listed.out;
+    for (const char* kept : {"fra/run.json", "fra/eval/pts-blobs-lp/samples.csv", "fra/eval/pts-blobs-heatmap-regression/result.json"})
+        EXPECT_NE(listed.out.find(kept), std::string::npos) << kept << "\n" << listed.out;
+    ASSERT_EQ(runProcess({"/bin/bash", script, "--unpack", archive.string(), elsewhere.string()}).exitCode, 0);
+    ASSERT_FALSE(fs::exists(elsewhere / "fra" / "checkpoints"));
+
+    const ProcessResult again = compare(elsewhere);
+    ASSERT_EQ(again.exitCode, 0) << again.err;
+    EXPECT_NE(again.err.find("reusing " + (elsewhere / "fra" / "eval" / "pts-blobs-heatmap-regression").string()), std::string::npos)
+        << again.err;
+    EXPECT_EQ(again.err.find("skipped"), std::string::npos) << again.err;
+    EXPECT_EQ(slurp(elsewhere / "compare" / "table.md"), table);
+}
+
 TEST(DownstreamCli, BadDatasetsAndModelsGiveOneLine) {
     TempDir dir;
     const std::string spec = "folder:" + testimages::writeColourClassFolders(dir / "colours", 8, 4).string();
