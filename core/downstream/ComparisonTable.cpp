@@ -143,9 +143,25 @@ ComparisonTable::Cell summarise(const std::vector<Evaluation>& evaluations, cons
     const double half = tQuantile975(cell.seeds - 1) * sd / std::sqrt(n);
     cell.value = mean;
     cell.seedStd = sd;
-    cell.low = mean - half;
-    cell.high = mean + half;
-    cell.interval = "t over " + std::to_string(cell.seeds) + " seeds";
+    cell.seedLow = mean - half;
+    cell.seedHigh = mean + half;
+    const std::string overSeeds = "t over " + std::to_string(cell.seeds) + " seeds";
+    // The seeds' spread says nothing about the test set's size (two seeds that agree give a t
+    // interval of width 0), so the interval shown is over the test samples, of each sample's value
+    // averaged over the seeds: the values the paired test compares.
+    std::string why;
+    const auto values = pairingValues(evaluations, metric, why);
+    if (values && values->values.size() >= 2) {
+        const BootstrapInterval b = bootstrapMean(values->values);
+        cell.low = b.low;
+        cell.high = b.high;
+        cell.interval = b.method + " over " + std::to_string(values->values.size()) + " test samples, each the mean of " +
+                        std::to_string(cell.seeds) + " seeds";
+    } else {
+        cell.low = cell.seedLow;
+        cell.high = cell.seedHigh;
+        cell.interval = overSeeds + " (no interval over test samples: " + (why.empty() ? "fewer than 2 samples" : why) + ")";
+    }
     return cell;
 }
 
@@ -343,8 +359,9 @@ bool anyStatistics(const std::vector<ComparisonTable::Row>& rows) {
 std::string ComparisonTable::legend() const {
     const std::string against = against_.empty() ? "the column's best" : against_ + " (the column's best where it has no value)";
     return "Values: the metric over the test samples with its 95 % interval: BCa bootstrap over the test samples (9,999 resamples, "
-           "percentile where BCa is undefined) for one evaluation; \u00d7N: the mean of N evaluation seeds with the t interval over the "
-           "seeds. Bold: the column's best. \u2020: differs from " + against + " at p < 0.05 (exact McNemar test for top-1 of one seed "
+           "percentile where BCa is undefined); \u00d7N: the mean of N evaluation seeds, its interval over the test samples of each "
+           "sample's value averaged over the seeds, sd: the standard deviation over the seeds (the t interval over the seeds is in the "
+           "CSV and JSON). Bold: the column's best. \u2020: differs from " + against + " at p < 0.05 (exact McNemar test for top-1 of one seed "
            "each, otherwise the paired bootstrap on the same test samples); without \u2020 the data cannot tell the value from it.";
 }
 
@@ -369,6 +386,7 @@ std::string ComparisonTable::markdown() const {
             if (const auto& cell = rows_[r].cells[c]) {
                 if (cell->seeds > 1) out << " \u00d7" << cell->seeds;
                 if (cell->low) out << ' ' << intervalText(*cell, columns_[c].percent);
+                if (cell->seedStd) out << " sd " << format(*cell->seedStd, columns_[c].percent);
                 if (cell->significant()) out << " \u2020";
             }
             out << " |";
@@ -382,7 +400,7 @@ std::string ComparisonTable::markdown() const {
 std::string ComparisonTable::csv() const {
     std::vector<std::string> header = {"model", "reference"};
     for (const auto& c : columns_)
-        for (const char* suffix : {"", " low", " high", " seeds", " seed sd", " p", " test"}) header.push_back(c.id + suffix);
+        for (const char* suffix : {"", " low", " high", " seeds", " seed sd", " seed low", " seed high", " p", " test"}) header.push_back(c.id + suffix);
     std::string out = csvRecord(header);
     const auto number = [](const std::optional<double>& v) {
         std::ostringstream s;
@@ -398,6 +416,8 @@ std::string ComparisonTable::csv() const {
             fields.push_back(cell ? number(cell->high) : "");
             fields.push_back(cell ? std::to_string(cell->seeds) : "");
             fields.push_back(cell ? number(cell->seedStd) : "");
+            fields.push_back(cell ? number(cell->seedLow) : "");
+            fields.push_back(cell ? number(cell->seedHigh) : "");
             fields.push_back(cell ? number(cell->pValue) : "");
             fields.push_back(cell ? cell->test : "");
         }
@@ -407,9 +427,9 @@ std::string ComparisonTable::csv() const {
     for (std::size_t c = 0; c < columns_.size(); ++c) {
         const auto b = this->best(c);
         best.push_back(b ? rows_[*b].model : "");
-        best.insert(best.end(), 6, "");
+        best.insert(best.end(), 8, "");
         tested.push_back(comparedWith_[c] ? rows_[*comparedWith_[c]].model : "");
-        tested.insert(tested.end(), 6, "");
+        tested.insert(tested.end(), 8, "");
     }
     return out + csvRecord(best) + csvRecord(tested);
 }
@@ -459,6 +479,7 @@ nlohmann::json ComparisonTable::json() const {
                 nlohmann::json s{{"seeds", cell->seeds}, {"interval", cell->interval}};
                 if (cell->low) s["low"] = *cell->low, s["high"] = *cell->high;
                 if (cell->seedStd) s["seed_sd"] = *cell->seedStd;
+                if (cell->seedLow) s["seed_low"] = *cell->seedLow, s["seed_high"] = *cell->seedHigh;
                 if (cell->pValue) s["p"] = *cell->pValue, s["significant"] = cell->significant();
                 if (!cell->test.empty()) s["test"] = cell->test;
                 statistics[columns_[c].id] = s;

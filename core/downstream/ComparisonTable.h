@@ -10,8 +10,9 @@ namespace fra {
 // (result.json, with "folder" naming the evaluation folder where the caller knows it), with the
 // paper's reported numbers as reference rows where the dataset matches one of its benchmarks.
 // Every value carries its uncertainty: the 95 % bootstrap interval over test samples of one
-// evaluation (result.json's "intervals"), or with several evaluation seeds of a model their mean,
-// standard deviation and the t interval over the seeds. Each column's best row is tested against
+// evaluation (result.json's "intervals"); with several evaluation seeds of a model, their mean, the
+// bootstrap interval over the test samples of each sample's value averaged over the seeds, and the
+// seeds' standard deviation and t interval. Each column's best row is tested against
 // every other row on the same test samples (samples.csv): the exact McNemar test for two
 // single-seed top-1 classifiers, else the paired bootstrap of the per-sample difference.
 class ComparisonTable {
@@ -28,9 +29,10 @@ public:
     struct Cell {
         double value = 0;                  // the evaluation's value, or the mean over seeds
         std::optional<double> low, high;   // 95 % interval
-        std::string interval;              // how it was made: "BCa over 120 test samples", "t over 3 seeds", ...
+        std::string interval;              // how it was made: "BCa over 120 test samples", ...
         int seeds = 1;
         std::optional<double> seedStd;     // standard deviation over seeds (seeds > 1)
+        std::optional<double> seedLow, seedHigh;  // the t interval over seeds (seeds > 1)
         std::optional<double> pValue;      // paired test against the column's comparison row (not on that row)
         std::string test;                  // "McNemar (exact)", "paired bootstrap", or why there is none
         std::vector<std::string> folders;  // the evaluation folders behind it (one per seed), where known
@@ -57,7 +59,7 @@ public:
     // value [low, high]; the best bold; † after a value that differs from its comparison row at
     // p < 0.05; a legend below.
     std::string markdown() const;
-    std::string csv() const;  // per column: value, low, high, seeds, seed sd, p, the test
+    std::string csv() const;  // per column: value, low, high, seeds, seed sd, seed low, seed high, p, the test
     std::string latex() const;  // a booktabs tabular, the same marks
     nlohmann::json json() const;
     std::string legend() const;  // what the values, intervals and marks mean

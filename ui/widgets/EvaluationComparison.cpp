@@ -100,6 +100,10 @@ void EvaluationPanel::showTable() {
                 if (cell->significant()) text += QStringLiteral(" †");
                 tip = tr("95 % interval: %1").arg(QString::fromStdString(cell->interval));
                 if (cell->seedStd) tip += "\n" + tr("standard deviation over %1 seeds: %2").arg(cell->seeds).arg((percent ? 100 : 1) * *cell->seedStd);
+                if (cell->seedLow && cell->seedHigh)
+                    tip += "\n" + tr("t interval over the seeds: [%1, %2]")
+                                      .arg((percent ? 100 : 1) * *cell->seedLow, 0, 'f', percent ? 2 : 3)
+                                      .arg((percent ? 100 : 1) * *cell->seedHigh, 0, 'f', percent ? 2 : 3);
                 if (against && *against != r)
                     tip += "\n" + (cell->pValue ? tr("against %1: p = %2 (%3), %4")
                                                        .arg(QString::fromStdString(t.rows()[*against].model))

@@ -131,7 +131,10 @@ TEST(ComparisonTable, PairedTestsOnTheSameTestSamplesMarkOnlyWhatTheDataCanTell)
     EXPECT_NE(tex.find("\\toprule"), std::string::npos) << tex;
 }
 
-TEST(ComparisonTable, SeveralSeedsGiveMeanSpreadAndATIntervalAndDifferentSamplesNoTest) {
+// Several seeds: the mean, the seeds' spread and t interval, and the interval over the test samples
+// of each sample's value averaged over the seeds (two seeds that agree leave the test set's
+// uncertainty, not an interval of width 0).
+TEST(ComparisonTable, SeveralSeedsGiveMeanSpreadAndIntervalsOverSeedsAndOverSamplesAndDifferentSamplesNoTest) {
     TempDir dir;
     std::vector<int> s0(40, 1), s1(40, 1), s2(40, 1);
     for (int i = 0; i < 4; ++i) s0[i] = 0;  // 0.9
@@ -146,8 +149,21 @@ TEST(ComparisonTable, SeveralSeedsGiveMeanSpreadAndATIntervalAndDifferentSamples
     EXPECT_EQ(cell.seeds, 3);
     EXPECT_NEAR(cell.value, 0.85, 1e-12);
     EXPECT_NEAR(*cell.seedStd, 0.05, 1e-12);
-    EXPECT_NEAR(*cell.high - cell.value, 4.303 * 0.05 / std::sqrt(3.0), 1e-9);  // t(0.975, 2 df)
-    EXPECT_EQ(cell.interval, "t over 3 seeds");
+    EXPECT_NEAR(*cell.seedHigh - cell.value, 4.303 * 0.05 / std::sqrt(3.0), 1e-9);  // t(0.975, 2 df)
+    EXPECT_NEAR(cell.value - *cell.seedLow, 4.303 * 0.05 / std::sqrt(3.0), 1e-9);
+    std::vector<double> averaged(40);
+    for (std::size_t i = 0; i < 40; ++i) averaged[i] = (s0[i] + s1[i] + s2[i]) / 3.0;
+    const fra::BootstrapInterval overSamples = fra::bootstrapMean(averaged);
+    EXPECT_DOUBLE_EQ(*cell.low, overSamples.low);
+    EXPECT_DOUBLE_EQ(*cell.high, overSamples.high);
+    EXPECT_LT(*cell.high - *cell.low, *cell.seedHigh - *cell.seedLow);  // here the seeds spread more than 40 samples do
+    EXPECT_EQ(cell.interval, overSamples.method + " over 40 test samples, each the mean of 3 seeds");
+    const std::string md = t.markdown();
+    EXPECT_NE(md.find("**85.00** \u00d73 ["), std::string::npos) << md;
+    EXPECT_NE(md.find("] sd 5.00"), std::string::npos) << md;
+    const json j = t.json()["rows"][0]["statistics"].begin().value();
+    EXPECT_NEAR(j["seed_high"].get<double>(), *cell.seedHigh, 1e-12);
+    EXPECT_NEAR(j["low"].get<double>(), *cell.low, 1e-12);
     EXPECT_EQ(t.rows()[1].cells[0]->test, "none (different test samples)");
     EXPECT_FALSE(t.rows()[1].cells[0]->pValue);
 }

@@ -36,8 +36,8 @@ void writeLandmarkEvaluation(const fs::path& out, const std::string& model, doub
 }
 
 // An evaluation folder of `model` on one classification test set: result.json and samples.csv.
-void writeEvaluation(const fs::path& out, const std::string& model, const std::vector<int>& correct) {
-    const fs::path dir = out / model / "eval" / "folder-faces-lp";
+void writeEvaluation(const fs::path& out, const std::string& model, const std::vector<int>& correct, std::uint64_t seed = 0) {
+    const fs::path dir = out / model / "eval" / ("folder-faces-lp" + (seed ? "-seed" + std::to_string(seed) : std::string()));
     fs::create_directories(dir);
     std::ofstream csv(dir / "samples.csv", std::ios::binary);
     csv << "sample,image,where,subset,label,label_name,predicted,predicted_name,correct\r\n";
@@ -47,7 +47,7 @@ void writeEvaluation(const fs::path& out, const std::string& model, const std::v
         top1 += correct[i] / double(correct.size());
     }
     const nlohmann::json result{{"model_name", model}, {"format", "folder"}, {"dataset", "folder:/data/faces"}, {"protocol", "lp"},
-                                {"metrics", {{"top1", top1}}}, {"primary_metric", "top1"}, {"primary", top1}};
+                                {"metrics", {{"top1", top1}}}, {"primary_metric", "top1"}, {"primary", top1}, {"eval", {{"seed", seed}}}};
     std::ofstream(dir / "result.json") << result.dump(2);
 }
 // A series: the evaluations of three checkpoints of one run, as `--checkpoints all` names them.
@@ -129,6 +129,25 @@ private slots:
         }
         QVERIFY(!panel->errorCurve()->isVisible() || panel->errorCurve()->graphCount() == 0);  // no curve for a class column
         saveScreenshot(window, "comparison-classes.png");
+    }
+
+    // two evaluation seeds that agree: the interval is still the test set's, the seeds' own spread
+    // and t interval are in the tooltip
+    void seedsThatAgreeStillShowTheTestSetsInterval() {
+        TempDir dir;
+        std::vector<int> correct(30, 1);
+        for (int i = 0; i < 10; ++i) correct[i] = 0;  // 66.67 % with both seeds
+        writeEvaluation(dir / "evals", "m", correct, 0);
+        writeEvaluation(dir / "evals", "m", correct, 1);
+        fraui::MainWindow window;
+        auto* table = comparing(window, dir)->findChild<QTableWidget*>("comparison");
+        QCOMPARE(table->rowCount(), 1);
+        const QString text = table->item(0, 0)->text();
+        QVERIFY2(text.startsWith("66.67 ×2 ["), qPrintable(text));
+        QVERIFY2(!text.contains("[66.67, 66.67]"), qPrintable(text));
+        const QString tip = table->item(0, 0)->toolTip();
+        QVERIFY2(tip.contains("each the mean of 2 seeds"), qPrintable(tip));
+        QVERIFY2(tip.contains("t interval over the seeds: [66.67, 66.67]"), qPrintable(tip));
     }
 
     // a broken samples.csv: the value stays, without a test, and the tooltip says why
