@@ -160,6 +160,7 @@ ComparisonTable::Cell summarise(const std::vector<Evaluation>& evaluations, cons
     } else {
         cell.low = cell.seedLow;
         cell.high = cell.seedHigh;
+        cell.intervalOverSeeds = true;
         cell.interval = overSeeds + " (no interval over test samples: " + (why.empty() ? "fewer than 2 samples" : why) + ")";
     }
     return cell;
@@ -360,8 +361,8 @@ std::string ComparisonTable::legend() const {
     const std::string against = against_.empty() ? "the column's best" : against_ + " (the column's best where it has no value)";
     return "Values: the metric over the test samples with its 95 % interval: BCa bootstrap over the test samples (9,999 resamples, "
            "percentile where BCa is undefined); \u00d7N: the mean of N evaluation seeds, its interval over the test samples of each "
-           "sample's value averaged over the seeds, sd: the standard deviation over the seeds (the t interval over the seeds is in the "
-           "CSV and JSON). Bold: the column's best. \u2020: differs from " + against + " at p < 0.05 (exact McNemar test for top-1 of one seed "
+           "sample's value averaged over the seeds (marked (t): the t interval over the seeds, where the evaluations kept no per-sample "
+           "outcomes), sd: the standard deviation over the seeds (their t interval is in the CSV and JSON). Bold: the column's best. \u2020: differs from " + against + " at p < 0.05 (exact McNemar test for top-1 of one seed "
            "each, otherwise the paired bootstrap on the same test samples); without \u2020 the data cannot tell the value from it.";
 }
 
@@ -385,7 +386,7 @@ std::string ComparisonTable::markdown() const {
             out << ' ' << (isBest ? "**" + text + "**" : rows_[r].reference ? "*" + text + "*" : text);
             if (const auto& cell = rows_[r].cells[c]) {
                 if (cell->seeds > 1) out << " \u00d7" << cell->seeds;
-                if (cell->low) out << ' ' << intervalText(*cell, columns_[c].percent);
+                if (cell->low) out << ' ' << intervalText(*cell, columns_[c].percent) << (cell->intervalOverSeeds ? " (t)" : "");
                 if (cell->seedStd) out << " sd " << format(*cell->seedStd, columns_[c].percent);
                 if (cell->significant()) out << " \u2020";
             }
@@ -452,7 +453,9 @@ std::string ComparisonTable::latex() const {
             if (const auto& cell = rows_[r].cells[c]) {
                 if (cell->significant()) out << "$^\\dagger$";
                 if (cell->seeds > 1) out << "$_{\\times" << cell->seeds << "}$";
-                if (cell->low) out << " {\\scriptsize " << intervalText(*cell, columns_[c].percent) << "}";
+                if (cell->low)
+                    out << " {\\scriptsize " << intervalText(*cell, columns_[c].percent) << (cell->intervalOverSeeds ? " (t)" : "") << "}";
+                if (cell->seedStd) out << " {\\scriptsize sd " << format(*cell->seedStd, columns_[c].percent) << "}";
             }
         }
         out << " \\\\\n";

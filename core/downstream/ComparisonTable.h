@@ -33,6 +33,7 @@ public:
         int seeds = 1;
         std::optional<double> seedStd;     // standard deviation over seeds (seeds > 1)
         std::optional<double> seedLow, seedHigh;  // the t interval over seeds (seeds > 1)
+        bool intervalOverSeeds = false;    // low/high are the seeds' t interval: no per-sample values to do better
         std::optional<double> pValue;      // paired test against the column's comparison row (not on that row)
         std::string test;                  // "McNemar (exact)", "paired bootstrap", or why there is none
         std::vector<std::string> folders;  // the evaluation folders behind it (one per seed), where known

@@ -66,7 +66,8 @@ QString intervalText(const fra::ComparisonTable::Cell& cell, bool percent) {
     if (!cell.low || !cell.high) return {};
     const double scale = percent ? 100 : 1;
     const int digits = percent ? 2 : 3;
-    return QStringLiteral(" [%1, %2]").arg(*cell.low * scale, 0, 'f', digits).arg(*cell.high * scale, 0, 'f', digits);
+    return QStringLiteral(" [%1, %2]").arg(*cell.low * scale, 0, 'f', digits).arg(*cell.high * scale, 0, 'f', digits) +
+           (cell.intervalOverSeeds ? QStringLiteral(" (t)") : QString());
 }
 }  // namespace
 

@@ -164,6 +164,23 @@ TEST(ComparisonTable, SeveralSeedsGiveMeanSpreadAndIntervalsOverSeedsAndOverSamp
     const json j = t.json()["rows"][0]["statistics"].begin().value();
     EXPECT_NEAR(j["seed_high"].get<double>(), *cell.seedHigh, 1e-12);
     EXPECT_NEAR(j["low"].get<double>(), *cell.low, 1e-12);
+
+    // evaluations that kept no per-sample outcomes: the seeds' t interval, marked as such
+    json noSamples0 = result("m", "folder", "/d/faces", "lp", {{"top1", 0.6}}, "top1"), noSamples1 = noSamples0;
+    for (auto* r : {&noSamples0, &noSamples1}) {
+        const std::uint64_t seed = r == &noSamples0 ? 0 : 1;
+        (*r)["eval"] = {{"seed", seed}};
+        (*r)["folder"] = (dir / ("old" + std::to_string(seed))).string();
+        std::filesystem::create_directories((*r)["folder"].get<std::string>());
+    }
+    const auto old = fra::ComparisonTable::fromResults({noSamples0, noSamples1});
+    const auto& oldCell = *old.rows()[0].cells[0];
+    EXPECT_TRUE(oldCell.intervalOverSeeds);
+    EXPECT_DOUBLE_EQ(*oldCell.low, 0.6);
+    EXPECT_DOUBLE_EQ(*oldCell.high, 0.6);
+    EXPECT_EQ(oldCell.interval.rfind("t over 2 seeds (no interval over test samples: ", 0), 0u) << oldCell.interval;
+    EXPECT_NE(old.markdown().find("[60.00, 60.00] (t) sd 0.00"), std::string::npos) << old.markdown();
+    EXPECT_FALSE(cell.intervalOverSeeds);
     EXPECT_EQ(t.rows()[1].cells[0]->test, "none (different test samples)");
     EXPECT_FALSE(t.rows()[1].cells[0]->pValue);
 }
