@@ -218,7 +218,7 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
     struct CompareOptions {
         std::vector<std::string> models, datasets, results, protocols{"lp"};
         std::vector<std::uint64_t> seeds;
-        std::string out;
+        std::string out, against;
         bool heatmapQuality = false, rerun = false, quiet = false;
         EvalOptions eval;
     };
@@ -233,6 +233,8 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
     compare->add_option("--results", co->results, "Existing evaluation folders (with result.json) to include");
     compare->add_option("--out", co->out, "Folder for table.md, table.csv, table.json, table.tex (and evaluations of models outside runs)")->required();
     compare->add_flag("--rerun", co->rerun, "Evaluate again even where a finished result exists");
+    compare->add_option("--against", co->against,
+                        "Test every row against this model (its name in the table) instead of against each column's best");
     compare->add_flag("--quiet,-q", co->quiet, "Print only the table");
     co->eval.addTo(*compare);
     compare->callback([co, &action] {
@@ -275,7 +277,17 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
                     }
                 }
             }
-            const fra::ComparisonTable table = fra::ComparisonTable::fromResults(results);
+            const fra::ComparisonTable table = fra::ComparisonTable::fromResults(results, co->against);
+            if (!co->against.empty()) {
+                std::string names;
+                bool found = false;
+                for (const auto& row : table.rows()) {
+                    if (row.reference) continue;
+                    found = found || row.model == co->against;
+                    names += (names.empty() ? "" : ", ") + row.model;
+                }
+                if (!found) throw fra::FraError("--against: no model named '" + co->against + "' in the table (it has " + names + ")");
+            }
             fs::create_directories(co->out);
             fra::writeFileAtomically(fs::path(co->out) / "table.md", table.markdown());
             fra::writeFileAtomically(fs::path(co->out) / "table.csv", table.csv());

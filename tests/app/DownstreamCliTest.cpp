@@ -150,9 +150,11 @@ TEST(DownstreamCli, PackedEvaluationsGiveTheSameTableWithoutTheCheckpoints) {
     for (const auto& a : tinyTrainingArgs()) pretrain.push_back(a);
     ASSERT_EQ(runFra(pretrain).exitCode, 0);
     const std::string blobs = "pts:" + testimages::writeBlobLandmarkDataset(dir / "blobs").string();
-    const auto compare = [&](const fs::path& root) {
-        return runFra(withSmall({"compare", "--models", (root / "fra").string(), "--datasets", blobs, "--protocols", "lp",
-                                 "--heatmap-quality", "--out", (root / "compare").string()}));
+    const auto compare = [&](const fs::path& root, std::vector<std::string> more = {}) {
+        std::vector<std::string> args = {"compare", "--models", (root / "fra").string(), "random:resnet18", "--datasets", blobs,
+                                         "--protocols", "lp", "--heatmap-quality", "--out", (root / "compare").string()};
+        args.insert(args.end(), more.begin(), more.end());
+        return runFra(withSmall(args));
     };
     const ProcessResult first = compare(out);
     ASSERT_EQ(first.exitCode, 0) << first.err;
@@ -166,7 +168,8 @@ TEST(DownstreamCli, PackedEvaluationsGiveTheSameTableWithoutTheCheckpoints) {
     ASSERT_EQ(packed.exitCode, 0) << packed.err;
     const ProcessResult listed = runProcess({"/usr/bin/tar", "-tJf", archive.string()});
     EXPECT_EQ(listed.out.find(".pt"), std::string::npos) << listed.out;
-    for (const char* kept : {"fra/run.json", "fra/eval/pts-blobs-lp/samples.csv", "fra/eval/pts-blobs-heatmap-regression/result.json"})
+    for (const char* kept : {"fra/run.json", "fra/eval/pts-blobs-lp/samples.csv", "fra/eval/pts-blobs-heatmap-regression/result.json",
+                             "compare/random-resnet18/eval/pts-blobs-lp/samples.csv"})
         EXPECT_NE(listed.out.find(kept), std::string::npos) << kept << "\n" << listed.out;
     ASSERT_EQ(runProcess({"/bin/bash", script, "--unpack", archive.string(), elsewhere.string()}).exitCode, 0);
     ASSERT_FALSE(fs::exists(elsewhere / "fra" / "checkpoints"));
@@ -177,6 +180,15 @@ TEST(DownstreamCli, PackedEvaluationsGiveTheSameTableWithoutTheCheckpoints) {
         << again.err;
     EXPECT_EQ(again.err.find("skipped"), std::string::npos) << again.err;
     EXPECT_EQ(slurp(elsewhere / "compare" / "table.md"), table);
+
+    // every row tested against a named model; a name the table does not have is one clear line
+    for (const std::string model : {"fra", "random-resnet18"}) {
+        const ProcessResult against = compare(elsewhere, {"--against", model});
+        ASSERT_EQ(against.exitCode, 0) << against.err;
+        for (const auto& column : json::parse(slurp(elsewhere / "compare" / "table.json"))["columns"])
+            if (column["protocol"] == "lp") EXPECT_EQ(column["tested_against"], model) << column;
+    }
+    expectOneLineError(compare(elsewhere, {"--against", "frA", "--quiet"}), "no model named 'frA' in the table (it has fra, random-resnet18)");
 }
 
 TEST(DownstreamCli, BadDatasetsAndModelsGiveOneLine) {
