@@ -109,6 +109,19 @@ std::optional<SampleValues> pairingValues(const std::vector<Evaluation>& evaluat
     return mean;
 }
 
+// The bootstrap interval over the test samples of the evaluations' per-sample values (averaged over
+// seeds) into `cell`; false, with `why`, where there are none to resample.
+bool intervalOverSamples(ComparisonTable::Cell& cell, const std::vector<Evaluation>& evaluations, const std::string& metric, std::string& why) {
+    const auto values = pairingValues(evaluations, metric, why);
+    if (!values || values->values.size() < 2) return false;
+    const BootstrapInterval b = bootstrapMean(values->values);
+    cell.low = b.low;
+    cell.high = b.high;
+    cell.interval = b.method + " over " + std::to_string(values->values.size()) + " test samples";
+    if (evaluations.size() > 1) cell.interval += ", each the mean of " + std::to_string(evaluations.size()) + " seeds";
+    return true;
+}
+
 ComparisonTable::Cell summarise(const std::vector<Evaluation>& evaluations, const std::string& metric) {
     ComparisonTable::Cell cell;
     cell.seeds = static_cast<int>(evaluations.size());
@@ -121,17 +134,8 @@ ComparisonTable::Cell summarise(const std::vector<Evaluation>& evaluations, cons
             cell.low = e.interval["low"].get<double>();
             cell.high = e.interval["high"].get<double>();
             cell.interval = e.interval.value("method", "") + " over " + std::to_string(e.interval.value("samples", 0)) + " test samples";
-        } else {
-            std::string why;
-            const auto values = pairingValues(evaluations, metric, why);
-            if (values && values->values.size() >= 2) {
-                const BootstrapInterval b = bootstrapMean(values->values);
-                cell.low = b.low;
-                cell.high = b.high;
-                cell.interval = b.method + " over " + std::to_string(values->values.size()) + " test samples";
-            } else {
-                cell.interval = "none (" + (why.empty() ? std::string("fewer than 2 samples") : why) + ")";
-            }
+        } else if (std::string why; !intervalOverSamples(cell, evaluations, metric, why)) {
+            cell.interval = "none (" + (why.empty() ? std::string("fewer than 2 samples") : why) + ")";
         }
         return cell;
     }
@@ -145,23 +149,15 @@ ComparisonTable::Cell summarise(const std::vector<Evaluation>& evaluations, cons
     cell.seedStd = sd;
     cell.seedLow = mean - half;
     cell.seedHigh = mean + half;
-    const std::string overSeeds = "t over " + std::to_string(cell.seeds) + " seeds";
     // The seeds' spread says nothing about the test set's size (two seeds that agree give a t
     // interval of width 0), so the interval shown is over the test samples, of each sample's value
     // averaged over the seeds: the values the paired test compares.
-    std::string why;
-    const auto values = pairingValues(evaluations, metric, why);
-    if (values && values->values.size() >= 2) {
-        const BootstrapInterval b = bootstrapMean(values->values);
-        cell.low = b.low;
-        cell.high = b.high;
-        cell.interval = b.method + " over " + std::to_string(values->values.size()) + " test samples, each the mean of " +
-                        std::to_string(cell.seeds) + " seeds";
-    } else {
+    if (std::string why; !intervalOverSamples(cell, evaluations, metric, why)) {
         cell.low = cell.seedLow;
         cell.high = cell.seedHigh;
         cell.intervalOverSeeds = true;
-        cell.interval = overSeeds + " (no interval over test samples: " + (why.empty() ? "fewer than 2 samples" : why) + ")";
+        cell.interval = "t over " + std::to_string(cell.seeds) + " seeds (no interval over test samples: " +
+                        (why.empty() ? "fewer than 2 samples" : why) + ")";
     }
     return cell;
 }
