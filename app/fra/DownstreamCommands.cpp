@@ -218,7 +218,7 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
     struct CompareOptions {
         std::vector<std::string> models, datasets, results, protocols{"lp"};
         std::vector<std::uint64_t> seeds;
-        std::string out, against;
+        std::string out, against, clusterBy = "none";
         bool heatmapQuality = false, rerun = false, quiet = false;
         EvalOptions eval;
     };
@@ -235,6 +235,11 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
     compare->add_flag("--rerun", co->rerun, "Evaluate again even where a finished result exists");
     compare->add_option("--against", co->against,
                         "Test every row against this model (its name in the table) instead of against each column's best");
+    compare->add_option("--cluster-by", co->clusterBy,
+                        "none: intervals and tests resample test samples; folder: they resample whole image folders (the cluster bootstrap), "
+                        "for test sets whose faces are not independent (frames of one video, photos of one person, kept in one folder)")
+        ->check(CLI::IsMember({"none", "folder"}))
+        ->capture_default_str();
     compare->add_flag("--quiet,-q", co->quiet, "Print only the table");
     co->eval.addTo(*compare);
     compare->callback([co, &action] {
@@ -277,7 +282,8 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
                     }
                 }
             }
-            const fra::ComparisonTable table = fra::ComparisonTable::fromResults(results, co->against);
+            const fra::ComparisonTable table = fra::ComparisonTable::fromResults(
+                results, co->against, co->clusterBy == "folder" ? fra::ResampleUnit::ImageFolder : fra::ResampleUnit::Sample);
             if (!co->against.empty()) {
                 std::string names;
                 bool found = false;

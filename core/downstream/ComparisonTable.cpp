@@ -109,20 +109,42 @@ std::optional<SampleValues> pairingValues(const std::vector<Evaluation>& evaluat
     return mean;
 }
 
-// The bootstrap interval over the test samples of the evaluations' per-sample values (averaged over
-// seeds) into `cell`; false, with `why`, where there are none to resample.
-bool intervalOverSamples(ComparisonTable::Cell& cell, const std::vector<Evaluation>& evaluations, const std::string& metric, std::string& why) {
+// Each sample's cluster for the bootstrap: nothing (every sample its own) or its image's folder
+// (the key is "index|image").
+std::vector<std::string> clustersOf(const SampleValues& values, ResampleUnit unit) {
+    std::vector<std::string> clusters;
+    if (unit != ResampleUnit::ImageFolder) return clusters;
+    for (const auto& key : values.keys) {
+        const auto bar = key.find('|');
+        const std::string image = bar == std::string::npos ? key : key.substr(bar + 1);
+        clusters.push_back(std::filesystem::path(image).parent_path().string());
+    }
+    return clusters;
+}
+
+std::size_t distinctCount(const std::vector<std::string>& v) { return std::set<std::string>(v.begin(), v.end()).size(); }
+
+// The bootstrap interval over the test samples (or their folders) of the evaluations' per-sample
+// values (averaged over seeds) into `cell`; false, with `why`, where there are none to resample.
+bool intervalOverSamples(ComparisonTable::Cell& cell, const std::vector<Evaluation>& evaluations, const std::string& metric,
+                         ResampleUnit unit, std::string& why) {
     const auto values = pairingValues(evaluations, metric, why);
     if (!values || values->values.size() < 2) return false;
-    const BootstrapInterval b = bootstrapMean(values->values);
+    const auto clusters = clustersOf(*values, unit);
+    if (!clusters.empty() && distinctCount(clusters) < 2) {
+        why = "all " + std::to_string(values->values.size()) + " test samples in one folder";
+        return false;
+    }
+    const BootstrapInterval b = bootstrapMean(values->values, {}, clusters);
     cell.low = b.low;
     cell.high = b.high;
     cell.interval = b.method + " over " + std::to_string(values->values.size()) + " test samples";
+    if (!clusters.empty()) cell.interval = b.method + " over " + std::to_string(b.units) + " image folders of " + std::to_string(values->values.size()) + " test samples";
     if (evaluations.size() > 1) cell.interval += ", each the mean of " + std::to_string(evaluations.size()) + " seeds";
     return true;
 }
 
-ComparisonTable::Cell summarise(const std::vector<Evaluation>& evaluations, const std::string& metric) {
+ComparisonTable::Cell summarise(const std::vector<Evaluation>& evaluations, const std::string& metric, ResampleUnit unit) {
     ComparisonTable::Cell cell;
     cell.seeds = static_cast<int>(evaluations.size());
     for (const auto& e : evaluations)
@@ -130,11 +152,16 @@ ComparisonTable::Cell summarise(const std::vector<Evaluation>& evaluations, cons
     if (evaluations.size() == 1) {
         const Evaluation& e = evaluations[0];
         cell.value = e.value;
-        if (e.interval.is_object() && e.interval.contains("low") && e.interval.contains("high")) {
+        // result.json's interval resamples faces: by folder it is made again from samples.csv
+        const bool recorded = e.interval.is_object() && e.interval.contains("low") && e.interval.contains("high");
+        std::string why;
+        if ((unit == ResampleUnit::ImageFolder || !recorded) && intervalOverSamples(cell, evaluations, metric, unit, why)) return cell;
+        if (recorded) {
             cell.low = e.interval["low"].get<double>();
             cell.high = e.interval["high"].get<double>();
             cell.interval = e.interval.value("method", "") + " over " + std::to_string(e.interval.value("samples", 0)) + " test samples";
-        } else if (std::string why; !intervalOverSamples(cell, evaluations, metric, why)) {
+            if (unit == ResampleUnit::ImageFolder) cell.interval += " (not by folder: " + why + ")";
+        } else {
             cell.interval = "none (" + (why.empty() ? std::string("fewer than 2 samples") : why) + ")";
         }
         return cell;
@@ -152,7 +179,7 @@ ComparisonTable::Cell summarise(const std::vector<Evaluation>& evaluations, cons
     // The seeds' spread says nothing about the test set's size (two seeds that agree give a t
     // interval of width 0), so the interval shown is over the test samples, of each sample's value
     // averaged over the seeds: the values the paired test compares.
-    if (std::string why; !intervalOverSamples(cell, evaluations, metric, why)) {
+    if (std::string why; !intervalOverSamples(cell, evaluations, metric, unit, why)) {
         cell.low = cell.seedLow;
         cell.high = cell.seedHigh;
         cell.intervalOverSeeds = true;
@@ -183,8 +210,9 @@ nlohmann::json readEvaluationResult(const std::string& folder) {
     return r;
 }
 
-ComparisonTable ComparisonTable::fromResults(const std::vector<nlohmann::json>& results, const std::string& against) {
+ComparisonTable ComparisonTable::fromResults(const std::vector<nlohmann::json>& results, const std::string& against, ResampleUnit unit) {
     ComparisonTable t;
+    t.unit_ = unit;
     std::map<std::string, std::size_t> columnIndex, rowIndex;
     auto rowFor = [&](const std::string& model, bool reference) -> Row& {
         const std::string key = (reference ? "~ref~" : "") + model;
@@ -250,7 +278,7 @@ ComparisonTable ComparisonTable::fromResults(const std::vector<nlohmann::json>& 
     }
     for (const auto& [key, evaluations] : cells) {
         Row& row = t.rows_[rowIndex[key.first]];
-        row.cells[key.second] = summarise(evaluations, t.columns_[key.second].metric);
+        row.cells[key.second] = summarise(evaluations, t.columns_[key.second].metric, unit);
         row.values[key.second] = row.cells[key.second]->value;
     }
     for (std::size_t ci = 0; ci < t.columns_.size(); ++ci)
@@ -290,7 +318,17 @@ ComparisonTable ComparisonTable::fromResults(const std::vector<nlohmann::json>& 
                 cell.test = "none (fewer than 2 samples)";
                 continue;
             }
-            if (metric == "top1" && cell.seeds == 1 && bestEvaluations.size() == 1) {
+            const auto clusters = clustersOf(*values, unit);
+            if (!clusters.empty()) {
+                if (distinctCount(clusters) < 2) {
+                    cell.test = "none (all test samples in one folder)";
+                    continue;
+                }
+                const SignFlipTest flip = clusterSignFlipTest(bestValues->values, values->values, clusters);
+                cell.pValue = flip.pValue;
+                cell.test = "cluster sign-flip test (" + std::to_string(flip.clusters) + " image folders, " +
+                            (flip.exact ? "exact" : std::to_string(flip.patterns) + " random sign patterns") + ")";
+            } else if (metric == "top1" && cell.seeds == 1 && bestEvaluations.size() == 1) {
                 std::vector<bool> a, b;
                 for (const double v : bestValues->values) a.push_back(v >= 0.5);
                 for (const double v : values->values) b.push_back(v >= 0.5);
@@ -355,11 +393,18 @@ bool anyStatistics(const std::vector<ComparisonTable::Row>& rows) {
 
 std::string ComparisonTable::legend() const {
     const std::string against = against_.empty() ? "the column's best" : against_ + " (the column's best where it has no value)";
-    return "Values: the metric over the test samples with its 95 % interval: BCa bootstrap over the test samples (9,999 resamples, "
-           "percentile where BCa is undefined); \u00d7N: the mean of N evaluation seeds, its interval over the test samples of each "
-           "sample's value averaged over the seeds (marked (t): the t interval over the seeds, where the evaluations kept no per-sample "
-           "outcomes), sd: the standard deviation over the seeds (their t interval is in the CSV and JSON). Bold: the column's best. \u2020: differs from " + against + " at p < 0.05 (exact McNemar test for top-1 of one seed "
-           "each, otherwise the paired bootstrap on the same test samples); without \u2020 the data cannot tell the value from it.";
+    const bool byFolder = unit_ == ResampleUnit::ImageFolder;
+    const std::string unit = byFolder ? "image folders" : "test samples";
+    const std::string tests = byFolder ? "the paired sign-flip test over image folders, exact; with F folders the smallest p-value is 2 / 2^F"
+                                       : "exact McNemar test for top-1 of one seed each, otherwise the paired bootstrap on the same test samples";
+    return std::string(byFolder ? "By image folder: the faces of one folder, as the frames of one video, count as one draw. " : "") +
+           "Values: the metric over the test samples with its 95 % interval: BCa bootstrap over the " + unit +
+           " (9,999 resamples, percentile where BCa is undefined" + (byFolder ? "; rough with few folders" : "") +
+           "); \u00d7N: the mean of N evaluation seeds, its interval over the " + unit +
+           " of each sample's value averaged over the seeds (marked (t): the t interval over the seeds, where the evaluations kept no "
+           "per-sample outcomes), sd: the standard deviation over the seeds (their t interval is in the CSV and JSON). Bold: the "
+           "column's best. \u2020: differs from " + against + " at p < 0.05 (" + tests +
+           "); without \u2020 the data cannot tell the value from it.";
 }
 
 std::string ComparisonTable::markdown() const {
@@ -486,7 +531,7 @@ nlohmann::json ComparisonTable::json() const {
         }
         rows.push_back({{"model", row.model}, {"reference", row.reference}, {"values", values}, {"statistics", statistics}});
     }
-    return {{"columns", cols}, {"rows", rows}};
+    return {{"columns", cols}, {"rows", rows}, {"resampled", unit_ == ResampleUnit::ImageFolder ? "image folders" : "test samples"}};
 }
 
 }  // namespace fra

@@ -15,6 +15,13 @@ namespace fra {
 // seeds' standard deviation and t interval. Each column's best row is tested against
 // every other row on the same test samples (samples.csv): the exact McNemar test for two
 // single-seed top-1 classifiers, else the paired bootstrap of the per-sample difference.
+//
+// Test samples that are not independent (frames of one video, photos of one person kept in one
+// folder) can be taken by image folder: intervals then resample whole folders (the cluster
+// bootstrap) and tests are the paired sign-flip test over folders, which stays exact with few of
+// them (McNemar's test and the bootstrap test take samples as independent).
+enum class ResampleUnit { Sample, ImageFolder };
+
 class ComparisonTable {
 public:
     struct Column {
@@ -48,7 +55,8 @@ public:
 
     // Tests every row against `against` (a model name) where it has a value in the column, else
     // against the column's best.
-    static ComparisonTable fromResults(const std::vector<nlohmann::json>& results, const std::string& against = "");
+    static ComparisonTable fromResults(const std::vector<nlohmann::json>& results, const std::string& against = "",
+                                       ResampleUnit unit = ResampleUnit::Sample);
 
     const std::vector<Column>& columns() const { return columns_; }
     const std::vector<Row>& rows() const { return rows_; }
@@ -70,6 +78,7 @@ private:
     std::vector<Row> rows_;
     std::vector<std::optional<std::size_t>> comparedWith_;
     std::string against_;
+    ResampleUnit unit_ = ResampleUnit::Sample;
 };
 
 // A result.json read from its evaluation folder, with "folder" set (FraError naming the file when

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <numeric>
 
 namespace fra {
@@ -14,27 +15,66 @@ namespace {
 
 double mean(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size()); }
 
-void check(std::size_t n, const BootstrapSettings& s) {
-    if (n < 2) throw FraError("a bootstrap interval needs at least 2 samples, got " + std::to_string(n));
+void checkSettings(const BootstrapSettings& s) {
     if (s.resamples < 100) throw FraError("a bootstrap needs at least 100 resamples, got " + std::to_string(s.resamples));
     if (!(s.level > 0 && s.level < 1)) throw FraError("the confidence level must be inside (0, 1)");
 }
 
-// The bootstrap distribution of the mean of `values`: B means of n draws with replacement.
-std::vector<double> resampledMeans(const std::vector<double>& values, const BootstrapSettings& s) {
-    const std::size_t n = values.size();
+// What is resampled: per cluster (in order of first appearance) the sum of its samples' values and
+// their number. Without cluster names every sample is its own cluster.
+struct Units {
+    std::vector<double> sums, sizes;
+    double total = 0, count = 0;
+    double mean() const { return total / count; }
+};
+
+Units unitsOf(const std::vector<double>& values, const std::vector<std::string>& clusters) {
+    if (values.size() < 2) throw FraError("a bootstrap interval needs at least 2 samples, got " + std::to_string(values.size()));
+    if (!clusters.empty() && clusters.size() != values.size())
+        throw FraError("a cluster bootstrap needs one cluster per sample: " + std::to_string(clusters.size()) + " for " +
+                       std::to_string(values.size()) + " samples");
+    Units u;
+    std::map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        std::size_t k = u.sums.size();
+        if (!clusters.empty()) k = index.emplace(clusters[i], u.sums.size()).first->second;
+        if (k == u.sums.size()) u.sums.push_back(0), u.sizes.push_back(0);
+        u.sums[k] += values[i];
+        u.sizes[k] += 1;
+        u.total += values[i];
+        u.count += 1;
+    }
+    if (u.sums.size() < 2) throw FraError("a cluster bootstrap needs at least 2 clusters, got " + std::to_string(u.sums.size()));
+    return u;
+}
+
+// The bootstrap distribution of the mean: B resamples of as many units (samples or clusters) drawn
+// with replacement, each the mean over the samples drawn, sorted.
+std::vector<double> resampledMeans(const Units& u, const BootstrapSettings& s) {
+    const std::size_t n = u.sums.size();
     std::vector<double> means(static_cast<std::size_t>(s.resamples));
     std::uint64_t state = s.seed ^ 0x9e3779b97f4a7c15ULL;
     for (auto& m : means) {
-        double sum = 0;
+        double sum = 0, count = 0;
         for (std::size_t i = 0; i < n; ++i) {
             state = splitMix64(state);
-            sum += values[static_cast<std::size_t>((state >> 11) * 0x1.0p-53 * static_cast<double>(n))];
+            const auto k = static_cast<std::size_t>((state >> 11) * 0x1.0p-53 * static_cast<double>(n));
+            sum += u.sums[k];
+            count += u.sizes[k];
         }
-        m = sum / static_cast<double>(n);
+        m = sum / count;
     }
     std::sort(means.begin(), means.end());
     return means;
+}
+
+// a[i] - b[i] of two models on the same test samples
+std::vector<double> differences(const std::vector<double>& a, const std::vector<double>& b) {
+    if (a.size() != b.size()) throw FraError("a paired comparison needs the same test samples: " + std::to_string(a.size()) + " against " +
+                                             std::to_string(b.size()));
+    std::vector<double> diff(a.size());
+    for (std::size_t i = 0; i < a.size(); ++i) diff[i] = a[i] - b[i];
+    return diff;
 }
 
 // The q-quantile (q in [0, 1]) of sorted values, interpolated linearly (numpy's default).
@@ -44,21 +84,21 @@ double quantile(const std::vector<double>& sorted, double q) {
     return sorted[lo] + (pos - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
 }
 
-BootstrapInterval interval(const std::vector<double>& values, const std::vector<double>& sortedMeans, const BootstrapSettings& s) {
+BootstrapInterval interval(const Units& u, const std::vector<double>& sortedMeans, const BootstrapSettings& s) {
     BootstrapInterval out;
-    out.estimate = mean(values);
+    out.estimate = u.mean();
     out.level = s.level;
     out.resamples = s.resamples;
+    out.units = static_cast<int>(u.sums.size());
     const double alpha = (1 - s.level) / 2;
     // bias correction: where the estimate sits in its bootstrap distribution (ties count half)
     const auto below = std::lower_bound(sortedMeans.begin(), sortedMeans.end(), out.estimate) - sortedMeans.begin();
     const auto upTo = std::upper_bound(sortedMeans.begin(), sortedMeans.end(), out.estimate) - sortedMeans.begin();
     const double share = static_cast<double>(below + upTo) / (2.0 * static_cast<double>(sortedMeans.size()));
-    // acceleration: the skewness of the jackknife means
-    const std::size_t n = values.size();
-    const double total = std::accumulate(values.begin(), values.end(), 0.0);
+    // acceleration: the skewness of the jackknife means (one unit left out at a time)
+    const std::size_t n = u.sums.size();
     std::vector<double> jack(n);
-    for (std::size_t i = 0; i < n; ++i) jack[i] = (total - values[i]) / static_cast<double>(n - 1);
+    for (std::size_t i = 0; i < n; ++i) jack[i] = (u.total - u.sums[i]) / (u.count - u.sizes[i]);
     const double jackMean = mean(jack);
     double num = 0, den = 0;
     for (const double j : jack) {
@@ -120,25 +160,68 @@ double normalQuantile(double p) {
     return x;
 }
 
-BootstrapInterval bootstrapMean(const std::vector<double>& values, const BootstrapSettings& settings) {
-    check(values.size(), settings);
-    return interval(values, resampledMeans(values, settings), settings);
+BootstrapInterval bootstrapMean(const std::vector<double>& values, const BootstrapSettings& settings,
+                                const std::vector<std::string>& clusters) {
+    checkSettings(settings);
+    const Units u = unitsOf(values, clusters);
+    return interval(u, resampledMeans(u, settings), settings);
 }
 
-PairedComparison pairedBootstrap(const std::vector<double>& a, const std::vector<double>& b, const BootstrapSettings& settings) {
-    if (a.size() != b.size()) throw FraError("a paired comparison needs the same test samples: " + std::to_string(a.size()) + " against " +
-                                             std::to_string(b.size()));
-    check(a.size(), settings);
-    std::vector<double> diff(a.size());
-    for (std::size_t i = 0; i < a.size(); ++i) diff[i] = a[i] - b[i];
-    const std::vector<double> means = resampledMeans(diff, settings);
+PairedComparison pairedBootstrap(const std::vector<double>& a, const std::vector<double>& b, const BootstrapSettings& settings,
+                                 const std::vector<std::string>& clusters) {
+    checkSettings(settings);
+    const std::vector<double> diff = differences(a, b);
+    const Units u = unitsOf(diff, clusters);
+    const std::vector<double> means = resampledMeans(u, settings);
     PairedComparison out;
-    out.difference = interval(diff, means, settings);
+    out.difference = interval(u, means, settings);
     const double B = static_cast<double>(means.size());
     const double atOrBelow = static_cast<double>(std::upper_bound(means.begin(), means.end(), 0.0) - means.begin());
     const double atOrAbove = static_cast<double>(means.end() - std::lower_bound(means.begin(), means.end(), 0.0));
     out.pValue = std::min(1.0, 2 * (std::min(atOrBelow, atOrAbove) + 1) / (B + 1));
     return out;
+}
+
+SignFlipTest clusterSignFlipTest(const std::vector<double>& a, const std::vector<double>& b, const std::vector<std::string>& clusters,
+                                 const BootstrapSettings& settings) {
+    checkSettings(settings);
+    const std::vector<double> diff = differences(a, b);
+    const Units u = unitsOf(diff, clusters);
+    const std::size_t c = u.sums.size();
+    SignFlipTest t;
+    t.difference = u.mean();
+    t.clusters = static_cast<int>(c);
+    // the sum over clusters of sign * cluster sum; the mean difference is that over the sample count
+    const double observed = u.total;
+    const double tolerance = 1e-9 * std::max(1.0, std::accumulate(u.sums.begin(), u.sums.end(), 0.0, [](double s, double x) { return s + std::abs(x); }));
+    long long atOrAbove = 0, atOrBelow = 0;
+    auto count = [&](double statistic) {
+        atOrAbove += statistic >= observed - tolerance;
+        atOrBelow += statistic <= observed + tolerance;
+    };
+    if (c <= 20) {
+        t.exact = true;
+        t.patterns = 1LL << c;
+        for (long long pattern = 0; pattern < t.patterns; ++pattern) {
+            double statistic = 0;
+            for (std::size_t k = 0; k < c; ++k) statistic += (pattern >> k & 1) ? -u.sums[k] : u.sums[k];
+            count(statistic);
+        }
+    } else {
+        t.patterns = settings.resamples + 1LL;
+        count(observed);
+        std::uint64_t state = settings.seed ^ 0x5851f42d4c957f2dULL;
+        for (int r = 0; r < settings.resamples; ++r) {
+            double statistic = 0;
+            for (std::size_t k = 0; k < c; ++k) {
+                state = splitMix64(state);
+                statistic += (state >> 63) ? -u.sums[k] : u.sums[k];
+            }
+            count(statistic);
+        }
+    }
+    t.pValue = std::min(1.0, 2.0 * static_cast<double>(std::min(atOrAbove, atOrBelow)) / static_cast<double>(t.patterns));
+    return t;
 }
 
 McNemarTest mcnemarExact(const std::vector<bool>& a, const std::vector<bool>& b) {

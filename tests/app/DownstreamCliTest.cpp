@@ -189,6 +189,24 @@ TEST(DownstreamCli, PackedEvaluationsGiveTheSameTableWithoutTheCheckpoints) {
             if (column["protocol"] == "lp") EXPECT_EQ(column["tested_against"], model) << column;
     }
     expectOneLineError(compare(elsewhere, {"--against", "frA", "--quiet"}), "no model named 'frA' in the table (it has fra, random-resnet18)");
+
+    // by image folder (the test faces lie in 3 folders): intervals over folders, the sign-flip test
+    const ProcessResult byFolder = compare(elsewhere, {"--cluster-by", "folder", "--against", "fra"});
+    ASSERT_EQ(byFolder.exitCode, 0) << byFolder.err;
+    const json folderTable = json::parse(slurp(elsewhere / "compare" / "table.json"));
+    EXPECT_EQ(folderTable["resampled"], "image folders");
+    bool seen = false;
+    for (const auto& row : folderTable["rows"]) {
+        if (row["model"] != "random-resnet18") continue;
+        const json& nme = row["statistics"]["pts-blobs/lp/nme"];
+        EXPECT_EQ(nme["test"], "cluster sign-flip test (3 image folders, exact)") << nme;
+        EXPECT_GE(nme["p"].get<double>(), 0.25) << nme;  // 2 / 2^3: three folders can never tell two models apart
+        EXPECT_NE(nme["interval"].get<std::string>().find("over 3 image folders of 8 test samples"), std::string::npos) << nme;
+        seen = true;
+    }
+    EXPECT_TRUE(seen) << folderTable.dump(1);
+    EXPECT_NE(byFolder.out.find("By image folder"), std::string::npos) << byFolder.out;
+    expectOneLineError(compare(elsewhere, {"--cluster-by", "video", "--quiet"}), "--cluster-by");
 }
 
 TEST(DownstreamCli, BadDatasetsAndModelsGiveOneLine) {

@@ -47,9 +47,12 @@ void EvaluationPanel::refreshComparison() {
 
 const fra::ComparisonTable& EvaluationPanel::comparison() {
     const QString baseline = baseline_->currentText();
-    if (!comparison_ || comparisonBaseline_ != baseline) {
-        comparison_ = std::make_shared<fra::ComparisonTable>(fra::ComparisonTable::fromResults(results_, baseline.toStdString()));
+    const bool byFolder = byFolder_->isChecked();
+    if (!comparison_ || comparisonBaseline_ != baseline || comparisonByFolder_ != byFolder) {
+        comparison_ = std::make_shared<fra::ComparisonTable>(fra::ComparisonTable::fromResults(
+            results_, baseline.toStdString(), byFolder ? fra::ResampleUnit::ImageFolder : fra::ResampleUnit::Sample));
         comparisonBaseline_ = baseline;
+        comparisonByFolder_ = byFolder;
     }
     return *comparison_;
 }

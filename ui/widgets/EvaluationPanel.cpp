@@ -199,6 +199,12 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
     baseline_->setAccessibleName(tr("Baseline"));
     baseline_->setAccessibleDescription(tr("The row the other rows of the comparison are tested against: a paired test on the same test samples; a tint marks a difference at p < 0.05"));
     compareBar->addWidget(baseline_, 1);
+    byFolder_ = new QCheckBox(tr("By folder"));
+    byFolder_->setObjectName("byFolder");
+    byFolder_->setAccessibleName(tr("Resample by image folder"));
+    byFolder_->setToolTip(tr("Intervals and tests resample whole image folders instead of single faces (the cluster bootstrap): "
+                             "for test sets whose faces are not independent, as the frames of one video in one folder"));
+    compareBar->addWidget(byFolder_);
     auto* refresh = new QPushButton(tr("Refresh"));
     refresh->setAccessibleName(tr("Refresh the comparison"));
     auto* exportButton = new QPushButton(tr("Export…"));
@@ -294,6 +300,7 @@ EvaluationPanel::EvaluationPanel(EvaluationBridge* bridge, RunCatalog* catalog, 
     connect(stop_, &QPushButton::clicked, bridge_, &EvaluationBridge::stop);
     connect(refresh, &QPushButton::clicked, this, &EvaluationPanel::refreshComparison);
     connect(baseline_, qOverload<int>(&QComboBox::currentIndexChanged), this, &EvaluationPanel::showTable);
+    connect(byFolder_, &QCheckBox::toggled, this, &EvaluationPanel::showTable);
     connect(barColumn_, qOverload<int>(&QComboBox::currentIndexChanged), this, &EvaluationPanel::showBars);
     connect(exportButton, &QPushButton::clicked, this, [this] {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Export the comparison to"));

@@ -81,7 +81,8 @@ private:
     QLabel* datasetInfo_;
     ConfigForm* form_;
     QPushButton *start_, *stop_, *ftRegions_;
-    QCheckBox* alongRun_;  // every checkpoint the run keeps, one after another
+    QCheckBox* alongRun_;
+    QCheckBox* byFolder_;  // resample image folders, not faces (the cluster bootstrap)  // every checkpoint the run keeps, one after another
     // what the remaining evaluations of a series share, and the checkpoints still to evaluate
     struct PendingSeries {
         fra::EvalConfig config;
@@ -102,6 +103,7 @@ private:
     const fra::ComparisonTable& comparison();
     std::shared_ptr<fra::ComparisonTable> comparison_;
     QString comparisonBaseline_;
+    bool comparisonByFolder_ = false;
     QString currentDir_;
     HeatmapInference* inference_;
     HeatmapPane* faces_;

@@ -74,14 +74,14 @@ TEST(ComparisonTable, NoReferenceRowsForDatasetsThePaperDidNotUse) {
 namespace {
 // An evaluation folder with samples.csv: `correct` per test sample (the same images everywhere).
 json classifierResult(const TempDir& dir, const std::string& name, const std::string& model, const std::vector<int>& correct,
-                      std::uint64_t seed = 0) {
+                      std::uint64_t seed = 0, const std::vector<std::string>& images = {}) {
     const auto folder = dir / name;
     std::filesystem::create_directories(folder);
     std::ofstream csv(folder / "samples.csv", std::ios::binary);
     csv << "sample,image,where,subset,label,label_name,predicted,predicted_name,correct\r\n";
     double top1 = 0;
     for (std::size_t i = 0; i < correct.size(); ++i) {
-        csv << i << ",img" << i << ".png,labels.csv:" << i + 2 << ",,0,a," << (correct[i] ? 0 : 1) << ",," << correct[i] << "\r\n";
+        csv << i << "," << (images.empty() ? "img" + std::to_string(i) + ".png" : images[i]) << ",labels.csv:" << i + 2 << ",,0,a," << (correct[i] ? 0 : 1) << ",," << correct[i] << "\r\n";
         top1 += correct[i] / double(correct.size());
     }
     json r = result(model, "folder", "/d/faces", "lp", {{"top1", top1}}, "top1");
@@ -195,4 +195,55 @@ TEST(ComparisonTable, AnEvaluationFoundTwiceCountsOnceAndAnotherOfTheSameSeedGet
     ASSERT_EQ(t.rows().size(), 2u);
     EXPECT_EQ(t.rows()[0].cells[0]->seeds, 1);
     EXPECT_EQ(t.rows()[1].model, "m (y)");
+}
+
+// Frames of one video are not independent faces: by image folder, intervals resample whole folders
+// and tests flip whole folders, and a difference that only one video shows is no longer one the
+// data can tell.
+TEST(ComparisonTable, ByImageFolderClusterIntervalsAndSignFlipTestsReplaceMcNemarAndResultJsonsInterval) {
+    TempDir dir;
+    std::vector<std::string> images;
+    std::vector<int> strong(60, 1), weak(60, 1);
+    for (int i = 0; i < 60; ++i) {
+        const bool video = i < 40;
+        images.push_back(video ? "test/video/frame" + std::to_string(i) + ".png" : "test/still" + std::to_string(i % 5) + "/face" + std::to_string(i) + ".jpg");
+        if (video) weak[i] = 0;                  // the video tells the models apart,
+        else strong[i] = weak[i] = i % 2;        // the five other folders do not
+    }
+    json strongResult = classifierResult(dir, "a", "strong", strong, 0, images);
+    strongResult["intervals"] = {{"top1", {{"low", 0.1}, {"high", 0.2}, {"method", "BCa"}, {"samples", 60}}}};  // per face
+    const auto bySample = fra::ComparisonTable::fromResults({strongResult, classifierResult(dir, "b", "weak", weak, 0, images)});
+    EXPECT_EQ(bySample.rows()[1].cells[0]->test, "McNemar (exact)");
+    EXPECT_TRUE(bySample.rows()[1].cells[0]->significant());
+    EXPECT_DOUBLE_EQ(*bySample.rows()[0].cells[0]->low, 0.1);
+    EXPECT_EQ(bySample.json()["resampled"], "test samples");
+
+    const auto byFolder = fra::ComparisonTable::fromResults({strongResult, classifierResult(dir, "b", "weak", weak, 0, images)}, "",
+                                                            fra::ResampleUnit::ImageFolder);
+    const auto& weakCell = *byFolder.rows()[1].cells[0];
+    EXPECT_EQ(weakCell.test, "cluster sign-flip test (6 image folders, exact)");
+    ASSERT_TRUE(weakCell.pValue);
+    EXPECT_FALSE(weakCell.significant()) << *weakCell.pValue;
+    std::vector<double> a(strong.begin(), strong.end()), b(weak.begin(), weak.end());
+    std::vector<std::string> folders;
+    for (const auto& image : images) folders.push_back(std::filesystem::path(image).parent_path().string());
+    EXPECT_DOUBLE_EQ(*weakCell.pValue, fra::clusterSignFlipTest(a, b, folders).pValue);
+    EXPECT_DOUBLE_EQ(*weakCell.pValue, 1.0);  // only one folder differs: half the sign patterns on each side
+    const auto& strongCell = *byFolder.rows()[0].cells[0];
+    const fra::BootstrapInterval expected = fra::bootstrapMean(a, {}, folders);
+    EXPECT_DOUBLE_EQ(*strongCell.low, expected.low);  // made again from samples.csv, not result.json's per-face interval
+    EXPECT_DOUBLE_EQ(*strongCell.high, expected.high);
+    EXPECT_EQ(strongCell.interval, expected.method + " over 6 image folders of 60 test samples");
+    EXPECT_NE(byFolder.markdown().find("By image folder: the faces of one folder"), std::string::npos) << byFolder.markdown();
+    EXPECT_EQ(byFolder.json()["resampled"], "image folders");
+    EXPECT_NE(byFolder.csv().find("cluster sign-flip test (6 image folders, exact)"), std::string::npos);
+
+    // every face in one folder: nothing to resample by folder, and the table says why
+    std::vector<std::string> distinct;
+    for (int i = 0; i < 60; ++i) distinct.push_back("test/video/frame" + std::to_string(i) + ".png");
+    const auto single = fra::ComparisonTable::fromResults({classifierResult(dir, "c", "strong", strong, 0, distinct),
+                                                           classifierResult(dir, "d", "weak", weak, 0, distinct)},
+                                                          "", fra::ResampleUnit::ImageFolder);
+    EXPECT_EQ(single.rows()[1].cells[0]->test, "none (all test samples in one folder)");
+    EXPECT_EQ(single.rows()[0].cells[0]->interval, "none (all 60 test samples in one folder)");
 }

@@ -6,6 +6,7 @@
 #include "support/TempDir.h"
 #include "util/FraError.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <gtest/gtest.h>
@@ -124,4 +125,161 @@ TEST(Bootstrap, NormalQuantileInvertsTheDistributionFunction) {
     EXPECT_NEAR(fra::normalQuantile(0.5), 0, 1e-15);
     for (const double p : {1e-10, 1e-4, 0.01, 0.3, 0.7, 0.99, 1 - 1e-9})
         EXPECT_NEAR(fra::normalCdf(fra::normalQuantile(p)), p, 1e-12 * std::max(1.0, p / (1 - p))) << p;
+}
+
+namespace {
+
+// Per cluster, in order of first appearance: the sum of its values and their number.
+std::pair<std::vector<double>, std::vector<double>> clusterSums(const std::vector<double>& values, const std::vector<std::string>& clusters) {
+    std::vector<std::string> order;
+    std::vector<double> sums, sizes;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const auto k = static_cast<std::size_t>(std::find(order.begin(), order.end(), clusters[i]) - order.begin());
+        if (k == order.size()) order.push_back(clusters[i]), sums.push_back(0), sizes.push_back(0);
+        sums[k] += values[i];
+        sizes[k] += 1;
+    }
+    return {sums, sizes};
+}
+
+// scipy.stats.bootstrap's BCa interval of the cluster bootstrap: the (sum, size) of each cluster
+// resampled as pairs, the statistic the mean over the samples drawn; its jackknife leaves out one
+// pair, i.e. one cluster, as ours does.
+std::pair<double, double> scipyClusterInterval(const std::vector<double>& values, const std::vector<std::string>& clusters) {
+    const auto [sums, sizes] = clusterSums(values, clusters);
+    const std::string script = "import numpy as np, scipy.stats as st\n"
+                               "r = st.bootstrap((np.array(" + listOf(sums) + "), np.array(" + listOf(sizes) +
+                               ")), lambda s, n, axis: s.sum(axis=axis) / n.sum(axis=axis), vectorized=True, paired=True, "
+                               "n_resamples=9999, confidence_level=0.95, method='BCa', random_state=np.random.default_rng(7))\n"
+                               "print(repr(r.confidence_interval.low), repr(r.confidence_interval.high))\n";
+    const ProcessResult r = runProcess({kPython, "-c", script});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    std::istringstream out(r.out);
+    double low = NAN, high = NAN;
+    out >> low >> high;
+    return {low, high};
+}
+
+}  // namespace
+
+TEST(Bootstrap, ClusterIntervalsAgreeWithScipyAndAreWiderThanTakingFramesAsIndependent) {
+    // 12 "videos" of 1 to 40 frames each; frames of one video share most of their error
+    std::mt19937_64 rng(5);
+    std::vector<double> nme;
+    std::vector<std::string> video;
+    for (int v = 0; v < 12; ++v) {
+        const double level = std::lognormal_distribution<double>(std::log(0.05), 0.4)(rng);
+        const int frames = 1 + (v * 7) % 40;
+        for (int f = 0; f < frames; ++f) {
+            nme.push_back(level * (1 + 0.05 * std::normal_distribution<double>()(rng)));
+            video.push_back("test/video" + std::to_string(v));
+        }
+    }
+    // a video's frames need not be adjacent: the names decide
+    std::vector<std::size_t> order(nme.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::shuffle(order.begin(), order.end(), rng);
+    std::vector<double> shuffledNme;
+    std::vector<std::string> shuffledVideo;
+    for (const std::size_t i : order) shuffledNme.push_back(nme[i]), shuffledVideo.push_back(video[i]);
+    nme.swap(shuffledNme);
+    video.swap(shuffledVideo);
+    const auto byVideo = fra::bootstrapMean(nme, {}, video);
+    EXPECT_EQ(byVideo.units, 12);
+    expectClose(byVideo, scipyClusterInterval(nme, video), "NME of 12 videos");
+    const auto byFrame = fra::bootstrapMean(nme);
+    EXPECT_EQ(byFrame.units, static_cast<int>(nme.size()));
+    EXPECT_GT(byVideo.high - byVideo.low, 1.5 * (byFrame.high - byFrame.low));
+}
+
+TEST(Bootstrap, ClustersOfOneAreThePlainBootstrapAndIdenticalCopiesCountOnce) {
+    std::mt19937_64 rng(3);
+    std::vector<double> v(25), copies, diffA, diffB;
+    std::vector<std::string> own, copyNames;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        v[i] = std::lognormal_distribution<double>(std::log(0.05), 0.5)(rng);
+        own.push_back("face" + std::to_string(i));
+        for (int c = 0; c < 4; ++c) copies.push_back(v[i]), copyNames.push_back("face" + std::to_string(i));
+    }
+    const auto plain = fra::bootstrapMean(v), named = fra::bootstrapMean(v, {}, own), fourCopies = fra::bootstrapMean(copies, {}, copyNames);
+    EXPECT_EQ(named.low, plain.low);
+    EXPECT_EQ(named.high, plain.high);
+    // four identical frames of each face, resampled by face: the same draws, the same interval
+    EXPECT_NEAR(fourCopies.low, plain.low, 1e-12);
+    EXPECT_NEAR(fourCopies.high, plain.high, 1e-12);
+    EXPECT_EQ(fourCopies.units, 25);
+    // taken as 100 independent faces the same data looks twice as certain
+    const auto asIndependent = fra::bootstrapMean(copies);
+    EXPECT_LT(asIndependent.high - asIndependent.low, 0.6 * (plain.high - plain.low));
+    // the paired test: a difference carried by one video (40 of 60 faces; the 5 other folders show
+    // none) is significant face by face and not folder by folder
+    std::vector<std::string> groups;
+    for (int i = 0; i < 60; ++i) {
+        const bool video = i < 40;
+        diffB.push_back(0.05 + 0.001 * std::cos(i));
+        diffA.push_back(video ? 0.054 + 0.001 * std::sin(i) : diffB.back());
+        groups.push_back(video ? "video" : "still" + std::to_string(i % 5));
+    }
+    EXPECT_LT(fra::pairedBootstrap(diffA, diffB).pValue, 0.01);
+    EXPECT_GT(fra::pairedBootstrap(diffA, diffB, {}, groups).pValue, 0.05);
+    EXPECT_THROW(fra::bootstrapMean(v, {}, std::vector<std::string>(v.size(), "one video")), fra::FraError);
+    EXPECT_THROW(fra::bootstrapMean(v, {}, {"a", "b"}), fra::FraError);
+    EXPECT_THROW(fra::pairedBootstrap(diffA, diffB, {}, {"a"}), fra::FraError);
+}
+
+namespace {
+
+// scipy.stats.permutation_test on the clusters' summed outcomes of two models, swapping the models
+// within a cluster (permutation_type='samples'): the sign-flip test over clusters.
+double scipySignFlipP(const std::vector<double>& a, const std::vector<double>& b, const std::vector<std::string>& clusters, bool exact) {
+    const std::vector<double> sumA = clusterSums(a, clusters).first, sumB = clusterSums(b, clusters).first;
+    const std::string script = "import numpy as np, scipy.stats as st\n"
+                               "r = st.permutation_test((np.array(" + listOf(sumA) + "), np.array(" + listOf(sumB) +
+                               ")), lambda x, y, axis: np.mean(x - y, axis=axis), vectorized=True, permutation_type='samples', "
+                               "n_resamples=" + (exact ? "np.inf" : "99999") + ", alternative='two-sided', random_state=np.random.default_rng(7))\n"
+                               "print(repr(r.pvalue))\n";
+    const ProcessResult r = runProcess({kPython, "-c", script});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    return r.exitCode == 0 ? std::stod(r.out) : NAN;
+}
+
+}  // namespace
+
+TEST(Bootstrap, ClusterSignFlipTestAgreesWithScipysPermutationTest) {
+    // two models on 9 videos of 3 to 30 frames: model b is a little better on most videos
+    std::mt19937_64 rng(9);
+    std::vector<double> a, b;
+    std::vector<std::string> video;
+    for (int v = 0; v < 9; ++v) {
+        const double level = std::lognormal_distribution<double>(std::log(0.05), 0.3)(rng);
+        const double gain = v < 7 ? 0.003 : -0.002;
+        for (int f = 0; f < 3 + (v * 11) % 28; ++f) {
+            a.push_back(level * (1 + 0.05 * std::normal_distribution<double>()(rng)));
+            b.push_back(a.back() - gain * (1 + 0.3 * std::normal_distribution<double>()(rng)));
+            video.push_back("v" + std::to_string(v));
+        }
+    }
+    const fra::SignFlipTest exact = fra::clusterSignFlipTest(a, b, video);
+    EXPECT_TRUE(exact.exact);
+    EXPECT_EQ(exact.patterns, 512);
+    EXPECT_EQ(exact.clusters, 9);
+    EXPECT_NEAR(exact.pValue, scipySignFlipP(a, b, video, true), 1e-12);
+    EXPECT_GE(exact.pValue, 2.0 / 512);
+    EXPECT_LT(fra::pairedBootstrap(a, b).pValue, exact.pValue);  // frame by frame the same data looks surer
+    // more than 20 clusters: random sign patterns, within Monte Carlo error of scipy's
+    std::vector<double> c, d;
+    std::vector<std::string> person;
+    for (int p = 0; p < 24; ++p)
+        for (int f = 0; f < 1 + p % 4; ++f) {
+            c.push_back(0.05 + 0.01 * std::normal_distribution<double>()(rng));
+            d.push_back(c.back() - 0.002 + 0.006 * std::normal_distribution<double>()(rng));
+            person.push_back("p" + std::to_string(p));
+        }
+    const fra::SignFlipTest drawn = fra::clusterSignFlipTest(c, d, person);
+    EXPECT_FALSE(drawn.exact);
+    EXPECT_EQ(drawn.patterns, 10000);
+    const double scipy = scipySignFlipP(c, d, person, false);
+    EXPECT_GT(scipy, 0.002);  // a case where the p-value is not pinned at its floor
+    EXPECT_NEAR(drawn.pValue, scipy, 0.02);
+    EXPECT_EQ(fra::clusterSignFlipTest(a, a, video).pValue, 1);
 }

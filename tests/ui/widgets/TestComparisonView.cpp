@@ -4,6 +4,7 @@
 #include "widgets/EvaluationPanel.h"
 #include "widgets/MainWindow.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QLineEdit>
 #include <QDir>
@@ -36,14 +37,15 @@ void writeLandmarkEvaluation(const fs::path& out, const std::string& model, doub
 }
 
 // An evaluation folder of `model` on one classification test set: result.json and samples.csv.
-void writeEvaluation(const fs::path& out, const std::string& model, const std::vector<int>& correct, std::uint64_t seed = 0) {
+void writeEvaluation(const fs::path& out, const std::string& model, const std::vector<int>& correct, std::uint64_t seed = 0,
+                     const std::vector<std::string>& images = {}) {
     const fs::path dir = out / model / "eval" / ("folder-faces-lp" + (seed ? "-seed" + std::to_string(seed) : std::string()));
     fs::create_directories(dir);
     std::ofstream csv(dir / "samples.csv", std::ios::binary);
     csv << "sample,image,where,subset,label,label_name,predicted,predicted_name,correct\r\n";
     double top1 = 0;
     for (std::size_t i = 0; i < correct.size(); ++i) {
-        csv << i << ",face" << i << ".png,,,0,a," << (correct[i] ? 0 : 1) << ",," << correct[i] << "\r\n";
+        csv << i << "," << (images.empty() ? "face" + std::to_string(i) + ".png" : images[i]) << ",,,0,a," << (correct[i] ? 0 : 1) << ",," << correct[i] << "\r\n";
         top1 += correct[i] / double(correct.size());
     }
     const nlohmann::json result{{"model_name", model}, {"format", "folder"}, {"dataset", "folder:/data/faces"}, {"protocol", "lp"},
@@ -129,6 +131,42 @@ private slots:
         }
         QVERIFY(!panel->errorCurve()->isVisible() || panel->errorCurve()->graphCount() == 0);  // no curve for a class column
         saveScreenshot(window, "comparison-classes.png");
+    }
+
+    // frames of one video are one draw: "By folder" turns a difference that only the video shows
+    // into one the data cannot tell
+    void byFolderTheFramesOfOneVideoCountOnce() {
+        TempDir dir;
+        std::vector<std::string> images;
+        std::vector<int> strong(60, 1), weak(60, 1);
+        for (int i = 0; i < 60; ++i) {
+            const bool video = i < 40;
+            images.push_back(video ? "video/frame" + std::to_string(i) + ".png" : "still" + std::to_string(i % 5) + "/face" + std::to_string(i) + ".jpg");
+            if (video) weak[i] = 0;
+            else strong[i] = weak[i] = i % 2;
+        }
+        writeEvaluation(dir / "evals", "strong", strong, 0, images);
+        writeEvaluation(dir / "evals", "weak", weak, 0, images);
+        fraui::MainWindow window;
+        fraui::EvaluationPanel* panel = comparing(window, dir);
+        auto* table = panel->findChild<QTableWidget*>("comparison");
+        const auto weakCell = [&] {
+            for (int r = 0; r < table->rowCount(); ++r)
+                if (table->verticalHeaderItem(r)->text() == "weak") return table->item(r, 0);
+            return static_cast<QTableWidgetItem*>(nullptr);
+        };
+        QVERIFY2(weakCell()->text().endsWith("] †"), qPrintable(weakCell()->text()));
+        QVERIFY(weakCell()->toolTip().contains("McNemar"));
+        auto* byFolder = panel->findChild<QCheckBox*>("byFolder");
+        QVERIFY(byFolder);
+        byFolder->setChecked(true);
+        QVERIFY2(weakCell()->text().endsWith("]"), qPrintable(weakCell()->text()));
+        QVERIFY2(weakCell()->toolTip().contains("cluster sign-flip test (6 image folders, exact)"), qPrintable(weakCell()->toolTip()));
+        QVERIFY(weakCell()->toolTip().contains("over 6 image folders of 60 test samples"));
+        QVERIFY(weakCell()->toolTip().contains("cannot tell"));
+        saveScreenshot(window, "comparison-by-folder.png");
+        byFolder->setChecked(false);
+        QVERIFY(weakCell()->text().endsWith("] †"));
     }
 
     // two evaluation seeds that agree: the interval is still the test set's, the seeds' own spread
