@@ -248,6 +248,13 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
                 throw fra::FraError("give --models and --datasets, or --results");
             std::vector<json> results;
             for (const auto& dir : co->results) results.push_back(fra::readEvaluationResult(dir));
+            // a finished evaluation is read back, also where its checkpoint is no longer here
+            const auto reuse = [&](const fs::path& dir) {
+                if (co->rerun || !fs::exists(dir / "result.json")) return false;
+                results.push_back(fra::readEvaluationResult(dir.string()));
+                if (!co->quiet) std::cerr << "reusing " << dir.string() << "\n";
+                return true;
+            };
             const fra::DatasetRegistry registry;
             for (const auto& spec : co->datasets) {
                 const fra::DownstreamDataset dataset = registry.load(spec, co->eval.build().allowMissingImages);
@@ -258,21 +265,13 @@ void addDownstreamCommands(CLI::App& app, CommandAction& action) {
                         for (const std::uint64_t seed : seeds) {
                             config.seed = seed;
                             const fs::path dir = fra::DownstreamEvaluation::evalDirFor(model, dataset, protocol, co->out, seed);
-                            if (!co->rerun && fs::exists(dir / "result.json")) {
-                                results.push_back(fra::readEvaluationResult(dir.string()));
-                                if (!co->quiet) std::cerr << "reusing " << dir.string() << "\n";
-                                continue;
-                            }
-                            results.push_back(runEvaluation(model, spec, dataset, config, co->out, co->quiet));
+                            if (!reuse(dir)) results.push_back(runEvaluation(model, spec, dataset, config, co->out, co->quiet));
                         }
                     }
                     const bool isFra = model.rfind("random:", 0) != 0;
                     if (co->heatmapQuality && isFra && dataset.task == fra::TaskKind::Landmarks) {
                         const fs::path dir = fra::DownstreamEvaluation::evalDirFor(model, dataset, "heatmap-regression", co->out);
-                        if (!co->rerun && fs::exists(dir / "result.json")) {  // also where the checkpoint is no longer here
-                            results.push_back(fra::readEvaluationResult(dir.string()));
-                            if (!co->quiet) std::cerr << "reusing " << dir.string() << "\n";
-                        } else {
+                        if (!reuse(dir)) {
                             try {
                                 results.push_back(fra::runHeatmapQuality(model, spec, dataset, co->eval.build(), dir));
                             } catch (const fra::FraError& e) {
