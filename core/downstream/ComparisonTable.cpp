@@ -160,7 +160,7 @@ ComparisonTable::Cell summarise(const std::vector<Evaluation>& evaluations, cons
             cell.low = e.interval["low"].get<double>();
             cell.high = e.interval["high"].get<double>();
             cell.interval = e.interval.value("method", "") + " over " + std::to_string(e.interval.value("samples", 0)) + " test samples";
-            if (unit == ResampleUnit::ImageFolder) cell.interval += " (not by folder: " + why + ")";
+            if (unit == ResampleUnit::ImageFolder) cell.interval += " (not by folder: " + (why.empty() ? std::string("fewer than 2 samples") : why) + ")";
         } else {
             cell.interval = "none (" + (why.empty() ? std::string("fewer than 2 samples") : why) + ")";
         }
@@ -395,7 +395,8 @@ std::string ComparisonTable::legend() const {
     const std::string against = against_.empty() ? "the column's best" : against_ + " (the column's best where it has no value)";
     const bool byFolder = unit_ == ResampleUnit::ImageFolder;
     const std::string unit = byFolder ? "image folders" : "test samples";
-    const std::string tests = byFolder ? "the paired sign-flip test over image folders, exact; with F folders the smallest p-value is 2 / 2^F"
+    const std::string tests = byFolder ? "the paired sign-flip test over image folders, exact up to 20 folders (with F folders the smallest "
+                                         "p-value is 2 / 2^F), 9,999 random sign patterns beyond"
                                        : "exact McNemar test for top-1 of one seed each, otherwise the paired bootstrap on the same test samples";
     return std::string(byFolder ? "By image folder: the faces of one folder, as the frames of one video, count as one draw. " : "") +
            "Values: the metric over the test samples with its 95 % interval: BCa bootstrap over the " + unit +

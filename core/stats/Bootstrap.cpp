@@ -193,7 +193,8 @@ SignFlipTest clusterSignFlipTest(const std::vector<double>& a, const std::vector
     t.clusters = static_cast<int>(c);
     // the sum over clusters of sign * cluster sum; the mean difference is that over the sample count
     const double observed = u.total;
-    const double tolerance = 1e-9 * std::max(1.0, std::accumulate(u.sums.begin(), u.sums.end(), 0.0, [](double s, double x) { return s + std::abs(x); }));
+    // scipy's tolerance for patterns equal in theory but not in rounding
+    const double tolerance = 100 * std::numeric_limits<double>::epsilon() * std::abs(observed);
     long long atOrAbove = 0, atOrBelow = 0;
     auto count = [&](double statistic) {
         atOrAbove += statistic >= observed - tolerance;

@@ -67,7 +67,7 @@ SignFlipTest clusterSignFlipTest(const std::vector<double>& a, const std::vector
 
 // Two classifiers on the same test samples (true = right): the exact McNemar test, the two-sided
 // binomial test of the discordant pairs at p = 1/2. 1 when they never disagree. It takes the samples
-// as independent: for clustered samples use the paired cluster bootstrap.
+// as independent: for clustered samples use clusterSignFlipTest.
 struct McNemarTest {
     int onlyA = 0, onlyB = 0;  // right by one classifier and wrong by the other
     double pValue = 1;

@@ -200,7 +200,6 @@ TEST(DownstreamCli, PackedEvaluationsGiveTheSameTableWithoutTheCheckpoints) {
         if (row["model"] != "random-resnet18") continue;
         const json& nme = row["statistics"]["pts-blobs/lp/nme"];
         EXPECT_EQ(nme["test"], "cluster sign-flip test (3 image folders, exact)") << nme;
-        EXPECT_GE(nme["p"].get<double>(), 0.25) << nme;  // 2 / 2^3: three folders can never tell two models apart
         EXPECT_NE(nme["interval"].get<std::string>().find("over 3 image folders of 8 test samples"), std::string::npos) << nme;
         seen = true;
     }

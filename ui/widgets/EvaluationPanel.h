@@ -81,8 +81,8 @@ private:
     QLabel* datasetInfo_;
     ConfigForm* form_;
     QPushButton *start_, *stop_, *ftRegions_;
-    QCheckBox* alongRun_;
-    QCheckBox* byFolder_;  // resample image folders, not faces (the cluster bootstrap)  // every checkpoint the run keeps, one after another
+    QCheckBox* alongRun_;  // every checkpoint the run keeps, one after another
+    QCheckBox* byFolder_;  // image folders, not faces, as the unit of intervals and tests
     // what the remaining evaluations of a series share, and the checkpoints still to evaluate
     struct PendingSeries {
         fra::EvalConfig config;

@@ -264,8 +264,9 @@ TEST(Bootstrap, ClusterSignFlipTestAgreesWithScipysPermutationTest) {
     EXPECT_EQ(exact.patterns, 512);
     EXPECT_EQ(exact.clusters, 9);
     EXPECT_NEAR(exact.pValue, scipySignFlipP(a, b, video, true), 1e-12);
-    EXPECT_GE(exact.pValue, 2.0 / 512);
-    EXPECT_LT(fra::pairedBootstrap(a, b).pValue, exact.pValue);  // frame by frame the same data looks surer
+    // frame by frame the same data looks like a difference; video by video it is not one
+    EXPECT_LT(fra::pairedBootstrap(a, b).pValue, 0.05);
+    EXPECT_GT(exact.pValue, 0.05);
     // more than 20 clusters: random sign patterns, within Monte Carlo error of scipy's
     std::vector<double> c, d;
     std::vector<std::string> person;
