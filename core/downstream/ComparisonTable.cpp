@@ -138,8 +138,8 @@ bool intervalOverSamples(ComparisonTable::Cell& cell, const std::vector<Evaluati
     const BootstrapInterval b = bootstrapMean(values->values, {}, clusters);
     cell.low = b.low;
     cell.high = b.high;
-    cell.interval = b.method + " over " + std::to_string(values->values.size()) + " test samples";
-    if (!clusters.empty()) cell.interval = b.method + " over " + std::to_string(b.units) + " image folders of " + std::to_string(values->values.size()) + " test samples";
+    const std::string samples = std::to_string(values->values.size()) + " test samples";
+    cell.interval = b.method + " over " + (clusters.empty() ? samples : std::to_string(b.units) + " image folders of " + samples);
     if (evaluations.size() > 1) cell.interval += ", each the mean of " + std::to_string(evaluations.size()) + " seeds";
     return true;
 }
@@ -360,9 +360,10 @@ std::optional<std::size_t> ComparisonTable::best(std::size_t column) const {
 
 namespace {
 
+// "[low, high]", marked (t) where it is the seeds' t interval
 std::string intervalText(const ComparisonTable::Cell& cell, bool percent) {
     if (!cell.low || !cell.high) return "";
-    return "[" + format(*cell.low, percent) + ", " + format(*cell.high, percent) + "]";
+    return "[" + format(*cell.low, percent) + ", " + format(*cell.high, percent) + "]" + (cell.intervalOverSeeds ? " (t)" : "");
 }
 
 std::string latexEscaped(const std::string& s) {
@@ -428,7 +429,7 @@ std::string ComparisonTable::markdown() const {
             out << ' ' << (isBest ? "**" + text + "**" : rows_[r].reference ? "*" + text + "*" : text);
             if (const auto& cell = rows_[r].cells[c]) {
                 if (cell->seeds > 1) out << " \u00d7" << cell->seeds;
-                if (cell->low) out << ' ' << intervalText(*cell, columns_[c].percent) << (cell->intervalOverSeeds ? " (t)" : "");
+                if (cell->low) out << ' ' << intervalText(*cell, columns_[c].percent);
                 if (cell->seedStd) out << " sd " << format(*cell->seedStd, columns_[c].percent);
                 if (cell->significant()) out << " \u2020";
             }
@@ -495,8 +496,7 @@ std::string ComparisonTable::latex() const {
             if (const auto& cell = rows_[r].cells[c]) {
                 if (cell->significant()) out << "$^\\dagger$";
                 if (cell->seeds > 1) out << "$_{\\times" << cell->seeds << "}$";
-                if (cell->low)
-                    out << " {\\scriptsize " << intervalText(*cell, columns_[c].percent) << (cell->intervalOverSeeds ? " (t)" : "") << "}";
+                if (cell->low) out << " {\\scriptsize " << intervalText(*cell, columns_[c].percent) << "}";
                 if (cell->seedStd) out << " {\\scriptsize sd " << format(*cell->seedStd, columns_[c].percent) << "}";
             }
         }
